@@ -1,0 +1,50 @@
+"""Permission codes in RuoYi style: `module:entity:action`, with `*` as a wildcard segment."""
+
+from __future__ import annotations
+
+from gridgov.accounts.models import RoleCode
+
+# Every code the platform checks; roles below are the seeds an administrator can change in the admin.
+PERMISSIONS = {
+    "region:region:list": "查看区划与网格",
+    "region:region:edit": "维护区划与网格",
+    "region:grid:import": "导入网格边界",
+    "org:unit:list": "查看机构",
+    "org:unit:edit": "维护机构",
+    "people:resident:list": "查看实有人口",
+    "people:resident:edit": "维护实有人口",
+    "people:resident:reveal": "查看完整身份证号与手机号",
+    "people:resident:import": "导入人口与楼栋",
+    "people:resident:export": "导出人口与楼栋",
+    "people:building:list": "查看楼栋房屋",
+    "people:building:edit": "维护楼栋房屋",
+    "people:organisation:list": "查看单位组织",
+    "people:organisation:edit": "维护单位组织",
+    "account:user:list": "查看用户",
+    "account:user:edit": "维护用户与任职",
+}
+
+_BASE_STAFF = ["region:region:list", "org:unit:list"]
+_PEOPLE_READ = ["people:resident:list", "people:building:list", "people:organisation:list"]
+_PEOPLE_WRITE = ["people:resident:edit", "people:building:edit", "people:organisation:edit"]
+
+DEFAULT_ROLES: list[tuple[str, str, list[str], bool]] = [
+    (RoleCode.RESIDENT, "居民", [], False),
+    (RoleCode.MOBILE_VOLUNTEER, "流动网格员", [], False),
+    (RoleCode.BUILDING_HEAD, "楼栋长", ["region:region:list", "people:building:list"], True),
+    (RoleCode.GRID_WORKER, "网格员", _BASE_STAFF + _PEOPLE_READ + _PEOPLE_WRITE + ["people:resident:reveal"], True),
+    (RoleCode.GRID_CHIEF, "网格长", _BASE_STAFF + _PEOPLE_READ + _PEOPLE_WRITE + ["people:resident:reveal",
+                                                                                 "people:resident:export"], True),
+    (RoleCode.CENTER_DISPATCHER, "综治中心调度员", _BASE_STAFF + _PEOPLE_READ + ["people:resident:reveal"], True),
+    (RoleCode.CENTER_LEADER, "综治中心领导", _BASE_STAFF + _PEOPLE_READ + ["people:resident:export"], True),
+    (RoleCode.DEPARTMENT_HANDLER, "部门处置人员", _BASE_STAFF, True),
+    (RoleCode.MEDIATOR, "调解员", _BASE_STAFF + ["people:resident:list"], True),
+    (RoleCode.ADMIN, "系统管理员", ["*:*:*"], True),
+]
+
+
+def code_matches(granted: str, wanted: str) -> bool:
+    g, w = granted.split(":"), wanted.split(":")
+    if len(g) != 3 or len(w) != 3:
+        return False
+    return all(a == "*" or a == b for a, b in zip(g, w, strict=True))

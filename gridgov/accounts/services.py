@@ -1,0 +1,100 @@
+"""Writes to users, memberships and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from gridgov.accounts.authentication import hash_token
+from gridgov.accounts.models import ApiToken, Membership, Role, User
+from gridgov.core.errors import ApplicationError
+from gridgov.core.identity import validate_mobile
+from gridgov.core.models import audit
+from gridgov.core.pii import lookup_hash, set_pii
+from gridgov.core.timeutil import now
+
+
+@transaction.atomic
+def user_create(
+    *, actor, username: str, password: str, display_name: str = "", phone: str = "", is_staff: bool = False,
+    is_superuser: bool = False, is_system: bool = False,
+) -> User:
+    """Open an account; the password must pass the policy (length, classes, not common, not like the name)."""
+    username = (username or "").strip()
+    if not username:
+        raise ApplicationError("username_required", "用户名不能为空", fields={"username": "必填"})
+    if User.objects.filter(username=username).exists():
+        raise ApplicationError("duplicate_username", f"用户名 {username} 已存在", fields={"username": "已存在"})
+    user = User(username=username, display_name=display_name, is_staff=is_staff or is_superuser,
+                is_superuser=is_superuser, is_system=is_system)
+    if phone:
+        try:
+            phone = validate_mobile(phone)
+        except ValueError as exc:
+            raise ApplicationError("invalid_phone", str(exc), fields={"phone": str(exc)})
+        if User.objects.filter(phone_hash=lookup_hash("phone", phone)).exists():
+            raise ApplicationError("duplicate_phone", "该手机号已绑定其他账号", fields={"phone": "已绑定其他账号"})
+        set_pii(user, "phone", "phone", phone)
+    if is_system:
+        user.set_unusable_password()
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            message = ";".join(exc.messages)
+            raise ApplicationError("weak_password", message, fields={"password": message})
+        user.set_password(password)
+    user.save()
+    audit(actor=actor, action="user.create", obj=user, detail={"username": username})
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, actor, user: User, role_code: str, region, unit=None) -> Membership:
+    """Give a user a role over a region subtree (optionally as staff of a unit)."""
+    role = Role.objects.filter(code=role_code).first()
+    if role is None:
+        raise ApplicationError("unknown_role", f"角色 {role_code} 不存在", fields={"role": "不存在"})
+    if unit is not None and not region.path.startswith(unit.region.path) and not unit.region.path.startswith(region.path):
+        raise ApplicationError("unit_region_mismatch", f"机构「{unit.name}」不在区域「{region.name}」内")
+    membership, created = Membership.objects.get_or_create(
+        user=user, role=role, region=region, unit=unit, defaults={"is_active": True}
+    )
+    if not created and not membership.is_active:
+        Membership.objects.filter(pk=membership.pk).update(is_active=True)
+        membership.is_active = True
+    audit(actor=actor, action="membership.grant", obj=membership, detail={"role": role_code, "region": region.code})
+    return membership
+
+
+@transaction.atomic
+def api_token_issue(*, actor, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
+    """Issue a token for another system; the clear key is returned once and never stored."""
+    if not (name or "").strip():
+        raise ApplicationError("name_required", "请填写令牌用途", fields={"name": "必填"})
+    key = "gg_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=key[:10], key_hash=hash_token(key),
+                                    expires_at=expires_at)
+    audit(actor=actor, action="api_token.issue", obj=token, detail={"user": user.pk})
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now())
+    if not updated:
+        raise ApplicationError("already_revoked", "令牌已被吊销")
+    token.refresh_from_db()
+    audit(actor=actor, action="api_token.revoke", obj=token)
+    return token
+
+
+@transaction.atomic
+def user_unlock(*, actor, user: User) -> User:
+    User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0)
+    user.refresh_from_db()
+    audit(actor=actor, action="user.unlock", obj=user)
+    return user

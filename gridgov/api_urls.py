@@ -1,0 +1,31 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from gridgov.accounts.api import MeApi
+from gridgov.orgs.api import OrgUnitDetailApi, OrgUnitListApi
+from gridgov.people.api import (
+    BuildingListApi,
+    OrganisationListApi,
+    ResidentDetailApi,
+    ResidentExportApi,
+    ResidentListApi,
+    ResidentRevealApi,
+)
+from gridgov.regions.api import LocateApi, RegionDetailApi, RegionListApi
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("me/", MeApi.as_view(), name="api-me"),
+    path("regions/", RegionListApi.as_view(), name="api-region-list"),
+    path("regions/<str:code>/", RegionDetailApi.as_view(), name="api-region-detail"),
+    path("locate/", LocateApi.as_view(), name="api-locate"),
+    path("org-units/", OrgUnitListApi.as_view(), name="api-org-unit-list"),
+    path("org-units/<int:pk>/", OrgUnitDetailApi.as_view(), name="api-org-unit-detail"),
+    path("residents/", ResidentListApi.as_view(), name="api-resident-list"),
+    path("residents/export.xlsx", ResidentExportApi.as_view(), name="api-resident-export"),
+    path("residents/<int:pk>/", ResidentDetailApi.as_view(), name="api-resident-detail"),
+    path("residents/<int:pk>/reveal/", ResidentRevealApi.as_view(), name="api-resident-reveal"),
+    path("buildings/", BuildingListApi.as_view(), name="api-building-list"),
+    path("organisations/", OrganisationListApi.as_view(), name="api-organisation-list"),
+]

@@ -1,0 +1,79 @@
+from django import forms
+from django.contrib import admin
+
+from gridgov.accounts.scoping import jurisdiction_of
+from gridgov.core.errors import ApplicationError
+from gridgov.core.models import AuditLog
+
+
+class ScopedAdminMixin:
+    """Staff who are not superusers see in the admin only what lies in their jurisdiction."""
+
+    scope_permission: str = ""
+    scope_path_field: str = ""
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        q = jurisdiction_of(request.user).q(self.scope_permission, self.scope_path_field)
+        return qs if q is None else qs.filter(q)
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "object_type", "object_repr"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "object_id", "action"]
+    date_hierarchy = "created_at"
+
+
+class ServiceModelForm(forms.ModelForm):
+    """An admin form whose save is a service call. The service runs at the end of validation (inside the
+    admin's transaction), so a refusal shows next to the field with everything typed kept."""
+
+    actor = None
+    saved = None
+
+    def call_service(self, cleaned: dict):  # pragma: no cover - each form defines it
+        raise NotImplementedError
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            self.saved = self.call_service(self.cleaned_data)
+        except ApplicationError as exc:
+            placed = False
+            for name, message in exc.fields.items():
+                if name in self.fields:
+                    self.add_error(name, message)
+                    placed = True
+            if not placed:
+                self.add_error(None, exc.message)
+
+
+class ServiceAdminMixin:
+    """Pairs with ServiceModelForm: hands the form its actor, and saves nothing itself."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change):
+        if form.saved is not None:
+            obj.pk = form.saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

@@ -1,0 +1,60 @@
+"""API plumbing shared by every app: one error format, one pagination."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from gridgov.core.errors import ApplicationError
+
+_DRF_CODES = {
+    drf_exceptions.NotAuthenticated: ("not_authenticated", "请先登录或提供有效的 API 令牌"),
+    drf_exceptions.AuthenticationFailed: ("authentication_failed", "身份验证失败"),
+    drf_exceptions.PermissionDenied: ("permission_denied", "无权执行此操作"),
+    drf_exceptions.NotFound: ("not_found", "对象不存在或不在您的管辖范围内"),
+    drf_exceptions.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法"),
+    drf_exceptions.Throttled: ("throttled", "请求过于频繁,请稍后再试"),
+    drf_exceptions.ParseError: ("parse_error", "请求内容无法解析"),
+    drf_exceptions.UnsupportedMediaType: ("unsupported_media_type", "不支持的内容类型"),
+}
+
+
+def _flatten(detail) -> dict[str, str]:
+    if isinstance(detail, dict):
+        return {str(k): "; ".join(str(x) for x in (v if isinstance(v, list) else [v])) for k, v in detail.items()}
+    return {}
+
+
+def exception_handler(exc, context):
+    """Every API error is `{"error": {"code", "message", "fields"?}}` with a stable code."""
+    if isinstance(exc, ApplicationError):
+        return Response({"error": exc.as_dict()}, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf_exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, drf_exceptions.ValidationError):
+        body = {"code": "invalid", "message": "输入有误,请检查标出的字段", "fields": _flatten(exc.detail)}
+        if isinstance(exc.detail, list):
+            body["message"] = "; ".join(str(x) for x in exc.detail)
+    else:
+        code, message = next(
+            ((c, m) for klass, (c, m) in _DRF_CODES.items() if isinstance(exc, klass)),
+            (getattr(exc, "default_code", "error"), str(getattr(exc, "detail", "请求失败"))),
+        )
+        body = {"code": code, "message": message}
+    response.data = {"error": body}
+    return response
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 200

@@ -1,0 +1,248 @@
+from django import forms
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import path
+
+from gridgov.accounts.scoping import has_perm
+from gridgov.core.admin import ScopedAdminMixin, ServiceAdminMixin, ServiceModelForm
+from gridgov.core.xlsx import write_rows
+from gridgov.people.exporters import buildings_workbook, residents_workbook
+from gridgov.people.importers import (
+    BUILDING_COLUMNS,
+    BUILDING_REQUIRED,
+    RESIDENT_COLUMNS,
+    RESIDENT_REQUIRED,
+    import_buildings,
+    import_residents,
+)
+from gridgov.people.models import (
+    Building,
+    BuildingUnit,
+    FocusGroup,
+    FocusGroupMembership,
+    Household,
+    Organisation,
+    Resident,
+)
+from gridgov.people.services import building_create, organisation_create, resident_create, resident_update
+from gridgov.web.importviews import import_view
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ResidentForm(ServiceModelForm):
+    id_number = forms.CharField(label="身份证号", max_length=18, required=False,
+                                help_text="18位,含校验位;出生日期与性别自动取自身份证号")
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    focus = forms.MultipleChoiceField(label="重点人群", choices=FocusGroup.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Resident
+        fields = ["name", "grid", "household", "residence_type", "ethnicity", "relation_to_head"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["id_number"].disabled = True
+            self.fields["id_number"].initial = self.instance.id_number_masked
+            self.fields["phone"].initial = ""
+            self.fields["phone"].help_text = f"当前:{self.instance.phone_masked or '无'};留空表示不修改"
+            self.fields["grid"].disabled = True
+            self.fields["household"].disabled = True
+            self.fields["focus"].disabled = True
+        else:
+            self.fields["id_number"].required = True
+
+    def call_service(self, cleaned):
+        if self.instance.pk:
+            return resident_update(actor=self.actor, resident=self.instance, name=cleaned["name"],
+                                   phone=cleaned.get("phone") or None, residence_type=cleaned["residence_type"],
+                                   ethnicity=cleaned.get("ethnicity", ""),
+                                   relation_to_head=cleaned.get("relation_to_head", ""))
+        return resident_create(actor=self.actor, grid=cleaned["grid"], name=cleaned["name"],
+                               id_number=cleaned["id_number"], phone=cleaned.get("phone", ""),
+                               residence_type=cleaned["residence_type"], household=cleaned.get("household"),
+                               ethnicity=cleaned.get("ethnicity", ""),
+                               relation_to_head=cleaned.get("relation_to_head", ""),
+                               focus_groups=cleaned.get("focus") or [])
+
+
+class FocusGroupInline(admin.TabularInline):
+    model = FocusGroupMembership
+    extra = 0
+
+
+@admin.register(Resident)
+class ResidentAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = "people:resident:list"
+    scope_path_field = "grid__path"
+    form = ResidentForm
+    list_display = ["name", "gender", "birth_date", "id_number_masked", "phone_masked", "residence_type", "grid",
+                    "is_active"]
+    list_filter = ["residence_type", "gender", "is_active", "focus_groups__group"]
+    search_fields = ["name"]
+    list_select_related = ["grid"]
+    autocomplete_fields = ["grid", "household"]
+    inlines = [FocusGroupInline]
+    actions = ["export_xlsx"]
+    change_list_template = "web/admin_change_list_import.html"
+
+    @admin.display(description="身份证号")
+    def id_number_masked(self, obj):
+        return obj.id_number_masked
+
+    @admin.display(description="手机号")
+    def phone_masked(self, obj):
+        return obj.phone_masked
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # residents move out; records are not deleted
+
+    @admin.action(description="导出所选为 Excel(身份证号、手机号已脱敏)")
+    def export_xlsx(self, request, queryset):
+        return _xlsx_response(residents_workbook(queryset), "residents.xlsx")
+
+    def get_urls(self):
+        site = self.admin_site
+        return [
+            path("import/", site.admin_view(self.import_residents_view), name="people_resident_import"),
+            path("import/template.xlsx", site.admin_view(self.template_view), name="people_resident_template"),
+        ] + super().get_urls()
+
+    def import_residents_view(self, request):
+        return import_view(request, title="导入实有人口(Excel)", importer=import_residents,
+                           permission="people:resident:import", accept=".xlsx", template_url="template.xlsx",
+                           help_text="带 * 的列必填。楼栋未登记时自动新建(须填楼栋名称);文件有任何错误时不导入任何数据。")
+
+    def template_view(self, request):
+        return _xlsx_response(write_rows(RESIDENT_COLUMNS, [], title="实有人口", required=RESIDENT_REQUIRED),
+                              "residents-template.xlsx")
+
+
+class BuildingForm(ServiceModelForm):
+    class Meta:
+        model = Building
+        fields = ["grid", "microgrid", "number", "name", "address", "use", "floors", "lon", "lat"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+
+    def validate_unique(self):
+        pass
+
+    def call_service(self, cleaned):
+        if self.instance.pk:
+            return self.instance  # plain attribute edits of a building are saved by the admin below
+        return building_create(actor=self.actor, grid=cleaned["grid"], name=cleaned["name"],
+                               number=cleaned.get("number") or None, address=cleaned.get("address", ""),
+                               use=cleaned.get("use", ""), floors=cleaned.get("floors"), lon=cleaned.get("lon"),
+                               lat=cleaned.get("lat"), microgrid=cleaned.get("microgrid"))
+
+
+@admin.register(Building)
+class BuildingAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = "people:building:list"
+    scope_path_field = "grid__path"
+    form = BuildingForm
+    list_display = ["name", "number", "grid", "use", "floors", "address"]
+    list_filter = ["use"]
+    search_fields = ["name", "address"]
+    list_select_related = ["grid"]
+    autocomplete_fields = ["grid", "microgrid"]
+    actions = ["export_xlsx"]
+    change_list_template = "web/admin_change_list_import.html"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description="导出所选为 Excel")
+    def export_xlsx(self, request, queryset):
+        return _xlsx_response(buildings_workbook(queryset), "buildings.xlsx")
+
+    def get_urls(self):
+        site = self.admin_site
+        return [
+            path("import/", site.admin_view(self.import_buildings_view), name="people_building_import"),
+            path("import/template.xlsx", site.admin_view(self.template_view), name="people_building_template"),
+        ] + super().get_urls()
+
+    def import_buildings_view(self, request):
+        return import_view(request, title="导入楼栋(Excel)", importer=import_buildings,
+                           permission="people:resident:import", accept=".xlsx", template_url="template.xlsx",
+                           help_text="带 * 的列必填;坐标系可填 wgs84 / gcj02 / bd09,默认 wgs84。")
+
+    def template_view(self, request):
+        return _xlsx_response(write_rows(BUILDING_COLUMNS, [], title="楼栋", required=BUILDING_REQUIRED),
+                              "buildings-template.xlsx")
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = "people:building:list"
+    scope_path_field = "grid__path"
+    list_display = ["__str__", "kind", "grid"]
+    list_select_related = ["building", "unit", "grid"]
+    search_fields = ["building__name", "room"]
+    autocomplete_fields = ["building", "unit", "grid"]
+
+
+@admin.register(BuildingUnit)
+class BuildingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = "people:building:list"
+    scope_path_field = "building__grid__path"
+    list_display = ["__str__", "building"]
+    search_fields = ["building__name", "number"]
+    autocomplete_fields = ["building"]
+
+
+class OrganisationForm(ServiceModelForm):
+    phone = forms.CharField(label="联系电话(手机)", max_length=20, required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "uscc", "grid", "address", "legal_representative", "employees"]
+
+    def validate_unique(self):
+        pass
+
+    def call_service(self, cleaned):
+        if self.instance.pk:
+            return self.instance
+        return organisation_create(actor=self.actor, grid=cleaned["grid"], name=cleaned["name"],
+                                   kind=cleaned["kind"], uscc=cleaned.get("uscc", ""),
+                                   address=cleaned.get("address", ""),
+                                   legal_representative=cleaned.get("legal_representative", ""),
+                                   phone=cleaned.get("phone", ""), employees=cleaned.get("employees"))
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = "people:organisation:list"
+    scope_path_field = "grid__path"
+    form = OrganisationForm
+    list_display = ["name", "kind", "uscc", "grid", "legal_representative", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "uscc"]
+    list_select_related = ["grid"]
+    autocomplete_fields = ["grid"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+        else:
+            super().save_model(request, obj, form, change)
+
+
+def can_reveal(user) -> bool:
+    return has_perm(user, "people:resident:reveal")

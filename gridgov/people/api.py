@@ -1,0 +1,126 @@
+"""Base-data API. Lists show masked identity numbers and phones; the clear value needs the reveal action."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gridgov.accounts.scoping import require_perm
+from gridgov.people.exporters import residents_workbook
+from gridgov.people.models import Building, Organisation, Resident
+from gridgov.people.selectors import building_list, organisation_list, resident_get, resident_list
+from gridgov.people.services import resident_reveal_pii
+
+
+class ResidentOut(serializers.ModelSerializer):
+    grid = serializers.CharField(source="grid.code")
+    grid_name = serializers.CharField(source="grid.name")
+    id_number = serializers.CharField(source="id_number_masked")
+    phone = serializers.CharField(source="phone_masked")
+    household = serializers.SerializerMethodField()
+    focus_groups = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Resident
+        fields = ["id", "name", "gender", "birth_date", "ethnicity", "id_number", "phone", "residence_type",
+                  "grid", "grid_name", "household", "focus_groups", "is_active"]
+
+    def get_household(self, obj) -> str | None:
+        return str(obj.household) if obj.household_id else None
+
+    def get_focus_groups(self, obj) -> list[str]:
+        return [f.group for f in obj.focus_groups.all()]
+
+
+RESIDENT_FILTERS = [
+    OpenApiParameter("q", str, description="姓名(包含)、完整身份证号或手机号(精确)"),
+    OpenApiParameter("region", str, description="区划/网格编码(含下级)"),
+    OpenApiParameter("residence_type", str, enum=["registered", "floating", "overseas"]),
+    OpenApiParameter("focus_group", str),
+]
+
+
+@extend_schema(tags=["people"], parameters=RESIDENT_FILTERS)
+class ResidentListApi(ListAPIView):
+    serializer_class = ResidentOut
+
+    def get_queryset(self):
+        return resident_list(actor=self.request.user, filters=self.request.query_params).prefetch_related(
+            "focus_groups"
+        )
+
+
+@extend_schema(tags=["people"])
+class ResidentDetailApi(RetrieveAPIView):
+    serializer_class = ResidentOut
+
+    def get_object(self):
+        return resident_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+
+class RevealIn(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["id_number", "phone"])
+    reason = serializers.CharField(max_length=200)
+
+
+class RevealOut(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField()
+
+
+@extend_schema(tags=["people"], request=RevealIn, responses=RevealOut, summary="查看完整身份证号/手机号(留痕)")
+class ResidentRevealApi(APIView):
+    def post(self, request, pk):
+        data = RevealIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        resident = resident_get(actor=request.user, pk=pk)
+        value = resident_reveal_pii(actor=request.user, resident=resident, **data.validated_data)
+        return Response({"field": data.validated_data["field"], "value": value})
+
+
+@extend_schema(tags=["people"], parameters=RESIDENT_FILTERS, responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+class ResidentExportApi(APIView):
+    """The residents the actor may see, as .xlsx (identity numbers and phones masked)."""
+
+    def get(self, request):
+        require_perm(request.user, "people:resident:export")
+        qs = resident_list(actor=request.user, filters=request.query_params)
+        content = residents_workbook(qs)
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="residents.xlsx"'
+        return response
+
+
+class BuildingOut(serializers.ModelSerializer):
+    grid = serializers.CharField(source="grid.code")
+
+    class Meta:
+        model = Building
+        fields = ["id", "grid", "number", "name", "address", "use", "floors", "lon", "lat"]
+
+
+@extend_schema(tags=["people"])
+class BuildingListApi(ListAPIView):
+    serializer_class = BuildingOut
+
+    def get_queryset(self):
+        return building_list(actor=self.request.user, filters=self.request.query_params)
+
+
+class OrganisationOut(serializers.ModelSerializer):
+    grid = serializers.CharField(source="grid.code")
+    phone = serializers.CharField(source="phone_masked")
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "uscc", "grid", "address", "legal_representative", "phone", "employees"]
+
+
+@extend_schema(tags=["people"])
+class OrganisationListApi(ListAPIView):
+    serializer_class = OrganisationOut
+
+    def get_queryset(self):
+        return organisation_list(actor=self.request.user, filters=self.request.query_params)

@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib import admin
+from django.urls import path
+
+from gridgov.core.admin import ScopedAdminMixin, ServiceAdminMixin, ServiceModelForm
+from gridgov.regions.importers import import_grids
+from gridgov.regions.models import Region
+from gridgov.regions.services import region_create, region_update
+from gridgov.web.importviews import import_view
+
+
+class RegionForm(ServiceModelForm):
+    geometry_text = forms.JSONField(label="边界(GeoJSON)", required=False,
+                                    help_text="Polygon 或 MultiPolygon,WGS-84 经纬度;网格不得超出所属社区、不得与相邻网格重叠")
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent", "grid_kind", "special_kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+        self.fields["code"].help_text = "网格、微网格可留空,自动取下一个序号"
+        if self.instance.pk:
+            self.fields["geometry_text"].initial = self.instance.geometry
+            for f in ("code", "level", "parent", "grid_kind", "special_kind"):
+                self.fields[f].disabled = True
+
+    def validate_unique(self):
+        pass  # the service checks codes and says so in Chinese
+
+    def call_service(self, cleaned):
+        geometry = cleaned.get("geometry_text")
+        if self.instance.pk:
+            return region_update(actor=self.actor, region=self.instance, name=cleaned["name"], geometry=geometry)
+        return region_create(actor=self.actor, parent=cleaned.get("parent"), level=cleaned["level"],
+                             name=cleaned["name"], code=cleaned.get("code") or None, geometry=geometry,
+                             grid_kind=cleaned.get("grid_kind") or "", special_kind=cleaned.get("special_kind") or "")
+
+
+@admin.register(Region)
+class RegionAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = "region:region:list"
+    scope_path_field = "path"
+    form = RegionForm
+    list_display = ["code", "name", "level", "grid_kind", "parent", "area_m2", "is_active"]
+    list_filter = ["level", "grid_kind", "is_active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["path", "area_m2", "centroid_lon", "centroid_lat", "is_active"]
+    change_list_template = "web/admin_change_list_import.html"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # regions are retired, never deleted
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_grids_view), name="regions_region_import"),
+        ] + super().get_urls()
+
+    def import_grids_view(self, request):
+        return import_view(request, title="导入网格(GeoJSON)", importer=import_grids,
+                           permission="region:grid:import", accept=".geojson,.json",
+                           help_text="FeatureCollection;每个要素的属性:parent(所属社区编码,或微网格所属网格编码)、"
+                                     "name(名称)、code(可选,留空则按自西向东、自北向南编号)、grid_kind、special_kind。")

@@ -1,0 +1,71 @@
+"""Region and locator API: thin views over selectors and the locator."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gridgov.core.coords import parse_crs, validate_lonlat
+from gridgov.core.errors import ApplicationError
+from gridgov.regions.locator import get_locator
+from gridgov.regions.models import Region
+from gridgov.regions.selectors import region_get, region_list
+
+
+class RegionOut(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent.code", default=None)
+    level_label = serializers.CharField(source="get_level_display")
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "level_label", "parent", "grid_kind", "special_kind", "is_active",
+                  "centroid_lon", "centroid_lat", "area_m2"]
+
+
+class RegionDetailOut(RegionOut):
+    class Meta(RegionOut.Meta):
+        fields = RegionOut.Meta.fields + ["geometry", "min_lon", "min_lat", "max_lon", "max_lat"]
+
+
+@extend_schema(tags=["regions"], parameters=[
+    OpenApiParameter("level", str, enum=["district", "town", "community", "grid", "microgrid"]),
+    OpenApiParameter("parent", str, description="上级编码"),
+    OpenApiParameter("q", str, description="名称或编码前缀"),
+])
+class RegionListApi(ListAPIView):
+    serializer_class = RegionOut
+
+    def get_queryset(self):
+        return region_list(actor=self.request.user, filters=self.request.query_params).select_related("parent")
+
+
+@extend_schema(tags=["regions"])
+class RegionDetailApi(RetrieveAPIView):
+    serializer_class = RegionDetailOut
+
+    def get_object(self):
+        return region_get(actor=self.request.user, code=self.kwargs["code"])
+
+
+class LocateIn(serializers.Serializer):
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    crs = serializers.CharField(required=False, default="wgs84")
+
+
+@extend_schema(tags=["regions"], parameters=[LocateIn], summary="坐标定位到网格")
+class LocateApi(APIView):
+    """Point → grid (and community, town, district). Input may be WGS-84, CGCS2000, GCJ-02 or BD-09."""
+
+    def get(self, request):
+        data = LocateIn(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        try:
+            lon, lat = validate_lonlat(data.validated_data["lon"], data.validated_data["lat"])
+            crs = parse_crs(data.validated_data["crs"])
+        except ValueError as exc:
+            raise ApplicationError("invalid_location", str(exc))
+        result = get_locator().locate(lon, lat, crs).as_dict()
+        result["input"] = {"lon": lon, "lat": lat, "crs": crs.value}
+        return Response(result)

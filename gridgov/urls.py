@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gridgov.core.views import healthz
+from gridgov.web.views import home
+
+admin.site.site_header = "gridgov 网格化基层社会治理平台"
+admin.site.site_title = "gridgov 管理后台"
+admin.site.index_title = "基础数据管理"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("gridgov.api_urls")),
+]
