@@ -7,15 +7,35 @@ from gridgov.core.models import AuditLog
 
 
 class ScopedAdminMixin:
-    """Staff who are not superusers see in the admin only what lies in their jurisdiction."""
+    """Admin access follows gridgov's permission codes (not Django's model permissions), and staff who are
+    not superusers see only what lies in their jurisdiction."""
 
-    scope_permission: str = ""
+    scope_permission: str = ""  # to view, e.g. "people:resident:list"
+    scope_edit_permission: str = ""  # to add and change, e.g. "people:resident:edit"
     scope_path_field: str = ""
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         q = jurisdiction_of(request.user).q(self.scope_permission, self.scope_path_field)
         return qs if q is None else qs.filter(q)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and self._granted(request, self.scope_permission)
+
+    def has_view_permission(self, request, obj=None):
+        return self._granted(request, self.scope_permission) or self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._granted(request, self.scope_edit_permission)
+
+    def has_change_permission(self, request, obj=None):
+        return self._granted(request, self.scope_edit_permission)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # governance records are closed, retired or moved out, never deleted
+
+    def _granted(self, request, code: str) -> bool:
+        return bool(code) and jurisdiction_of(request.user).has_perm(code)
 
 
 class ReadOnlyAdminMixin:

@@ -91,10 +91,19 @@ def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
 
 
 def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """The published closed-form inverse is only good to ~1e-6° (a decimetre); refine it against the
+    forward formula so that a round trip returns the same point."""
     x, y = lon - 0.0065, lat - 0.006
     z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
     theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
-    return z * math.cos(theta), z * math.sin(theta)
+    glon, glat = z * math.cos(theta), z * math.sin(theta)
+    for _ in range(10):
+        blon, blat = gcj02_to_bd09(glon, glat)
+        dlon, dlat = blon - lon, blat - lat
+        glon, glat = glon - dlon, glat - dlat
+        if abs(dlon) < 1e-11 and abs(dlat) < 1e-11:
+            break
+    return glon, glat
 
 
 def wgs84_to_bd09(lon: float, lat: float) -> tuple[float, float]:

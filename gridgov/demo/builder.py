@@ -28,8 +28,8 @@ from gridgov.people.models import (
     Gender,
     Household,
     Organisation,
-    Resident,
     ResidenceType,
+    Resident,
 )
 from gridgov.regions.geometry import to_geojson
 from gridgov.regions.models import GridKind, Level, Region, SpecialKind
@@ -167,7 +167,7 @@ def build_orgs(regions: dict) -> dict:
     ]
     for dtype, name in departments:
         add(f"DEPT-{dtype.value}", f"{DISTRICT_NAME}{name}", UnitKind.DEPARTMENT, district, department_type=dtype)
-    for t, town in enumerate(towns, start=1):
+    for town in towns:
         add(f"GC-{town.code[:9]}", f"{town.name}综治中心", UnitKind.GOVERNANCE_CENTER, town)
         add(f"PS-{town.code[:9]}", f"{town.name.removesuffix('街道').removesuffix('镇')}派出所", UnitKind.POLICE_STATION,
             town, department_type=DepartmentType.PUBLIC_SECURITY)
@@ -259,7 +259,7 @@ def build_people(rng: random.Random, regions: dict, scale: int) -> dict[str, int
                             focus.append((len(residents) - 1, FocusGroup.DISABLED))
                         if rng.random() < 0.02:
                             focus.append((len(residents) - 1, FocusGroup.LOW_INCOME))
-        for s in range(rng.randint(1, 3) * scale):
+        for _ in range(rng.randint(1, 3) * scale):
             kind = rng.choices(list(Organisation.Kind.values)[:3], weights=(25, 65, 10))[0]
             title = {"enterprise": rng.choice(N.COMMUNITY_WORDS) + rng.choice(N.COMPANIES),
                      "shop": _name(rng)[:1] + "记" + rng.choice(N.SHOPS),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from gridgov.accounts.scoping import jurisdiction_of
-from gridgov.core.admin import ServiceAdminMixin, ServiceModelForm
+from gridgov.core.admin import ScopedAdminMixin, ServiceAdminMixin, ServiceModelForm
 from gridgov.orgs.models import OrgUnit
 from gridgov.orgs.services import org_unit_create
 
@@ -23,7 +23,9 @@ class OrgUnitForm(ServiceModelForm):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class OrgUnitAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_permission = "org:unit:list"
+    scope_edit_permission = "org:unit:edit"
     form = OrgUnitForm
     list_display = ["code", "name", "kind", "department_type", "region", "is_active"]
     list_filter = ["kind", "department_type", "is_active"]
@@ -32,7 +34,7 @@ class OrgUnitAdmin(ServiceAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["region", "parent"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
+        qs = admin.ModelAdmin.get_queryset(self, request)
         j = jurisdiction_of(request.user)
         if j.is_global:
             return qs

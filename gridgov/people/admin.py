@@ -82,6 +82,7 @@ class FocusGroupInline(admin.TabularInline):
 @admin.register(Resident)
 class ResidentAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = "people:resident:list"
+    scope_edit_permission = "people:resident:edit"
     scope_path_field = "grid__path"
     form = ResidentForm
     list_display = ["name", "gender", "birth_date", "id_number_masked", "phone_masked", "residence_type", "grid",
@@ -150,6 +151,7 @@ class BuildingForm(ServiceModelForm):
 @admin.register(Building)
 class BuildingAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = "people:building:list"
+    scope_edit_permission = "people:building:edit"
     scope_path_field = "grid__path"
     form = BuildingForm
     list_display = ["name", "number", "grid", "use", "floors", "address"]
@@ -190,6 +192,7 @@ class BuildingAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = "people:building:list"
+    scope_edit_permission = "people:building:edit"
     scope_path_field = "grid__path"
     list_display = ["__str__", "kind", "grid"]
     list_select_related = ["building", "unit", "grid"]
@@ -200,6 +203,7 @@ class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(BuildingUnit)
 class BuildingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = "people:building:list"
+    scope_edit_permission = "people:building:edit"
     scope_path_field = "building__grid__path"
     list_display = ["__str__", "building"]
     search_fields = ["building__name", "number"]
@@ -229,6 +233,7 @@ class OrganisationForm(ServiceModelForm):
 @admin.register(Organisation)
 class OrganisationAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = "people:organisation:list"
+    scope_edit_permission = "people:organisation:edit"
     scope_path_field = "grid__path"
     form = OrganisationForm
     list_display = ["name", "kind", "uscc", "grid", "legal_representative", "is_active"]

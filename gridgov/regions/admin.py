@@ -41,6 +41,7 @@ class RegionForm(ServiceModelForm):
 @admin.register(Region)
 class RegionAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = "region:region:list"
+    scope_edit_permission = "region:region:edit"
     scope_path_field = "path"
     form = RegionForm
     list_display = ["code", "name", "level", "grid_kind", "parent", "area_m2", "is_active"]

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite: lint (ruff, with DTZ), migration check, then pytest on SQLite and on PostgreSQL.
+# PostgreSQL is at $TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test); on CI (CI=true)
+# it is required, elsewhere it is skipped with a notice when it is not reachable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+export DJANGO_SETTINGS_MODULE=gridgov.settings.test
+PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+V=.venv/bin
+
+echo "== ruff"
+$V/ruff check gridgov tests bench
+echo "== makemigrations --check"
+env -u DATABASE_URL $V/gridgov makemigrations --check --dry-run
+echo "== pytest on SQLite"
+env -u DATABASE_URL $V/pytest "$@"
+
+pg_ok=0
+$V/python - "$PG_URL" <<'PY' && pg_ok=1 || true
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_timeout=3).close()
+except Exception as exc:
+    print(f"PostgreSQL not reachable: {exc}", file=sys.stderr); sys.exit(1)
+PY
+if [ "$pg_ok" = 1 ]; then
+  echo "== pytest on PostgreSQL"
+  DATABASE_URL="$PG_URL" $V/pytest "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL is required on CI" >&2
+  exit 1
+else
+  echo "== PostgreSQL not reachable: skipped the PostgreSQL run (CI runs it)"
+fi

@@ -1,0 +1,103 @@
+"""Log-in security: password policy, lock-out after repeated failures, session expiry, API tokens."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth import authenticate
+
+from gridgov.accounts.models import ApiToken, User
+from gridgov.accounts.services import api_token_issue, api_token_revoke, user_create, user_unlock
+from gridgov.core.errors import ApplicationError
+from gridgov.core.timeutil import now
+from tests.conftest import PASSWORD
+
+
+@pytest.mark.parametrize("password,reason", [
+    ("short1A", "太短"),
+    ("alllowercaseletters", "三类"),
+    ("12345678901234", "只包含数字"),
+])
+def test_password_policy(db, password, reason):
+    with pytest.raises(ApplicationError) as exc:
+        user_create(actor=None, username="zhangsan", password=password)
+    assert reason in exc.value.message and exc.value.code == "weak_password"
+    assert not User.objects.filter(username="zhangsan").exists()
+
+
+def test_duplicate_username_and_bad_phone(world):
+    with pytest.raises(ApplicationError, match="已存在"):
+        user_create(actor=None, username="town_a", password=PASSWORD)
+    with pytest.raises(ApplicationError, match="11位"):
+        user_create(actor=None, username="new", password=PASSWORD, phone="123")
+
+
+def test_lockout_after_five_failures_even_with_the_right_password(world, settings):
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        assert authenticate(username="town_a", password="wrong") is None
+    assert authenticate(username="town_a", password=PASSWORD) is None
+    user = User.objects.get(username="town_a")
+    assert user.locked_until > now()
+    with time_machine.travel(now() + settings.LOGIN_LOCK_DURATION + dt.timedelta(seconds=1)):
+        assert authenticate(username="town_a", password=PASSWORD) == user
+    assert User.objects.get(pk=user.pk).failed_login_count == 0
+
+
+def test_failures_outside_the_window_do_not_add_up(world, settings):
+    for _ in range(settings.LOGIN_MAX_FAILURES - 1):
+        authenticate(username="town_a", password="wrong")
+    with time_machine.travel(now() + settings.LOGIN_FAILURE_WINDOW + dt.timedelta(minutes=1)):
+        authenticate(username="town_a", password="wrong")
+        assert authenticate(username="town_a", password=PASSWORD) is not None
+
+
+def test_admin_can_unlock(world, settings):
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        authenticate(username="town_a", password="wrong")
+    user_unlock(actor=world.admin, user=world.user_a)
+    assert authenticate(username="town_a", password=PASSWORD) is not None
+
+
+def test_admin_login_page_speaks_chinese_and_locks(world, client, settings):
+    page = client.get("/admin/login/")
+    assert "登录" in page.content.decode()
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        client.post("/admin/login/", {"username": "root", "password": "x"})
+    r = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
+    assert r.status_code == 200  # refused: the form is shown again
+    assert "_auth_user_id" not in client.session
+
+
+def test_session_expires_when_idle(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+def test_api_token_authenticates_and_can_be_revoked(world, client):
+    system = user_create(actor=None, username="sys-12345", password="", is_system=True)
+    from gridgov.accounts.services import membership_grant
+
+    membership_grant(actor=None, user=system, role_code="center_dispatcher", region=world.town_a)
+    token, key = api_token_issue(actor=world.admin, user=system, name="12345热线对接")
+    assert key not in repr(ApiToken.objects.values().get())
+    r = client.get("/api/v1/residents/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert r.status_code == 200 and r.json()["count"] == 2
+    assert ApiToken.objects.get().last_used_at is not None
+    r = client.get("/api/v1/residents/", HTTP_AUTHORIZATION="Bearer gg_nonsense")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "authentication_failed"
+    api_token_revoke(actor=world.admin, token=token)
+    r = client.get("/api/v1/residents/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert r.status_code == 401
+    with pytest.raises(ApplicationError, match="已被吊销"):
+        api_token_revoke(actor=world.admin, token=token)
+
+
+def test_expired_token_is_refused(world, client):
+    _, key = api_token_issue(actor=None, user=world.user_a, name="x", expires_at=now() - dt.timedelta(seconds=1))
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_anonymous_api_is_refused_with_the_error_format(db, client):
+    r = client.get("/api/v1/residents/")
+    assert r.status_code == 401
+    assert r.json() == {"error": {"code": "not_authenticated", "message": "请先登录或提供有效的 API 令牌"}}

@@ -1,0 +1,80 @@
+"""The admin is Chinese, refuses bad input next to the field keeping what was typed, and runs imports."""
+
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gridgov.regions.models import Region
+from tests.conftest import poly
+
+
+def test_admin_index_in_chinese(world, client):
+    client.force_login(world.admin)
+    page = client.get("/admin/").content.decode()
+    for word in ("区划/网格", "实有人口", "机构", "楼栋", "审计日志"):
+        assert word in page
+
+
+def test_region_add_refused_next_to_the_field_keeping_input(world, client):
+    client.force_login(world.admin)
+    overlap = poly(120.005, 30.0, 120.009, 30.005)
+    r = client.post("/admin/regions/region/add/", {
+        "code": "", "name": "重叠的新网格", "level": "grid", "parent": world.comm_a.pk, "grid_kind": "basic",
+        "special_kind": "", "geometry_text": json.dumps(overlap),
+    })
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "甲一西网格" in page and "重叠" in page
+    assert "重叠的新网格" in page  # what was typed is still there
+    assert not Region.objects.filter(name="重叠的新网格").exists()
+    r = client.post("/admin/regions/region/add/", {
+        "code": "", "name": "学校网格", "level": "grid", "parent": world.comm_a.pk, "grid_kind": "special",
+        "special_kind": "school", "geometry_text": json.dumps(poly(120.013, 30.008, 120.017, 30.012)),
+    })
+    assert r.status_code == 302
+    assert Region.objects.get(name="学校网格").code == world.comm_a.code + "003"
+
+
+def test_resident_add_via_admin(world, client):
+    client.force_login(world.worker_a)
+    data = {"name": "孙九", "grid": world.grid_a_west.pk, "household": "", "residence_type": "registered",
+            "ethnicity": "汉族", "relation_to_head": "", "id_number": "110105199003070018", "phone": "",
+            "focus_groups-TOTAL_FORMS": "0", "focus_groups-INITIAL_FORMS": "0"}
+    r = client.post("/admin/people/resident/add/", data)
+    assert r.status_code == 200 and "校验位" in r.content.decode() and "孙九" in r.content.decode()
+    data["id_number"] = "110105199003070017"
+    r = client.post("/admin/people/resident/add/", data)
+    assert "已登记" in r.content.decode()
+
+
+def test_import_page_dry_run_and_errors(world, client):
+    client.force_login(world.admin)
+    assert "导入" in client.get("/admin/regions/region/").content.decode()
+    assert client.get("/admin/people/resident/import/").status_code == 200
+    template = client.get("/admin/people/resident/import/template.xlsx")
+    assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxml")
+    bad = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"parent": world.comm_a.code, "name": "撞车"},
+         "geometry": poly(120.001, 30.001, 120.002, 30.002)}]})
+    r = client.post("/admin/regions/region/import/", {
+        "file": SimpleUploadedFile("g.geojson", bad.encode()), "dry_run": "on"})
+    page = r.content.decode()
+    assert "未导入任何数据" in page and "甲一西网格" in page
+
+
+def test_import_page_needs_permission(world, client):
+    client.force_login(world.user_a)
+    assert client.get("/admin/regions/region/import/").status_code == 403
+
+
+def test_api_schema_and_docs_are_served_offline(world, client):
+    client.force_login(world.admin)
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200 and b"/api/v1/residents/" in schema.content
+    docs = client.get("/api/v1/docs/").content.decode()
+    assert "cdn" not in docs.lower() and "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_home_page(db, client):
+    page = client.get("/").content.decode()
+    assert '<meta charset="utf-8">' in page and "网格化基层社会治理平台" in page
