@@ -30,7 +30,7 @@ class Place:
     level: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Location:
     lon: float
     lat: float
@@ -61,6 +61,105 @@ class Location:
         }
 
 
+class BinIndex:
+    """A uniform lattice of bins over all grids. A bin lying wholly inside one grid answers without any
+    geometry test; other bins keep their candidate grids (by bounding box, ascending index) and points there
+    are tested exactly with vectorised `intersects_xy` on prepared polygons. No point geometries are made,
+    which is what makes bulk lookups cost about as little as a bare tree query."""
+
+    def __init__(self, geoms: list, bins_per_grid: int = 16, min_bins: int = 65_536, max_bins: int = 4_000_000):
+        self.geoms = np.array(geoms, dtype=object)
+        n = len(geoms)
+        if n == 0:
+            self.nx = self.ny = 0
+            return
+        bounds = shapely.bounds(self.geoms)
+        x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
+        x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
+        target = int(min(max(n * bins_per_grid, min_bins), max_bins))
+        size = max(((x1 - x0) * (y1 - y0) / target) ** 0.5, 1e-9)
+        self.x0, self.y0, self.w, self.h = float(x0), float(y0), float(size), float(size)
+        self.nx = int((x1 - x0) / size) + 1
+        self.ny = int((y1 - y0) / size) + 1
+        ix0 = ((bounds[:, 0] - x0) / size).astype(np.int64)
+        iy0 = ((bounds[:, 1] - y0) / size).astype(np.int64)
+        ix1 = np.minimum(((bounds[:, 2] - x0) / size).astype(np.int64), self.nx - 1)
+        iy1 = np.minimum(((bounds[:, 3] - y0) / size).astype(np.int64), self.ny - 1)
+        nyg = iy1 - iy0 + 1
+        counts = (ix1 - ix0 + 1) * nyg
+        grid_of_pair = np.repeat(np.arange(n, dtype=np.int64), counts)
+        k = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        pair_nyg = nyg[grid_of_pair]
+        bin_of_pair = (ix0[grid_of_pair] + k // pair_nyg) * self.ny + iy0[grid_of_pair] + k % pair_nyg
+        order = np.lexsort((grid_of_pair, bin_of_pair))
+        self.cand = grid_of_pair[order].astype(np.int32)
+        bins_sorted = bin_of_pair[order]
+        n_bins = self.nx * self.ny
+        per_bin = np.bincount(bins_sorted, minlength=n_bins)
+        self.ptr = np.concatenate([[0], np.cumsum(per_bin)]).astype(np.int64)
+        # -1: no grid can be here; -2: test the candidates; ≥ 0: the bin lies inside that grid
+        answer = np.where(per_bin == 0, -1, -2).astype(np.int32)
+        single = np.flatnonzero(per_bin == 1)
+        if len(single):
+            grid = self.cand[self.ptr[single]]
+            bx, by = single // self.ny, single % self.ny
+            boxes = shapely.box(x0 + bx * size, y0 + by * size, x0 + (bx + 1) * size, y0 + (by + 1) * size)
+            inside = shapely.contains_properly(self.geoms[grid], boxes)
+            answer[single[inside]] = grid[inside]
+        self.answer = answer
+        # plain Python sequences: scalar indexing of numpy arrays is slow in the single-lookup path
+        self._answer_list = answer.tolist()
+        self._ptr_list = self.ptr.tolist()
+        self._cand_list = self.cand.tolist()
+        self._geom_list = list(geoms)
+
+    def lookup_many(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        out = np.full(len(xs), -1, dtype=np.int64)
+        if self.nx == 0:
+            return out
+        fx = (xs - self.x0) / self.w
+        fy = (ys - self.y0) / self.h
+        valid = (fx >= 0) & (fx < self.nx) & (fy >= 0) & (fy < self.ny)
+        idx = np.flatnonzero(valid)
+        b = fx[idx].astype(np.int64) * self.ny + fy[idx].astype(np.int64)
+        ans = self.answer[b]
+        out[idx] = ans
+        need = ans == -2
+        if need.any():
+            pts = idx[need]
+            bn = b[need]
+            starts = self.ptr[bn]
+            counts = self.ptr[bn + 1] - starts
+            rep = np.repeat(np.arange(len(pts)), counts)
+            offs = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            cand = self.cand[np.repeat(starts, counts) + offs]
+            p = pts[rep]
+            hit = shapely.intersects_xy(self.geoms[cand], xs[p], ys[p])
+            best = np.full(len(pts), np.iinfo(np.int64).max, dtype=np.int64)
+            np.minimum.at(best, rep[hit], cand[hit])
+            best[best == np.iinfo(np.int64).max] = -1
+            out[pts] = best
+        return out
+
+    def lookup(self, x: float, y: float) -> int:
+        if self.nx == 0:
+            return -1
+        fx = (x - self.x0) / self.w
+        fy = (y - self.y0) / self.h
+        if not (0 <= fx < self.nx and 0 <= fy < self.ny):
+            return -1
+        b = int(fx) * self.ny + int(fy)
+        a = self._answer_list[b]
+        if a != -2:
+            return a
+        intersects_xy = shapely.intersects_xy
+        geoms = self._geom_list
+        for c in self._cand_list[self._ptr_list[b]:self._ptr_list[b + 1]]:
+            if intersects_xy(geoms[c], x, y):
+                return c
+        return -1
+
+
 @dataclass
 class Locator:
     version: int
@@ -79,11 +178,15 @@ class Locator:
         self.chains = [self.chains[i] for i in order]
         remap = {old: new for new, old in enumerate(order)}
         self.micro_parent = [remap[i] for i in self.micro_parent]
-        self.tree = STRtree(self.geoms)
-        for g in self.geoms:
-            shapely.prepare(g)
-        self.micro_tree = STRtree(self.micro_geoms) if self.micro_geoms else None
-        self._no_hit = len(self.places)
+        shapely.prepare(np.array(self.geoms, dtype=object))
+        self.tree = STRtree(self.geoms)  # for the nearest grid of a point outside every grid
+        self.bins = BinIndex(self.geoms)
+        self.micro_by_grid: dict[int, list[tuple[Place, object]]] = {}
+        for place, geom, parent in zip(self.micro_places, self.micro_geoms, self.micro_parent, strict=True):
+            shapely.prepare(geom)
+            self.micro_by_grid.setdefault(parent, []).append((place, geom))
+        for items in self.micro_by_grid.values():
+            items.sort(key=lambda pg: pg[0].code)
 
     @classmethod
     def from_geometries(cls, items, version: int = 0) -> Locator:
@@ -129,25 +232,17 @@ class Locator:
     # -- lookups -----------------------------------------------------------------------------------
 
     def grid_index(self, lon: float, lat: float) -> int:
-        """Index of the grid containing the point, or -1."""
-        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
-        if len(hits) == 0:
-            return -1
-        return int(hits.min()) if len(hits) > 1 else int(hits[0])
+        """Index of the grid containing the point (the lowest code on a shared border), or -1."""
+        return self.bins.lookup(lon, lat)
 
     def grid_indices(self, lons, lats) -> np.ndarray:
         """Bulk lookup: an array of grid indices, -1 where a point is in no grid."""
-        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
-        src, hit = self.tree.query(points, predicate="intersects")
-        result = np.full(len(points), self._no_hit, dtype=np.int64)
-        np.minimum.at(result, src, hit)
-        result[result == self._no_hit] = -1
-        return result
+        return self.bins.lookup_many(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
 
     def locate(self, lon: float, lat: float, crs: CRS | str = CRS.WGS84, *, with_nearest: bool = True) -> Location:
-        if crs not in (CRS.WGS84, "wgs84"):
+        if crs is not CRS.WGS84 and crs != "wgs84":
             lon, lat = to_wgs84(lon, lat, crs)
-        i = self.grid_index(lon, lat)
+        i = self.bins.lookup(lon, lat)
         if i >= 0:
             return Location(lon, lat, self.places[i], self.chains[i], self._microgrid(i, lon, lat))
         if not with_nearest or not self.places:
@@ -160,13 +255,10 @@ class Locator:
         )
 
     def _microgrid(self, grid_i: int, lon: float, lat: float) -> Place | None:
-        if self.micro_tree is None:
-            return None
-        hits = self.micro_tree.query(shapely.Point(lon, lat), predicate="intersects")
-        candidates = sorted(self.micro_places[h].code for h in hits if self.micro_parent[h] == grid_i)
-        if not candidates:
-            return None
-        return next(self.micro_places[h] for h in hits if self.micro_places[h].code == candidates[0])
+        for place, geom in self.micro_by_grid.get(grid_i, ()):
+            if shapely.intersects_xy(geom, lon, lat):
+                return place
+        return None
 
     def place(self, index: int) -> Place | None:
         return None if index < 0 else self.places[index]

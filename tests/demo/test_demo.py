@@ -50,7 +50,6 @@ def test_demo_district(client):
     assert client.get("/admin/people/resident/").status_code == 200
     assert Resident.objects.filter(user__username="resident").exists()
 
-    # scale 10 is ten times the people of scale 1 (checked by the count of buildings planned per grid)
     again = build_demo(seed=1)
     assert not again.created and {x.username for x in again.logins} == usernames
     assert User.objects.count() == len(usernames)

@@ -95,3 +95,53 @@ def test_locate_api(world, api):
     r = client.get("/api/v1/locate/", {"lon": "abc", "lat": 30.01})
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid"
     assert api().get("/api/v1/locate/", {"lon": 1, "lat": 1}).status_code in (401, 403)
+
+
+def _lattice(rng, cols=30, rows=20, step=0.01):
+    from shapely.geometry import Polygon, box
+
+    xs = 118.0 + np.arange(cols + 1) * step
+    ys = 31.0 + np.arange(rows + 1) * step
+    vx, vy = np.meshgrid(xs, ys, indexing="ij")
+    vx[1:-1, 1:-1] += rng.uniform(-0.2, 0.2, (cols - 1, rows - 1)) * step
+    vy[1:-1, 1:-1] += rng.uniform(-0.2, 0.2, (cols - 1, rows - 1)) * step
+    geoms = []
+    for i in range(cols):
+        for j in range(rows):
+            p = Polygon([(vx[i, j], vy[i, j]), (vx[i + 1, j], vy[i + 1, j]), (vx[i + 1, j + 1], vy[i + 1, j + 1]),
+                         (vx[i, j + 1], vy[i, j + 1])])
+            if (i + j) % 7 == 0:  # some grids have a hole
+                c = p.centroid
+                p = p.difference(box(c.x - step / 5, c.y - step / 5, c.x + step / 5, c.y + step / 5))
+            if (i * 3 + j) % 11 == 0:
+                continue  # and some cells are no grid at all
+            geoms.append(p)
+    return geoms, vx, vy
+
+
+def test_bin_index_agrees_with_brute_force_on_a_jittered_lattice():
+    import shapely
+
+    from gridgov.regions.locator import Locator, Place
+
+    rng = np.random.default_rng(7)
+    geoms, vx, vy = _lattice(rng)
+    loc = Locator.from_geometries((Place(k, f"{k:06d}", str(k), "grid"), g, ()) for k, g in enumerate(geoms))
+    xs = np.concatenate([rng.uniform(117.99, 118.31, 20000), vx.ravel()])  # random points and every vertex
+    ys = np.concatenate([rng.uniform(30.99, 31.21, 20000), vy.ravel()])
+    tree = shapely.STRtree(loc.geoms)
+    src, hit = tree.query(shapely.points(xs, ys), predicate="intersects")
+    expect = np.full(len(xs), len(geoms))
+    np.minimum.at(expect, src, hit)
+    expect[expect == len(geoms)] = -1
+    assert loc.grid_indices(xs, ys).tolist() == expect.tolist()
+    assert [loc.grid_index(x, y) for x, y in zip(xs[:3000], ys[:3000], strict=True)] == expect[:3000].tolist()
+    assert (expect == -1).sum() > 100 and (expect >= 0).sum() > 10000
+
+
+def test_empty_locator():
+    from gridgov.regions.locator import Locator
+
+    loc = Locator.from_geometries([])
+    assert loc.grid_indices([1.0], [2.0]).tolist() == [-1]
+    assert loc.locate(1.0, 2.0).grid is None
