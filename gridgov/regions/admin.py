@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import path
 
 from gridgov.core.admin import ScopedAdminMixin, ServiceAdminMixin, ServiceModelForm
+from gridgov.regions.exporters import grids_geojson
 from gridgov.regions.importers import import_grids
 from gridgov.regions.models import Region
 from gridgov.regions.services import region_create, region_update
@@ -51,6 +53,13 @@ class RegionAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     readonly_fields = ["path", "area_m2", "centroid_lon", "centroid_lat", "is_active"]
     change_list_template = "web/admin_change_list_import.html"
+    actions = ["export_geojson"]
+
+    @admin.action(description="导出所选为 GeoJSON(可再导入)")
+    def export_geojson(self, request, queryset):
+        response = HttpResponse(grids_geojson(queryset), content_type="application/geo+json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="regions.geojson"'
+        return response
 
     def has_delete_permission(self, request, obj=None):
         return False  # regions are retired, never deleted

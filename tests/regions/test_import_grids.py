@@ -73,3 +73,28 @@ def test_clean_file_is_numbered_west_east_north_south(world):
 def test_not_a_feature_collection(world):
     assert import_grids("{}", actor=world.admin).errors[0].reason.startswith("须为")
     assert import_grids(b"\xff\xfe", actor=world.admin).errors[0].column == "文件"
+
+
+def test_export_reads_back_into_a_dry_run(world):
+    from gridgov.regions.exporters import grids_feature_collection
+
+    data = grids_feature_collection(Region.objects.filter(parent=world.comm_a))
+    assert [f["properties"]["code"] for f in data["features"]] == [world.grid_a_west.code, world.grid_a_east.code]
+    # re-importing the same grids is refused because they exist (codes taken, areas overlapping)
+    result = import_grids(json.dumps(data), actor=world.admin, dry_run=True)
+    assert {e.column for e in result.errors} == {"code", "geometry"}
+    # into an empty community with codes removed, the same shapes are accepted
+    community = empty_community(world)
+    for f in data["features"]:
+        f["properties"].update(parent=community.code, code="")
+        f["geometry"]["coordinates"] = [[[x + 0.02, y] for x, y in ring] for ring in f["geometry"]["coordinates"]]
+    assert import_grids(json.dumps(data), actor=world.admin, dry_run=True).errors == []
+
+
+def test_admin_geojson_export_action(world, client):
+    client.force_login(world.admin)
+    r = client.post("/admin/regions/region/", {"action": "export_geojson",
+                                               "_selected_action": [world.grid_a_west.pk, world.grid_b.pk]})
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/geo+json")
+    codes = [f["properties"]["code"] for f in json.loads(r.content)["features"]]
+    assert codes == [world.grid_a_west.code, world.grid_b.code]
