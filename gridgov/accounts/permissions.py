@@ -20,6 +20,13 @@ PERMISSIONS = {
     "people:building:edit": "维护楼栋房屋",
     "people:organisation:list": "查看单位组织",
     "people:organisation:edit": "维护单位组织",
+    "case:case:list": "查看事件",
+    "case:case:report": "上报事件",
+    "case:case:dispatch": "受理、派遣、督促事件(综治中心)",
+    "case:case:handle": "签收、处置、回单(承办部门)",
+    "case:case:verify": "核查结案(网格员)",
+    "case:case:supervise": "督办",
+    "case:kpi:view": "查看统计考核",
     "account:user:list": "查看用户",
     "account:user:edit": "维护用户与任职",
 }
@@ -27,6 +34,8 @@ PERMISSIONS = {
 _BASE_STAFF = ["region:region:list", "org:unit:list"]
 _PEOPLE_READ = ["people:resident:list", "people:building:list", "people:organisation:list"]
 _PEOPLE_WRITE = ["people:resident:edit", "people:building:edit", "people:organisation:edit"]
+
+_CASE_CENTER = ["case:case:list", "case:case:report", "case:case:dispatch", "case:kpi:view"]
 
 DEFAULT_ROLES: list[tuple[str, str, list[str], bool]] = [
     (RoleCode.RESIDENT, "居民", [], False),

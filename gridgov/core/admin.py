@@ -3,7 +3,8 @@ from django.contrib import admin
 
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.core.errors import ApplicationError
-from gridgov.core.models import AuditLog
+from gridgov.core.models import AuditLog, CalendarDay, CalendarYear, WorkingPeriod
+from gridgov.core.workingtime import reset_calendar_cache
 
 
 class ScopedAdminMixin:
@@ -97,3 +98,26 @@ class ServiceAdminMixin:
     def save_related(self, request, form, formsets, change):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+class CalendarAdminMixin:
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reset_calendar_cache()
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(CalendarAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "source", "created_at"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(CalendarAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+
+@admin.register(WorkingPeriod)
+class WorkingPeriodAdmin(CalendarAdminMixin, admin.ModelAdmin):
+    list_display = ["weekday", "start", "end"]

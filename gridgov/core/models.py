@@ -50,3 +50,56 @@ def audit(*, actor, action: str, obj=None, object_type: str = "", object_id: str
         object_repr=object_repr[:200],
         detail=detail or {},
     )
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and 调休 working days are known. Deadlines in a year without a row fail loudly."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), primary_key=True)
+    source = models.CharField(_("来源"), max_length=100, help_text=_("如 chinesecalendar 1.11.0 或 国务院办公厅通知文号"))
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工作日历年份")
+        verbose_name_plural = _("工作日历年份")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"
+
+
+class CalendarDay(models.Model):
+    """An exception to the ordinary week: a public holiday, or a weekend day worked in exchange (调休)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("法定节假日(休息)")
+        WORKDAY = "workday", _("调休上班日")
+
+    date = models.DateField(_("日期"), primary_key=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日/调休日")
+        verbose_name_plural = _("节假日/调休日")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class WorkingPeriod(models.Model):
+    """Working hours of a weekday (0 = Monday); several rows make a lunch break. A 调休 working day on a
+    weekend uses Monday's periods."""
+
+    weekday = models.PositiveSmallIntegerField(_("星期"), choices=[(i, n) for i, n in enumerate("一二三四五六日")])
+    start = models.TimeField(_("开始"))
+    end = models.TimeField(_("结束"))
+
+    class Meta:
+        verbose_name = _("工作时段")
+        verbose_name_plural = _("工作时段")
+        ordering = ["weekday", "start"]
+
+    def __str__(self) -> str:
+        return f"星期{'一二三四五六日'[self.weekday]} {self.start:%H:%M}–{self.end:%H:%M}"

@@ -37,11 +37,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "huey.contrib.djhuey",
     "gridgov.core",
+    "gridgov.notify",
     "gridgov.regions",
     "gridgov.orgs",
     "gridgov.accounts",
     "gridgov.people",
+    "gridgov.cases",
     "gridgov.web",
     "gridgov.demo",
 ]
@@ -171,3 +174,16 @@ LOCATOR_VERSION_TTL = float(os.environ.get("LOCATOR_VERSION_TTL", "2"))
 SPECTACULAR_SETTINGS.update(
     {"SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR", "REDOC_DIST": "SIDECAR"}
 )
+
+# Background work: SQLite-backed Huey by default (no server needed), Redis when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "gridgov", "url": REDIS_URL, "immediate": False}
+else:
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "gridgov", "filename": str(DATA_DIR / "huey.sqlite3"),
+            "immediate": False}
+
+# Cases
+CASE_DUPLICATE_RADIUS_M = int(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))
+CASE_DUPLICATE_HOURS = int(os.environ.get("CASE_DUPLICATE_HOURS", "72"))
+CASE_MAX_REOPEN = int(os.environ.get("CASE_MAX_REOPEN", "1"))

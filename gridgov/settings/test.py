@@ -17,3 +17,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOCATOR_VERSION_TTL = 0
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "gridgov-test", "immediate": True}

@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from gridgov.cases.models import (
+    Case,
+    CaseEvent,
+    Category,
+    ExtensionRequest,
+    IngestSource,
+    RoutingRule,
+    SlaPolicy,
+    SlaTarget,
+)
+from gridgov.core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+
+
+class SlaTargetInline(admin.TabularInline):
+    model = SlaTarget
+    extra = 0
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "time_basis", "warn_ratio", "escalate_grace_minutes"]
+    inlines = [SlaTargetInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "department_type", "sla_policy", "default_urgency", "photo_required",
+                    "on_the_spot_allowed", "auto_dispatch", "is_safety", "is_active"]
+    list_filter = ["kind", "is_active", "is_safety"]
+    search_fields = ["code", "name", "keywords"]
+    list_select_related = ["sla_policy"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "start_time", "end_time", "is_active"]
+    autocomplete_fields = ["region", "unit"]
+    list_select_related = ["category", "region", "unit"]
+
+
+class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CaseEvent
+    fields = ["at", "action", "from_state", "to_state", "actor", "actor_unit", "note"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only here: cases change only through the workflow (API and console)."""
+
+    scope_permission = "case:case:list"
+    scope_path_field = "region_path"
+    list_display = ["id", "title", "state", "channel", "category", "grid", "light", "due_at", "created_at"]
+    list_filter = ["state", "channel", "light", "urgency"]
+    search_fields = ["title", "description", "external_ref"]
+    list_select_related = ["category", "grid"]
+    inlines = [CaseEventInline]
+    date_hierarchy = "created_at"
+
+    def has_view_permission(self, request, obj=None):
+        return self._granted(request, self.scope_permission)
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["case", "unit", "minutes", "status", "requested_at", "decided_at"]
+
+
+@admin.register(IngestSource)
+class IngestSourceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "channel", "default_category", "dedupe_minutes", "is_active"]
+    readonly_fields = ["key_hash"]

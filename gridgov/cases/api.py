@@ -1,0 +1,272 @@
+"""Case API: report, list, detail with timeline and the actions allowed now, and one endpoint per action."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gridgov.cases import services
+from gridgov.cases.models import Case, Channel, Urgency
+from gridgov.cases.selectors import case_get, case_list, case_timeline
+from gridgov.core.errors import ApplicationError
+from gridgov.orgs.models import OrgUnit
+
+
+class PlaceOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CaseOut(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    state_label = serializers.CharField(source="get_state_display")
+    category = serializers.CharField(source="category.code", default=None)
+    category_name = serializers.CharField(source="category.name", default=None)
+    grid = serializers.CharField(source="grid.code", default=None)
+    grid_name = serializers.CharField(source="grid.name", default=None)
+    handling_unit = serializers.CharField(source="handling_unit.name", default=None)
+    owner_center = serializers.CharField(source="owner_center.name", default=None)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "title", "state", "state_label", "channel", "urgency", "category", "category_name",
+                  "lon", "lat", "address", "grid", "grid_name", "out_of_grid", "handling_unit", "owner_center",
+                  "light", "due_at", "created_at", "closed_at", "is_public", "escalation_level"]
+
+
+class EventOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+    unit = serializers.CharField(source="actor_unit.name", default=None)
+    note = serializers.CharField()
+    data = serializers.JSONField()
+    photos = serializers.SerializerMethodField()
+
+    def get_actor(self, obj) -> str | None:
+        return str(obj.actor) if obj.actor_id else None
+
+    def get_photos(self, obj) -> list[str]:
+        return [a.public_file.url for a in obj.attachments.all() if a.public_file]
+
+
+class ActionOut(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    needs_reason = serializers.BooleanField()
+
+
+class CaseDetailOut(CaseOut):
+    timeline = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    reporter_phone = serializers.CharField(source="reporter_phone_masked")
+
+    class Meta(CaseOut.Meta):
+        fields = CaseOut.Meta.fields + ["description", "reporter_name", "reporter_phone", "acknowledge_due_at",
+                                        "arrive_due_at", "handle_due_at", "verify_due_at", "clock_error",
+                                        "duplicate_candidates", "merged_into", "return_count", "rework_count",
+                                        "extension_count", "satisfaction", "timeline", "actions"]
+
+    def get_timeline(self, obj) -> list[dict]:
+        return EventOut(case_timeline(obj), many=True).data
+
+    def get_actions(self, obj) -> list[dict]:
+        actor = self.context["request"].user
+        return [{"action": t.action, "label": t.label, "needs_reason": t.needs_reason}
+                for t in services.available_actions(obj, actor)]
+
+
+class ReportIn(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.RESIDENT_APP)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    description = serializers.CharField(max_length=4000)
+    category = serializers.CharField(required=False, allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    lon = serializers.FloatField(required=False, allow_null=True)
+    lat = serializers.FloatField(required=False, allow_null=True)
+    crs = serializers.CharField(required=False, default="wgs84")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    reporter_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    reporter_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    idempotency_key = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    is_public = serializers.BooleanField(required=False, allow_null=True, default=None)
+    external_ref = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    resolved_on_spot = serializers.BooleanField(required=False, default=False)
+    resolution_note = serializers.CharField(required=False, allow_blank=True)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+def _files(request, name="photos"):
+    return request.FILES.getlist(name) if hasattr(request, "FILES") else []
+
+
+@extend_schema(tags=["cases"])
+class CaseListCreateApi(ListAPIView):
+    serializer_class = CaseOut
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(parameters=[
+        OpenApiParameter("state", str, description="状态,可逗号分隔"),
+        OpenApiParameter("category", str, description="类别编码(含下级)"),
+        OpenApiParameter("region", str, description="区划/网格编码(含下级)"),
+        OpenApiParameter("light", str, enum=["none", "green", "yellow", "red"]),
+        OpenApiParameter("channel", str), OpenApiParameter("urgency", str),
+        OpenApiParameter("created_after", str, description="YYYY-MM-DD 或 ISO 8601"),
+        OpenApiParameter("created_before", str), OpenApiParameter("q", str, description="标题、描述、编号"),
+        OpenApiParameter("inbox", bool, description="只看派给我单位待办的"),
+    ])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return case_list(actor=self.request.user, filters=self.request.query_params)
+
+    @extend_schema(request=ReportIn, responses={201: CaseDetailOut, 200: CaseDetailOut}, summary="上报事件")
+    def post(self, request):
+        data = ReportIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["photos"] = _files(request) or values.get("photos") or []
+        key = request.headers.get("Idempotency-Key") or values.pop("idempotency_key", None)
+        values.pop("idempotency_key", None)
+        case, created = services.case_report(actor=request.user, idempotency_key=key, **values)
+        body = CaseDetailOut(case, context={"request": request}).data
+        return Response(body, status=201 if created else 200)
+
+
+@extend_schema(tags=["cases"])
+class CaseDetailApi(APIView):
+    @extend_schema(responses=CaseDetailOut)
+    def get(self, request, pk):
+        case = case_get(actor=request.user, pk=pk)
+        return Response(CaseDetailOut(case, context={"request": request}).data)
+
+
+# -- one endpoint per workflow action ----------------------------------------------------------------
+
+
+class NoteIn(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class AcceptIn(NoteIn):
+    category = serializers.CharField(required=False, allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+
+
+class MergeIn(NoteIn):
+    target = serializers.IntegerField()
+
+
+class DispatchIn(NoteIn):
+    unit = serializers.IntegerField(required=False, allow_null=True)
+
+
+class SummonIn(NoteIn):
+    lead = serializers.IntegerField()
+    cooperating = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+
+
+class HandleIn(serializers.Serializer):
+    note = serializers.CharField()
+    on_site = serializers.BooleanField(required=False, default=False)
+
+
+class DoneIn(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class VerifyIn(NoteIn):
+    pass
+
+
+class ExtensionIn(serializers.Serializer):
+    minutes = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField()
+
+
+class SuperviseIn(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class FollowUpIn(serializers.Serializer):
+    satisfaction = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _unit(pk, field="unit") -> OrgUnit:
+    unit = OrgUnit.objects.filter(pk=pk, is_active=True).select_related("region").first()
+    if unit is None:
+        raise ApplicationError("unknown_unit", f"单位 {pk} 不存在", fields={field: "不存在"})
+    return unit
+
+
+def _target(actor, pk) -> Case:
+    return case_get(actor=actor, pk=pk)
+
+
+# action → (input serializer, how to call the service)
+ACTIONS = {
+    "accept": (AcceptIn, lambda c, a, d, r: services.case_accept(case=c, actor=a, **d)),
+    "reject": (ReasonIn, lambda c, a, d, r: services.case_reject(case=c, actor=a, reason=d["reason"])),
+    "merge": (MergeIn, lambda c, a, d, r: services.case_merge(case=c, actor=a, target=_target(a, d["target"]),
+                                                              note=d["note"])),
+    "withdraw": (ReasonIn, lambda c, a, d, r: services.case_withdraw(case=c, actor=a, reason=d["reason"])),
+    "dispatch": (DispatchIn, lambda c, a, d, r: services.case_dispatch(
+        case=c, actor=a, unit=_unit(d["unit"]) if d.get("unit") else None, note=d["note"])),
+    "summon": (SummonIn, lambda c, a, d, r: services.case_summon(
+        case=c, actor=a, lead=_unit(d["lead"], "lead"), cooperating=[_unit(x, "cooperating") for x in d["cooperating"]],
+        note=d["note"])),
+    "acknowledge": (NoteIn, lambda c, a, d, r: services.case_acknowledge(case=c, actor=a, note=d["note"])),
+    "return": (ReasonIn, lambda c, a, d, r: services.case_return(case=c, actor=a, reason=d["reason"])),
+    "handle": (HandleIn, lambda c, a, d, r: services.case_handle(case=c, actor=a, photos=_files(r), **d)),
+    "report_done": (DoneIn, lambda c, a, d, r: services.case_report_done(case=c, actor=a, note=d["note"],
+                                                                          photos=_files(r))),
+    "verify_pass": (VerifyIn, lambda c, a, d, r: services.case_verify(case=c, actor=a, passed=True, note=d["note"],
+                                                                       photos=_files(r))),
+    "verify_fail": (ReasonIn, lambda c, a, d, r: services.case_verify(case=c, actor=a, passed=False,
+                                                                       note=d["reason"], photos=_files(r))),
+    "request_extension": (ExtensionIn, lambda c, a, d, r: services.case_request_extension(case=c, actor=a, **d)),
+    "approve_extension": (NoteIn, lambda c, a, d, r: services.case_decide_extension(case=c, actor=a, approve=True,
+                                                                                     note=d["note"])),
+    "reject_extension": (ReasonIn, lambda c, a, d, r: services.case_decide_extension(
+        case=c, actor=a, approve=False, note=d["reason"])),
+    "suspend": (ReasonIn, lambda c, a, d, r: services.case_suspend(case=c, actor=a, reason=d["reason"])),
+    "resume": (NoteIn, lambda c, a, d, r: services.case_resume(case=c, actor=a, note=d["note"])),
+    "escalate": (ReasonIn, lambda c, a, d, r: services.case_escalate(case=c, actor=a, reason=d["reason"])),
+    "supervise": (SuperviseIn, lambda c, a, d, r: services.case_supervise(case=c, actor=a, note=d["note"])),
+    "follow_up": (FollowUpIn, lambda c, a, d, r: services.case_follow_up(case=c, actor=a, **d)),
+}
+
+
+def action_view(action: str):
+    serializer, call = ACTIONS[action]
+    from gridgov.cases.workflow import transition
+
+    label = transition(action).label
+
+    class _View(APIView):
+        parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+        @extend_schema(tags=["case actions"], request=serializer, responses=CaseDetailOut, summary=label,
+                       operation_id=f"case_{action}")
+        def post(self, request, pk):
+            case = case_get(actor=request.user, pk=pk)
+            data = serializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            call(case, request.user, dict(data.validated_data), request)
+            fresh = case_get(actor=request.user, pk=pk)
+            return Response(CaseDetailOut(fresh, context={"request": request}).data)
+
+    _View.__name__ = f"Case{action.title().replace('_', '')}Api"
+    return _View.as_view()

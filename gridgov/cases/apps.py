@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "gridgov.cases"
+    label = "cases"
+    verbose_name = "事件办理"

@@ -1,0 +1,93 @@
+"""Photos: checked by content (not by name), size-limited, stored as uploaded (private) plus a public copy
+re-encoded without EXIF (no GPS position, no device serial), turned upright and scaled down."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from gridgov.core.errors import ApplicationError
+
+try:  # HEIC photos from iPhones
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
+    pillow_heif = None
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS = 9
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
+PUBLIC_MAX_SIDE = 2048
+Image.MAX_IMAGE_PIXELS = 60_000_000  # refuse decompression bombs
+
+
+def check_photo(data: bytes, name: str = "") -> tuple[str, int, int]:
+    label = f"「{name}」" if name else ""
+    if len(data) > MAX_BYTES:
+        raise ApplicationError("photo_too_large", f"照片{label}超过 {MAX_BYTES // 1024 // 1024} MB",
+                               fields={"photos": "照片过大"})
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt = img.format
+            img.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            width, height = img.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ApplicationError("photo_invalid", f"文件{label}不是可识别的图片", fields={"photos": "不是图片"})
+    if fmt not in FORMATS:
+        raise ApplicationError("photo_format", f"照片{label}格式为 {fmt},只接受 JPEG、PNG、WebP、HEIC",
+                               fields={"photos": "格式不支持"})
+    return FORMATS[fmt], width, height
+
+
+def public_copy(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as img:
+        img = ImageOps.exif_transpose(img)
+        img = img.convert("RGB")
+        img.thumbnail((PUBLIC_MAX_SIDE, PUBLIC_MAX_SIDE))
+        out = io.BytesIO()
+        img.save(out, format="JPEG", quality=85)  # a fresh file: no EXIF, no XMP, no GPS
+        return out.getvalue()
+
+
+def read_upload(upload) -> tuple[bytes, str]:
+    if isinstance(upload, tuple):
+        name, data = upload
+        return data, name
+    data = upload.read()
+    return data, getattr(upload, "name", "")
+
+
+def check_photos(uploads) -> list[tuple[bytes, str, str, int, int]]:
+    """Validate every upload before anything is written: (data, name, content_type, width, height)."""
+    uploads = list(uploads or [])
+    if len(uploads) > MAX_PHOTOS:
+        raise ApplicationError("too_many_photos", f"最多上传 {MAX_PHOTOS} 张照片", fields={"photos": "数量过多"})
+    out = []
+    for upload in uploads:
+        data, name = read_upload(upload)
+        content_type, w, h = check_photo(data, name)
+        out.append((data, name, content_type, w, h))
+    return out
+
+
+def store_photos(*, case, event, checked, actor) -> list:
+    from gridgov.cases.models import Attachment
+
+    saved = []
+    for data, _name, content_type, w, h in checked:
+        digest = hashlib.sha256(data).hexdigest()
+        ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}[content_type]
+        stem = uuid.uuid4().hex
+        att = Attachment(case=case, event=event, content_type=content_type, size=len(data), sha256=digest,
+                         width=w, height=h, uploaded_by=actor if getattr(actor, "pk", None) else None)
+        att.file.save(f"{stem}.{ext}", ContentFile(data), save=False)
+        att.public_file.save(f"{stem}.jpg", ContentFile(public_copy(data)), save=False)
+        att.save()
+        saved.append(att)
+    return saved

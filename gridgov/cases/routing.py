@@ -1,0 +1,78 @@
+"""Who handles a case: routing rules (most specific wins), then the category's default department type;
+and, for urgent safety events, the nearest emergency units ("就近处置、多点响应、梯次增援")."""
+
+from __future__ import annotations
+
+from gridgov.cases.models import Case, Category, RoutingRule
+from gridgov.core.coords import haversine_m
+from gridgov.core.timeutil import local, now
+from gridgov.orgs.models import OrgUnit, UnitKind
+
+
+def _in_window(rule: RoutingRule, at) -> bool:
+    if rule.start_time is None or rule.end_time is None:
+        return True
+    t = local(at).time()
+    if rule.start_time <= rule.end_time:
+        return rule.start_time <= t < rule.end_time
+    return t >= rule.start_time or t < rule.end_time  # a window over midnight, e.g. 22:00–06:00
+
+
+def suggest_unit(case: Case, at=None) -> OrgUnit | None:
+    at = at or now()
+    code = case.category.code if case.category_id else ""
+    best, best_key = None, None
+    rules = RoutingRule.objects.filter(is_active=True, unit__is_active=True).select_related("category", "region", "unit")
+    for rule in rules:
+        if rule.category_id and not code.startswith(rule.category.code):
+            continue
+        if rule.region_id and not case.region_path.startswith(rule.region.path):
+            continue
+        if not _in_window(rule, at):
+            continue
+        key = (len(rule.category.code) if rule.category_id else 0, len(rule.region.path) if rule.region_id else 0,
+               rule.start_time is not None)
+        if best_key is None or key > best_key:
+            best, best_key = rule.unit, key
+    if best is not None:
+        return best
+    return default_department(case.category, case.region_path)
+
+
+def default_department(category: Category | None, region_path: str) -> OrgUnit | None:
+    """The department of the category's type that serves the case's place, the closest one first."""
+    while category is not None and not category.department_type:
+        category = category.parent
+    if category is None:
+        return None
+    candidates = [u for u in OrgUnit.objects.filter(department_type=category.department_type, is_active=True)
+                  .exclude(kind=UnitKind.GOVERNANCE_CENTER).select_related("region")
+                  if region_path.startswith(u.region.path)]
+    return max(candidates, key=lambda u: len(u.region.path), default=None)
+
+
+def nearest_emergency_units(lon: float, lat: float, n: int = 3) -> list[tuple[OrgUnit, float]]:
+    units = OrgUnit.objects.filter(kind=UnitKind.EMERGENCY_UNIT, is_active=True, lon__isnull=False)
+    ranked = sorted(((u, haversine_m(lon, lat, u.lon, u.lat)) for u in units), key=lambda x: x[1])
+    return ranked[:n]
+
+
+def center_for(region_path: str) -> OrgUnit | None:
+    """The governance center closest to the place: community, else town, else district."""
+    codes = [c for c in region_path.strip("/").split("/") if c]
+    centers = {u.region.code: u for u in OrgUnit.objects.filter(
+        kind=UnitKind.GOVERNANCE_CENTER, is_active=True, region__code__in=codes).select_related("region")}
+    for code in reversed(codes):
+        if code in centers:
+            return centers[code]
+    return None
+
+
+def parent_center(center: OrgUnit) -> OrgUnit | None:
+    region = center.region.parent
+    while region is not None:
+        found = OrgUnit.objects.filter(kind=UnitKind.GOVERNANCE_CENTER, is_active=True, region=region).first()
+        if found:
+            return found
+        region = region.parent
+    return None

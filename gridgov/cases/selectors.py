@@ -1,0 +1,90 @@
+"""Reads of cases, scoped to the actor: jurisdiction, the cases of their unit, the cases they reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils.dateparse import parse_date, parse_datetime
+
+from gridgov.cases.access import handler_units, visible_cases
+from gridgov.cases.models import Case, CaseEvent
+from gridgov.core.errors import ApplicationError, NotFound
+from gridgov.core.timeutil import LOCAL_TZ
+
+FILTERS = ("state", "category", "region", "light", "channel", "urgency", "created_after", "created_before", "q",
+           "inbox", "unit", "out_of_grid")
+
+
+def _moment(value: str, field: str, *, end: bool = False) -> dt.datetime:
+    parsed = parse_datetime(value)
+    if parsed is None:
+        day = parse_date(value)
+        if day is None:
+            raise ApplicationError("invalid_filter", f"{field} 应为日期(YYYY-MM-DD)或 ISO 8601 时间",
+                                   fields={field: "格式无效"})
+        parsed = dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time(0), tzinfo=LOCAL_TZ)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=LOCAL_TZ)
+    return parsed
+
+
+def case_list(*, actor, filters=None) -> QuerySet[Case]:
+    f = filters or {}
+    qs = visible_cases(actor).select_related("category", "grid", "handling_unit", "owner_center")
+
+    def values(name):
+        raw = f.getlist(name) if hasattr(f, "getlist") else f.get(name)
+        if raw in (None, "", []):
+            return []
+        items = raw if isinstance(raw, list | tuple) else [raw]
+        return [x for v in items for x in str(v).split(",") if x]
+
+    if states := values("state"):
+        qs = qs.filter(state__in=states)
+    if cats := values("category"):
+        from django.db.models import Q
+
+        q = Q()
+        for c in cats:
+            q |= Q(category__code__startswith=c)
+        qs = qs.filter(q)
+    if region := f.get("region"):
+        qs = qs.filter(region_path__contains=f"/{region}/")
+    if lights := values("light"):
+        qs = qs.filter(light__in=lights)
+    if channels := values("channel"):
+        qs = qs.filter(channel__in=channels)
+    if urg := values("urgency"):
+        qs = qs.filter(urgency__in=urg)
+    if after := f.get("created_after"):
+        qs = qs.filter(created_at__gte=_moment(after, "created_after"))
+    if before := f.get("created_before"):
+        qs = qs.filter(created_at__lt=_moment(before, "created_before", end=True))
+    if q := (f.get("q") or "").strip():
+        from django.db.models import Q
+
+        cond = Q(title__contains=q) | Q(description__contains=q) | Q(external_ref=q)
+        if q.isdigit() and len(q) > 8:
+            cond |= Q(pk=int(q[8:]))
+        qs = qs.filter(cond)
+    if f.get("inbox") in ("1", "true"):
+        qs = qs.filter(assignments__unit_id__in=handler_units(actor),
+                       assignments__status__in=["dispatched", "acknowledged"]).distinct()
+    if unit := f.get("unit"):
+        qs = qs.filter(handling_unit_id=unit)
+    if f.get("out_of_grid") in ("1", "true"):
+        qs = qs.filter(out_of_grid=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def case_get(*, actor, pk) -> Case:
+    case = visible_cases(actor).select_related("category", "grid", "handling_unit", "owner_center__region").filter(
+        pk=pk).first()
+    if case is None:
+        raise NotFound("事件不存在或不在您的管辖范围内")
+    return case
+
+
+def case_timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor", "actor_unit").prefetch_related("attachments").order_by("at", "id")

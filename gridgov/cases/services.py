@@ -1,0 +1,742 @@
+"""Every change of a case: one function per action, atomic, compare-and-set on the state, and an immutable
+timeline row written in the same transaction. Refusals are ApplicationError with a stable code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from gridgov.accounts.models import Membership
+from gridgov.accounts.scoping import jurisdiction_of
+from gridgov.cases import sla
+from gridgov.cases import workflow as wf
+from gridgov.cases.access import actor_kinds
+from gridgov.cases.duplicates import find_duplicates
+from gridgov.cases.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    CaseFollower,
+    Category,
+    Channel,
+    ExtensionRequest,
+    Satisfaction,
+    State,
+    Urgency,
+)
+from gridgov.cases.photos import check_photos, store_photos
+from gridgov.cases.routing import center_for, nearest_emergency_units, parent_center, suggest_unit
+from gridgov.core.coords import parse_crs, to_wgs84, validate_lonlat
+from gridgov.core.errors import ApplicationError, PermissionDenied
+from gridgov.core.identity import validate_mobile
+from gridgov.core.pii import set_pii
+from gridgov.core.timeutil import now
+from gridgov.notify.services import notify
+from gridgov.orgs.models import OrgUnit, UnitKind
+from gridgov.regions.locator import get_locator
+from gridgov.regions.models import Level, Region
+
+MAX_REOPEN = getattr(settings, "CASE_MAX_REOPEN", 1)
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+def _unit_of(actor, case: Case | None = None) -> OrgUnit | None:
+    if actor is None:
+        return None
+    m = Membership.objects.filter(user=actor, is_active=True, unit__isnull=False).select_related("unit")
+    if case is not None:
+        units = set(case.assignments.values_list("unit_id", flat=True))
+        for x in m:
+            if x.unit_id in units or x.unit_id == case.owner_center_id:
+                return x.unit
+    first = m.first()
+    return first.unit if first else None
+
+
+def _check(case: Case, actor, action: str) -> wf.Transition:
+    t = wf.transition(action)
+    if case.state not in t.sources:
+        raise ApplicationError("state_conflict", f"事件当前为「{State(case.state).label}」,不能执行「{t.label}」",
+                               status=409)
+    kinds = actor_kinds(actor, case)
+    if not (t.actors & kinds):
+        raise PermissionDenied(f"您不能对该事件执行「{t.label}」")
+    return t
+
+
+def _reason(text: str, what: str = "原因") -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("reason_required", f"请填写{what}", fields={"reason": "必填"})
+    return text[:2000]
+
+
+CLOCK_FIELDS = ["sla", "time_basis", "acknowledge_due_at", "arrive_due_at", "handle_due_at", "verify_due_at",
+                "due_at", "warn_at", "light", "clock_error", "escalate_at", "paused_at"]
+
+
+def _commit(case: Case, old_state: str, old_updated, fields: Iterable[str]) -> None:
+    """Compare-and-set: write only if nobody changed the case since we read it."""
+    t = now()
+    values = {f: getattr(case, f) for f in set(fields)}
+    values["updated_at"] = t
+    updated = Case.objects.filter(pk=case.pk, state=old_state, updated_at=old_updated).update(**values)
+    if updated != 1:
+        raise ApplicationError("state_changed", "事件已被他人处理,请刷新后重试", status=409)
+    case.updated_at = t
+
+
+def _event(case: Case, actor, action: str, from_state: str, note: str = "", data: dict | None = None,
+           unit: OrgUnit | None = None, at=None) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, at=at or now(), actor=actor if getattr(actor, "pk", None) else None,
+        actor_unit=unit if unit is not None else _unit_of(actor, case), action=action, from_state=from_state,
+        to_state=case.state, note=note, data=data or {},
+    )
+
+
+def _users_of_unit(unit: OrgUnit | None, role: str | None = None):
+    if unit is None:
+        return []
+    qs = Membership.objects.filter(unit=unit, is_active=True, user__is_active=True)
+    if role:
+        qs = qs.filter(role__code=role)
+    return [m.user for m in qs.select_related("user")]
+
+
+def _tell_followers(case: Case, subject: str, body: str = "") -> None:
+    for f in case.followers.select_related("user"):
+        if f.user_id:
+            notify(recipient=f.user, subject=subject, body=body, data={"case": case.pk})
+
+
+def _tell_unit(unit, subject: str, case: Case, role: str | None = None, dedupe: str | None = None) -> None:
+    for user in _users_of_unit(unit, role):
+        notify(recipient=user, subject=subject, data={"case": case.pk},
+               dedupe_key=f"{dedupe}-{user.pk}" if dedupe else None)
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_related("category", "owner_center__region", "grid").get(pk=case.pk)
+
+
+# -- intake -------------------------------------------------------------------------------------------
+
+
+def _category(value) -> Category | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Category):
+        category = value
+    else:
+        category = Category.objects.filter(code=str(value)).first()
+        if category is None:
+            raise ApplicationError("unknown_category", f"类别 {value} 不存在", fields={"category": "不存在"})
+    if not category.is_active:
+        raise ApplicationError("inactive_category", f"类别「{category.name}」已停用", fields={"category": "已停用"})
+    return category
+
+
+def _place(lon, lat, crs, address) -> dict:
+    address = (address or "").strip()
+    if lon in (None, "") and lat in (None, ""):
+        if not address:
+            raise ApplicationError("location_required", "请提供位置(经纬度)或地址", fields={"location": "必填"})
+        return {"lon": None, "lat": None, "crs_source": "", "address": address[:200]}
+    try:
+        lon, lat = validate_lonlat(lon, lat)
+        crs = parse_crs(crs)
+    except ValueError as exc:
+        raise ApplicationError("invalid_location", str(exc), fields={"location": str(exc)})
+    wlon, wlat = to_wgs84(lon, lat, crs)
+    return {"lon": round(wlon, 7), "lat": round(wlat, 7), "crs_source": crs.value, "address": address[:200]}
+
+
+def _district_path() -> str:
+    d = Region.objects.filter(level=Level.DISTRICT, is_active=True).order_by("code").first()
+    return d.path if d else "/"
+
+
+def case_report(
+    *, actor, channel: str, description: str, title: str = "", category=None, urgency: str | None = None,
+    lon=None, lat=None, crs: str = "wgs84", address: str = "", reporter_name: str = "", reporter_phone: str = "",
+    idempotency_key: str | None = None, photos=(), is_public: bool | None = None, external_ref: str = "",
+    resolved_on_spot: bool = False, resolution_note: str = "", grid: Region | None = None,
+) -> tuple[Case, bool]:
+    """上报: a report from any channel becomes a case. With the same idempotency key the same case is returned
+    (created=False), so a retried submission never makes two cases."""
+    if channel not in Channel.values:
+        raise ApplicationError("invalid_channel", f"未知的上报渠道 {channel}", fields={"channel": "取值无效"})
+    key = (idempotency_key or "").strip()[:100] or None
+    if key:
+        existing = Case.objects.filter(channel=channel, idempotency_key=key).first()
+        if existing:
+            return existing, False
+    description = (description or "").strip()
+    if not description:
+        raise ApplicationError("description_required", "请描述发生了什么", fields={"description": "必填"})
+    if len(description) > 4000:
+        raise ApplicationError("description_too_long", "描述不能超过4000字", fields={"description": "超过4000字"})
+    category = _category(category)
+    urgency = urgency or (category.default_urgency if category else Urgency.NORMAL)
+    if urgency not in Urgency.values:
+        raise ApplicationError("invalid_urgency", "紧急程度应为一般、紧急或特急", fields={"urgency": "取值无效"})
+    place = _place(lon, lat, crs, address)
+    phone = ""
+    if reporter_phone:
+        try:
+            phone = validate_mobile(reporter_phone)
+        except ValueError as exc:
+            raise ApplicationError("invalid_phone", str(exc), fields={"reporter_phone": str(exc)})
+    checked = check_photos(photos)
+    if resolved_on_spot:
+        if category is None or not category.on_the_spot_allowed:
+            raise ApplicationError("on_the_spot_not_allowed", "该类别不允许网格员就地解决", fields={"category": "不允许"})
+        if category.photo_required and not checked:
+            raise ApplicationError("photo_required", "就地解决须附处置照片", fields={"photos": "必填"})
+    # Where: the locator decides the grid; a point in no grid goes to the district center, marked as such.
+    located = None
+    if grid is None and place["lon"] is not None:
+        located = get_locator().locate(place["lon"], place["lat"])
+        if located.grid is not None:
+            grid = Region.objects.get(pk=located.grid.id)
+    region_path = grid.path if grid is not None else _district_path()
+    out_of_grid = grid is None
+    owner = center_for(region_path) if not out_of_grid else center_for(_district_path())
+    t = now()
+    case = Case(
+        title=(title or description[:30]).strip()[:100], description=description, category=category, channel=channel,
+        urgency=urgency, grid=grid, region_path=region_path, out_of_grid=out_of_grid, owner_center=owner,
+        reporter=actor if getattr(actor, "pk", None) else None, reporter_name=(reporter_name or "").strip()[:50],
+        idempotency_key=key, is_public=category.is_public_default if (is_public is None and category) else bool(
+            is_public if is_public is not None else True),
+        external_ref=(external_ref or "")[:64], created_at=t, updated_at=t, **place,
+    )
+    set_pii(case, "reporter_phone", "phone", phone)
+    if resolved_on_spot and (grid is None or not jurisdiction_of(actor).covers("case:case:verify", grid.path)):
+        raise PermissionDenied("只有本网格的网格员可以就地解决")
+    try:
+        with transaction.atomic():
+            case.save()
+            report = CaseEvent.objects.create(
+                case=case, at=t, actor=case.reporter, action="report", from_state="", to_state=State.REPORTED,
+                note="", data={"channel": channel, "out_of_grid": out_of_grid,
+                               "nearest_grid": located.nearest.code if located and located.nearest else None},
+            )
+            store_photos(case=case, event=report, checked=checked, actor=actor)
+            if case.reporter_id:
+                CaseFollower.objects.create(case=case, user=case.reporter)
+            case.duplicate_candidates = find_duplicates(case)
+            if case.duplicate_candidates:
+                Case.objects.filter(pk=case.pk).update(duplicate_candidates=case.duplicate_candidates)
+            if resolved_on_spot:
+                _on_the_spot(case, actor, resolution_note, t)
+            if category is not None and (category.is_safety or urgency == Urgency.CRITICAL) and case.lon is not None:
+                _alert_emergency_units(case, t)
+            _tell_unit(owner, f"新事件待受理:{case.title}", case, role="center_dispatcher")
+    except IntegrityError:
+        if key:  # a concurrent retry with the same key won the race: return its case
+            existing = Case.objects.filter(channel=channel, idempotency_key=key).first()
+            if existing:
+                return existing, False
+        raise
+    return case, True
+
+
+def _on_the_spot(case: Case, actor, note: str, t) -> None:
+    """就地解决: the grid worker reports and resolves in one go; the center still verifies."""
+    case.state = State.DONE_REPORTED
+    case.on_the_spot = True
+    case.accepted_at = case.dispatched_at = case.acknowledged_at = case.arrived_at = case.done_reported_at = t
+    sla.start_clocks(case, t)
+    case.state = State.DONE_REPORTED
+    sla.start_verify(case, t)
+    case.save()
+    _event(case, actor, "report_done", State.REPORTED, note=note or "网格员就地解决", data={"on_the_spot": True},
+           at=t)
+
+
+def _alert_emergency_units(case: Case, t) -> None:
+    units = nearest_emergency_units(case.lon, case.lat)
+    for rank, (unit, dist) in enumerate(units, start=1):
+        _tell_unit(unit, f"【{'第一' if rank == 1 else '增援'}响应】{case.title} 距您约 {dist:.0f} 米", case)
+    CaseEvent.objects.create(case=case, at=t, action="alert_emergency_units", from_state=case.state,
+                             to_state=case.state, note="已通知就近最小应急单元",
+                             data={"units": [{"unit": u.pk, "name": u.name, "distance_m": round(d)} for u, d in units]})
+
+
+# -- the workflow actions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_accept(*, case: Case, actor, category=None, urgency: str | None = None, note: str = "") -> Case:
+    """受理/立案: the center confirms a valid case and classifies it; auto-dispatch follows where set up."""
+    case = _lock(case)
+    _check(case, actor, "accept")
+    old, old_updated = case.state, case.updated_at
+    if category not in (None, ""):
+        case.category = _category(category)
+    if case.category is None:
+        raise ApplicationError("category_required", "立案须确定事件类别", fields={"category": "必填"})
+    if urgency:
+        if urgency not in Urgency.values:
+            raise ApplicationError("invalid_urgency", "紧急程度无效", fields={"urgency": "取值无效"})
+        case.urgency = urgency
+    case.state = State.ACCEPTED
+    case.accepted_at = now()
+    _commit(case, old, old_updated, ["state", "accepted_at", "category", "urgency"])
+    _event(case, actor, "accept", old, note=note, data={"category": case.category.code, "urgency": case.urgency})
+    if case.category.auto_dispatch:
+        unit = suggest_unit(case)
+        if unit is not None:
+            case = _dispatch(case, None, [unit], lead=unit, note="按派遣规则自动派遣", action="dispatch")
+    return case
+
+
+@transaction.atomic
+def case_reject(*, case: Case, actor, reason: str) -> Case:
+    """不予立案: not a valid case (not in scope, no such problem, advice only), with a reason."""
+    case = _lock(case)
+    _check(case, actor, "reject")
+    reason = _reason(reason, "不予立案的原因")
+    old, old_updated = case.state, case.updated_at
+    case.state = State.REJECTED
+    case.closed_at = now()
+    _commit(case, old, old_updated, ["state", "closed_at"])
+    _event(case, actor, "reject", old, note=reason)
+    _tell_followers(case, f"您反映的事件「{case.title}」未予立案", reason)
+    return case
+
+
+@transaction.atomic
+def case_merge(*, case: Case, actor, target: Case, note: str = "") -> Case:
+    """合并: a duplicate joins an existing case; its reporters follow the target's progress."""
+    case = _lock(case)
+    _check(case, actor, "merge")
+    target = Case.objects.get(pk=target.pk)
+    if target.pk == case.pk or target.state in (State.MERGED, State.REJECTED, State.WITHDRAWN):
+        raise ApplicationError("invalid_merge_target", "只能合并到另一个有效事件", fields={"target": "无效"})
+    if target.merged_into_id == case.pk:
+        raise ApplicationError("invalid_merge_target", "不能互相合并", fields={"target": "无效"})
+    old, old_updated = case.state, case.updated_at
+    case.state = State.MERGED
+    case.merged_into = target
+    case.closed_at = now()
+    _commit(case, old, old_updated, ["state", "merged_into", "closed_at"])
+    _event(case, actor, "merge", old, note=note, data={"target": target.pk})
+    for f in case.followers.all():
+        CaseFollower.objects.get_or_create(case=target, user=f.user, defaults={"from_case": case})
+    CaseEvent.objects.create(case=target, at=now(), actor=actor if getattr(actor, "pk", None) else None,
+                             action="merged_in", from_state=target.state, to_state=target.state,
+                             data={"source": case.pk})
+    _tell_followers(case, f"您反映的事件已与同一问题合并办理(编号 {target.number})")
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor, reason: str) -> Case:
+    case = _lock(case)
+    _check(case, actor, "withdraw")
+    reason = _reason(reason, "撤回原因")
+    old, old_updated = case.state, case.updated_at
+    case.state = State.WITHDRAWN
+    case.closed_at = now()
+    _commit(case, old, old_updated, ["state", "closed_at"])
+    _event(case, actor, "withdraw", old, note=reason)
+    return case
+
+
+def _dispatch(case: Case, actor, units: list[OrgUnit], *, lead: OrgUnit, note: str, action: str) -> Case:
+    for u in units:
+        if not u.is_active or u.kind == UnitKind.EMERGENCY_UNIT:
+            raise ApplicationError("invalid_unit", f"「{u.name}」不能承办事件", fields={"unit": "不能承办"})
+        if not case.region_path.startswith(u.region.path) and not u.region.path.startswith(case.region_path):
+            raise ApplicationError("unit_out_of_area", f"「{u.name}」不负责该事件所在区域", fields={"unit": "不负责该区域"})
+    old, old_updated = case.state, case.updated_at
+    t = now()
+    case.state = State.DISPATCHED
+    case.handling_unit = lead
+    case.dispatched_at = t
+    case.acknowledged_at = case.arrived_at = None
+    sla.start_clocks(case, t)
+    _commit(case, old, old_updated, ["state", "handling_unit", "dispatched_at", "acknowledged_at", "arrived_at",
+                                     *CLOCK_FIELDS])
+    case.assignments.filter(status__in=[Assignment.Status.DISPATCHED, Assignment.Status.ACKNOWLEDGED]).update(
+        status=Assignment.Status.CANCELLED)
+    for u in dict.fromkeys(units):
+        Assignment.objects.create(case=case, unit=u, role=Assignment.Role.LEAD if u == lead else
+                                  Assignment.Role.COOPERATE, created_at=t)
+        _tell_unit(u, f"{'【主办】' if u == lead else '【协办】'}新派事件:{case.title}", case)
+    _event(case, actor, action, old, note=note, data={"lead": lead.pk, "units": [u.pk for u in units],
+                                                      "handle_due_at": case.handle_due_at.isoformat()
+                                                      if case.handle_due_at else None,
+                                                      "clock_error": case.clock_error or None})
+    return case
+
+
+@transaction.atomic
+def case_dispatch(*, case: Case, actor, unit: OrgUnit | None = None, note: str = "") -> Case:
+    """派遣: send to the handling unit (the routing rules suggest one); the SLA clocks start."""
+    case = _lock(case)
+    _check(case, actor, "dispatch")
+    unit = unit or suggest_unit(case)
+    if unit is None:
+        raise ApplicationError("unit_required", "请选择承办单位(没有匹配的派遣规则)", fields={"unit": "必填"})
+    return _dispatch(case, actor, [unit], lead=unit, note=note, action="dispatch")
+
+
+@transaction.atomic
+def case_summon(*, case: Case, actor, lead: OrgUnit, cooperating: list[OrgUnit], note: str = "") -> Case:
+    """中心吹哨、部门报到: one lead unit and cooperating units; done only when all have done their part."""
+    case = _lock(case)
+    _check(case, actor, "summon")
+    others = [u for u in cooperating if u.pk != lead.pk]
+    if not others:
+        raise ApplicationError("cooperating_required", "吹哨须至少召集一个协办单位", fields={"cooperating": "必填"})
+    return _dispatch(case, actor, [lead, *others], lead=lead, note=note, action="summon")
+
+
+def _my_assignment(case: Case, actor, statuses) -> Assignment:
+    from gridgov.cases.access import handler_units
+
+    units = handler_units(actor)
+    a = case.assignments.filter(unit_id__in=units, status__in=statuses).order_by("role").first()
+    if a is None:
+        raise PermissionDenied("该事件没有派给您的单位,或已处理")
+    return a
+
+
+@transaction.atomic
+def case_acknowledge(*, case: Case, actor, note: str = "") -> Case:
+    """签收: the unit takes the case. A cooperating unit signs for its own part only."""
+    case = _lock(case)
+    _check(case, actor, "acknowledge")
+    a = _my_assignment(case, actor, [Assignment.Status.DISPATCHED])
+    t = now()
+    Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.ACKNOWLEDGED, acknowledged_at=t)
+    if a.role == Assignment.Role.COOPERATE:
+        _event(case, actor, "acknowledge", case.state, note=note, data={"unit": a.unit_id, "role": a.role},
+               unit=a.unit)
+        return case
+    old, old_updated = case.state, case.updated_at
+    case.state = State.HANDLING
+    case.acknowledged_at = t
+    sla.refresh_active(case, t)
+    _commit(case, old, old_updated, ["state", "acknowledged_at", *CLOCK_FIELDS])
+    _event(case, actor, "acknowledge", old, note=note, data={"unit": a.unit_id,
+                                                               "on_time": bool(case.acknowledge_due_at is None or
+                                                                               t <= case.acknowledge_due_at)},
+           unit=a.unit)
+    _tell_followers(case, f"您反映的事件「{case.title}」已由{a.unit.name}受理办理")
+    return case
+
+
+@transaction.atomic
+def case_return(*, case: Case, actor, reason: str) -> Case:
+    """退回: the lead unit says the case is not theirs (with the reason); it goes back to the center."""
+    case = _lock(case)
+    _check(case, actor, "return")
+    reason = _reason(reason, "退回原因")
+    a = _my_assignment(case, actor, [Assignment.Status.DISPATCHED, Assignment.Status.ACKNOWLEDGED])
+    if a.role != Assignment.Role.LEAD:
+        raise ApplicationError("not_lead", "协办单位不能退回事件,请联系主办单位或综治中心")
+    old, old_updated = case.state, case.updated_at
+    case.state = State.ACCEPTED
+    case.handling_unit = None
+    case.return_count += 1
+    case.due_at = case.warn_at = case.escalate_at = None
+    case.light = "none"
+    _commit(case, old, old_updated, ["state", "handling_unit", "return_count", "due_at", "warn_at", "escalate_at",
+                                     "light"])
+    case.assignments.filter(status__in=[Assignment.Status.DISPATCHED, Assignment.Status.ACKNOWLEDGED]).update(
+        status=Assignment.Status.CANCELLED)
+    Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.RETURNED)
+    _event(case, actor, "return", old, note=reason, data={"unit": a.unit_id}, unit=a.unit)
+    _tell_unit(case.owner_center, f"事件被退回:{case.title}", case, role="center_dispatcher")
+    return case
+
+
+@transaction.atomic
+def case_handle(*, case: Case, actor, note: str, on_site: bool = False, photos=()) -> Case:
+    """处置进展: a progress note; the first on-site arrival stops the arrival clock."""
+    case = _lock(case)
+    _check(case, actor, "handle")
+    note = _reason(note, "处置进展说明")
+    checked = check_photos(photos)
+    a = _my_assignment(case, actor, [Assignment.Status.ACKNOWLEDGED, Assignment.Status.DISPATCHED])
+    old, old_updated = case.state, case.updated_at
+    fields = []
+    if on_site and case.arrived_at is None and a.role == Assignment.Role.LEAD:
+        case.arrived_at = now()
+        sla.refresh_active(case, case.arrived_at)
+        fields = ["arrived_at", *CLOCK_FIELDS]
+    _commit(case, old, old_updated, fields)
+    event = _event(case, actor, "handle", old, note=note, data={"on_site": on_site, "unit": a.unit_id}, unit=a.unit)
+    store_photos(case=case, event=event, checked=checked, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_report_done(*, case: Case, actor, note: str, photos=()) -> Case:
+    """处置反馈/回单: what was done, with photos when the category requires them. A cooperating unit reports its
+    part; the lead's report closes the handling once every cooperating unit is done."""
+    case = _lock(case)
+    _check(case, actor, "report_done")
+    note = _reason(note, "处置结果说明")
+    checked = check_photos(photos)
+    a = _my_assignment(case, actor, [Assignment.Status.ACKNOWLEDGED])
+    if case.category and case.category.photo_required and not checked:
+        raise ApplicationError("photo_required", "该类事件回单须附处置后照片", fields={"photos": "必填"})
+    t = now()
+    if a.role == Assignment.Role.COOPERATE:
+        Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.DONE, done_at=t, note=note)
+        event = _event(case, actor, "report_done", case.state, note=note, data={"unit": a.unit_id, "role": a.role},
+                       unit=a.unit)
+        store_photos(case=case, event=event, checked=checked, actor=actor)
+        return case
+    waiting = case.assignments.filter(role=Assignment.Role.COOPERATE, status__in=[
+        Assignment.Status.DISPATCHED, Assignment.Status.ACKNOWLEDGED]).select_related("unit")
+    if waiting:
+        names = "、".join(w.unit.name for w in waiting)
+        raise ApplicationError("cooperation_pending", f"协办单位尚未完成:{names}")
+    Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.DONE, done_at=t, note=note)
+    old, old_updated = case.state, case.updated_at
+    case.state = State.DONE_REPORTED
+    case.done_reported_at = t
+    if case.arrived_at is None:
+        case.arrived_at = t
+    sla.start_verify(case, t)
+    _commit(case, old, old_updated, ["state", "done_reported_at", "arrived_at", *CLOCK_FIELDS])
+    event = _event(case, actor, "report_done", old, note=note, data={"unit": a.unit_id,
+                                                                      "on_time": bool(case.handle_due_at is None
+                                                                                      or t <= case.handle_due_at)},
+                   unit=a.unit)
+    store_photos(case=case, event=event, checked=checked, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_verify(*, case: Case, actor, passed: bool, note: str = "", photos=()) -> Case:
+    """核查: on site, the result is checked; pass → 结案, fail → 返工 back to the handler (counted)."""
+    case = _lock(case)
+    action = "verify_pass" if passed else "verify_fail"
+    _check(case, actor, action)
+    if not passed:
+        note = _reason(note, "核查不通过的原因")
+    if case.on_the_spot and case.reporter_id is not None and case.reporter_id == getattr(actor, "pk", None):
+        raise PermissionDenied("就地解决的事件须由综治中心或其他人员核查")
+    checked = check_photos(photos)
+    old, old_updated = case.state, case.updated_at
+    t = now()
+    if passed:
+        case.state = State.CLOSED
+        case.closed_at = t
+        sla.refresh_active(case, t)
+        fields = ["state", "closed_at", *CLOCK_FIELDS]
+    else:
+        case.state = State.HANDLING
+        case.rework_count += 1
+        case.done_reported_at = None
+        sla.restart_handle(case, t)
+        fields = ["state", "rework_count", "done_reported_at", *CLOCK_FIELDS]
+        case.assignments.filter(role=Assignment.Role.LEAD, status=Assignment.Status.DONE).update(
+            status=Assignment.Status.ACKNOWLEDGED, done_at=None)
+    _commit(case, old, old_updated, fields)
+    event = _event(case, actor, action, old, note=note)
+    store_photos(case=case, event=event, checked=checked, actor=actor)
+    if passed:
+        _tell_followers(case, f"您反映的事件「{case.title}」已办结,请对办理结果进行评价")
+    else:
+        _tell_unit(case.handling_unit, f"事件核查未通过,请返工:{case.title}", case)
+    return case
+
+
+@transaction.atomic
+def case_request_extension(*, case: Case, actor, minutes: int, reason: str) -> ExtensionRequest:
+    """延期申请: the lead unit asks the center for more time."""
+    case = _lock(case)
+    _check(case, actor, "request_extension")
+    reason = _reason(reason, "延期理由")
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        minutes = 0
+    if not 0 < minutes <= 30 * 24 * 60:
+        raise ApplicationError("invalid_minutes", "延长时间应在1分钟到30天之间", fields={"minutes": "超出范围"})
+    a = _my_assignment(case, actor, [Assignment.Status.DISPATCHED, Assignment.Status.ACKNOWLEDGED])
+    if case.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise ApplicationError("extension_pending", "已有待审批的延期申请")
+    req = ExtensionRequest.objects.create(case=case, unit=a.unit, minutes=minutes, reason=reason,
+                                          requested_by=actor, requested_at=now())
+    _commit(case, case.state, case.updated_at, [])
+    _event(case, actor, "request_extension", case.state, note=reason, data={"minutes": minutes, "request": req.pk},
+           unit=a.unit)
+    _tell_unit(case.owner_center, f"延期申请待审批:{case.title}", case, role="center_dispatcher")
+    return req
+
+
+@transaction.atomic
+def case_decide_extension(*, case: Case, actor, approve: bool, note: str = "") -> Case:
+    """延期审批: approved time is added to the handling deadline (counted); a refusal keeps it."""
+    case = _lock(case)
+    action = "approve_extension" if approve else "reject_extension"
+    _check(case, actor, action)
+    if not approve:
+        note = _reason(note, "驳回理由")
+    req = case.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
+    if req is None:
+        raise ApplicationError("no_pending_extension", "没有待审批的延期申请", status=409)
+    t = now()
+    updated = ExtensionRequest.objects.filter(pk=req.pk, status=ExtensionRequest.Status.PENDING).update(
+        status=ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED,
+        decided_by=actor, decided_at=t)
+    if not updated:
+        raise ApplicationError("state_changed", "该申请已被处理", status=409)
+    old, old_updated = case.state, case.updated_at
+    fields = []
+    if approve:
+        case.extension_count += 1
+        sla.extend_handle(case, req.minutes, t)
+        fields = ["extension_count", *CLOCK_FIELDS]
+    _commit(case, old, old_updated, fields)
+    _event(case, actor, action, old, note=note, data={"request": req.pk, "minutes": req.minutes,
+                                                      "handle_due_at": case.handle_due_at.isoformat()
+                                                      if case.handle_due_at else None})
+    _tell_unit(req.unit, f"延期申请{'已批准' if approve else '被驳回'}:{case.title}", case)
+    return case
+
+
+@transaction.atomic
+def case_suspend(*, case: Case, actor, reason: str) -> Case:
+    """挂起/挂账: paused (e.g. waiting for a court ruling or the season); the clock stops, the case stays open."""
+    case = _lock(case)
+    _check(case, actor, "suspend")
+    reason = _reason(reason, "挂起原因")
+    old, old_updated = case.state, case.updated_at
+    case.resume_state = case.state
+    case.state = State.SUSPENDED
+    sla.pause(case, now())
+    _commit(case, old, old_updated, ["state", "resume_state", *CLOCK_FIELDS])
+    _event(case, actor, "suspend", old, note=reason)
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case: Case, actor, note: str = "") -> Case:
+    case = _lock(case)
+    _check(case, actor, "resume")
+    old, old_updated = case.state, case.updated_at
+    case.state = case.resume_state or State.ACCEPTED
+    case.resume_state = ""
+    paused = sla.resume(case, now())
+    _commit(case, old, old_updated, ["state", "resume_state", *CLOCK_FIELDS])
+    _event(case, actor, "resume", old, note=note, data={"paused_minutes": round(paused, 1)})
+    return case
+
+
+@transaction.atomic
+def case_escalate(*, case: Case, actor, reason: str) -> Case:
+    """提级: the center above takes over ("社区解决不了的反映给街里")."""
+    case = _lock(case)
+    _check(case, actor, "escalate")
+    reason = _reason(reason, "提级原因")
+    return _escalate(case, actor, reason)
+
+
+def _escalate(case: Case, actor, reason: str, *, expect_owner=None) -> Case:
+    if case.owner_center_id is None:
+        raise ApplicationError("no_center", "该事件没有责任综治中心")
+    target = parent_center(case.owner_center)
+    if target is None:
+        raise ApplicationError("top_level", "已是最高层级的综治中心,无法再提级")
+    old_owner = case.owner_center
+    t = now()
+    grace = dt.timedelta(minutes=int((case.sla or {}).get("grace", 240)))
+    updated = Case.objects.filter(pk=case.pk, owner_center=expect_owner or old_owner, state=case.state).update(
+        owner_center=target, escalation_level=case.escalation_level + 1,
+        escalate_at=t + grace if parent_center(target) and case.escalate_at else None, updated_at=t)
+    if updated != 1:
+        raise ApplicationError("state_changed", "事件已被他人处理,请刷新后重试", status=409)
+    case.owner_center, case.escalation_level, case.updated_at = target, case.escalation_level + 1, t
+    CaseEvent.objects.create(case=case, at=t, actor=actor if getattr(actor, "pk", None) else None,
+                             actor_unit=old_owner, action="escalate", from_state=case.state, to_state=case.state,
+                             note=reason, data={"from": old_owner.pk, "to": target.pk, "auto": actor is None})
+    _tell_unit(target, f"下级提级事件待处理:{case.title}", case, role="center_dispatcher")
+    return case
+
+
+@transaction.atomic
+def case_supervise(*, case: Case, actor, note: str) -> Case:
+    """督办: a superior presses the case; the handlers and the responsible center are told."""
+    case = _lock(case)
+    _check(case, actor, "supervise")
+    note = _reason(note, "督办意见")
+    old, old_updated = case.state, case.updated_at
+    case.supervise_count += 1
+    _commit(case, old, old_updated, ["supervise_count"])
+    _event(case, actor, "supervise", old, note=note)
+    _tell_unit(case.handling_unit, f"【督办】{case.title}:{note[:50]}", case)
+    _tell_unit(case.owner_center, f"【督办】{case.title}:{note[:50]}", case, role="center_dispatcher")
+    return case
+
+
+@transaction.atomic
+def case_follow_up(*, case: Case, actor, satisfaction: int, comment: str = "") -> Case:
+    """回访: the reporter rates the result (非常满意…非常不满意). 不满意 reopens the case once, by policy."""
+    case = _lock(case)
+    _check(case, actor, "follow_up")
+    try:
+        satisfaction = int(satisfaction)
+    except (TypeError, ValueError):
+        satisfaction = 0
+    if satisfaction not in Satisfaction.values:
+        raise ApplicationError("invalid_satisfaction", "评价应为1(非常不满意)到5(非常满意)", fields={"satisfaction": "取值无效"})
+    old, old_updated = case.state, case.updated_at
+    case.satisfaction = satisfaction
+    fields = ["satisfaction"]
+    reopen = satisfaction <= Satisfaction.DISSATISFIED and case.reopen_count < MAX_REOPEN
+    if reopen:
+        case.state = State.ACCEPTED
+        case.reopen_count += 1
+        case.closed_at = None
+        fields += ["state", "reopen_count", "closed_at"]
+    _commit(case, old, old_updated, fields)
+    _event(case, actor, "follow_up", old, note=comment, data={"satisfaction": satisfaction, "reopened": reopen})
+    if reopen:
+        _tell_unit(case.owner_center, f"回访不满意,事件重新办理:{case.title}", case, role="center_dispatcher")
+    return case
+
+
+ACTION_SERVICES = {
+    "accept": case_accept, "reject": case_reject, "merge": case_merge, "withdraw": case_withdraw,
+    "dispatch": case_dispatch, "summon": case_summon, "acknowledge": case_acknowledge, "return": case_return,
+    "handle": case_handle, "report_done": case_report_done, "verify_pass": case_verify,
+    "verify_fail": case_verify, "request_extension": case_request_extension,
+    "approve_extension": case_decide_extension, "reject_extension": case_decide_extension,
+    "suspend": case_suspend, "resume": case_resume, "escalate": case_escalate, "supervise": case_supervise,
+    "follow_up": case_follow_up,
+}
+
+
+def available_actions(case: Case, actor) -> list[wf.Transition]:
+    """Exactly what the table allows this actor on this case now (the UI's and API's buttons)."""
+    kinds = actor_kinds(actor, case)
+    actions = wf.allowed(case.state, kinds)
+    pending = case.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists()
+    out = []
+    for t in actions:
+        if t.action in ("approve_extension", "reject_extension") and not pending:
+            continue
+        if t.action == "request_extension" and pending:
+            continue
+        if t.action == "escalate" and (case.owner_center_id is None or parent_center(case.owner_center) is None):
+            continue
+        if t.action == "follow_up" and case.satisfaction is not None and case.state == State.CLOSED:
+            continue
+        out.append(t)
+    return out

@@ -1,0 +1,173 @@
+"""SLA clocks: copy the policy's targets onto the case at dispatch, keep the active deadline in `due_at`
+(with `warn_at` for the yellow light), shift deadlines over pauses, in working or natural time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from gridgov.cases.models import Case, Light, SlaPolicy, SlaTarget, State, TimeBasis, Urgency
+from gridgov.core.workingtime import CalendarNotCovered, get_calendar
+
+log = logging.getLogger("gridgov.sla")
+
+DEFAULT_POLICY_CODE = "default"
+
+
+def policy_for(case: Case) -> SlaPolicy:
+    category = case.category
+    while category is not None:
+        if category.sla_policy_id:
+            return category.sla_policy
+        category = category.parent
+    policy = SlaPolicy.objects.filter(code=DEFAULT_POLICY_CODE).first()
+    if policy is None:
+        policy = SlaPolicy.objects.create(code=DEFAULT_POLICY_CODE, name="默认时限")
+    return policy
+
+
+def target_for(policy: SlaPolicy, urgency: str) -> dict:
+    t = SlaTarget.objects.filter(policy=policy, urgency=urgency).first() or SlaTarget.objects.filter(
+        policy=policy, urgency=Urgency.NORMAL).first()
+    if t is None:  # a policy without targets: the 12345 norm of 5 working days
+        return {"acknowledge": 120, "arrive": None, "handle": 5 * 420, "verify": 420,
+                "basis": policy.time_basis, "warn_ratio": policy.warn_ratio, "grace": policy.escalate_grace_minutes}
+    return {"acknowledge": t.acknowledge_minutes, "arrive": t.arrive_minutes, "handle": t.handle_minutes,
+            "verify": t.verify_minutes, "basis": t.time_basis or policy.time_basis, "warn_ratio": policy.warn_ratio,
+            "grace": policy.escalate_grace_minutes}
+
+
+def add_minutes(start: dt.datetime, minutes: float, basis: str) -> dt.datetime:
+    if basis == TimeBasis.NATURAL:
+        return start + dt.timedelta(minutes=minutes)
+    return get_calendar().add_working_minutes(start, minutes)
+
+
+def minutes_between(start: dt.datetime, end: dt.datetime, basis: str) -> float:
+    if basis == TimeBasis.NATURAL:
+        return max((end - start).total_seconds() / 60, 0.0)
+    return get_calendar().working_minutes_between(start, end)
+
+
+def _deadline(case: Case, start, minutes) -> dt.datetime | None:
+    """A deadline, or None with `clock_error` set when the calendar does not cover the year."""
+    if minutes is None:
+        return None
+    basis = case.time_basis or TimeBasis.WORKING
+    # Urgent on-site arrival ("五分钟之内必须到位") runs in natural time whatever the policy says.
+    try:
+        return add_minutes(start, minutes, basis)
+    except CalendarNotCovered as exc:
+        case.clock_error = str(exc)[:200]
+        _alert_missing_calendar(exc.year)
+        return None
+
+
+def _alert_missing_calendar(year: int) -> None:
+    from gridgov.accounts.models import User
+    from gridgov.notify.services import notify
+
+    log.error("working calendar for %s is missing", year)
+    for admin in User.objects.filter(is_superuser=True, is_active=True):
+        notify(recipient=admin, subject=f"{year}年工作日历未录入,事件时限无法计算",
+               body="请在管理后台「工作日历年份」「节假日/调休日」中按国务院办公厅通知录入。",
+               dedupe_key=f"calendar-missing-{year}-{admin.pk}")
+
+
+def start_clocks(case: Case, at: dt.datetime) -> None:
+    """At dispatch: copy the targets and set acknowledge, arrive and handle deadlines."""
+    target = target_for(policy_for(case), case.urgency)
+    case.sla = target
+    case.time_basis = target["basis"]
+    case.clock_error = ""
+    case.acknowledge_due_at = _deadline(case, at, target["acknowledge"])
+    # Arriving on site is physical ("五分钟之内必须到位"): natural time whatever the policy's basis.
+    arrive = target["arrive"]
+    case.arrive_due_at = at + dt.timedelta(minutes=arrive) if arrive else None
+    case.handle_due_at = _deadline(case, at, target["handle"])
+    case.verify_due_at = None
+    refresh_active(case, at)
+
+
+def restart_handle(case: Case, at: dt.datetime) -> None:
+    case.handle_due_at = _deadline(case, at, (case.sla or {}).get("handle"))
+    refresh_active(case, at)
+
+
+def start_verify(case: Case, at: dt.datetime) -> None:
+    case.verify_due_at = _deadline(case, at, (case.sla or {}).get("verify"))
+    refresh_active(case, at)
+
+
+def extend_handle(case: Case, minutes: int, at: dt.datetime) -> None:
+    if case.handle_due_at is not None:
+        case.handle_due_at = _deadline(case, case.handle_due_at, minutes)
+    refresh_active(case, at)
+
+
+def refresh_active(case: Case, at: dt.datetime) -> None:
+    """Mirror the running clock in due_at/warn_at/escalate_at and set the light from it."""
+    due = None
+    if case.state == State.DISPATCHED:
+        due = case.acknowledge_due_at
+    elif case.state == State.HANDLING:
+        candidates = [case.handle_due_at]
+        if case.arrived_at is None and case.arrive_due_at is not None:
+            candidates.append(case.arrive_due_at)
+        due = min((d for d in candidates if d is not None), default=None)
+    elif case.state == State.DONE_REPORTED:
+        due = case.verify_due_at
+    sla = case.sla or {}
+    if due is None:
+        case.due_at = case.warn_at = None
+        case.light = Light.NONE
+    else:
+        ratio = float(sla.get("warn_ratio", 0.8))
+        start = at if at < due else due
+        case.due_at = due
+        case.warn_at = start + (due - start) * ratio
+        case.light = Light.RED if at >= due else (Light.YELLOW if at >= case.warn_at else Light.GREEN)
+    # Escalate to the level above when the handling deadline is passed by the grace; after an escalation
+    # the next level gets its own grace (the sweeper sets escalate_at), never an immediate second jump.
+    grace = dt.timedelta(minutes=int(sla.get("grace", 240)))
+    if case.state in (State.DISPATCHED, State.HANDLING) and case.handle_due_at is not None:
+        due = case.handle_due_at + grace
+        case.escalate_at = max(due, case.escalate_at) if case.escalate_at else due
+    else:
+        case.escalate_at = None
+
+
+def pause(case: Case, at: dt.datetime) -> None:
+    case.paused_at = at
+    case.due_at = case.warn_at = case.escalate_at = None
+    case.light = Light.NONE
+
+
+def resume(case: Case, at: dt.datetime) -> float:
+    """Shift every running deadline by the paused time, counted in the case's time basis; returns it."""
+    paused = 0.0
+    if case.paused_at is not None:
+        basis = case.time_basis or TimeBasis.WORKING
+        try:
+            paused = minutes_between(case.paused_at, at, basis)
+        except CalendarNotCovered as exc:
+            case.clock_error = str(exc)[:200]
+            _alert_missing_calendar(exc.year)
+            paused = 0
+        for field in ("acknowledge_due_at", "arrive_due_at", "handle_due_at", "verify_due_at"):
+            value = getattr(case, field)
+            if value is not None:
+                setattr(case, field, _deadline(case, value, paused) if paused else value)
+    case.paused_at = None
+    refresh_active(case, at)
+    return paused
+
+
+def light_of(case: Case, at: dt.datetime) -> str:
+    if case.due_at is None:
+        return Light.NONE
+    if at >= case.due_at:
+        return Light.RED
+    if case.warn_at and at >= case.warn_at:
+        return Light.YELLOW
+    return Light.GREEN

@@ -1,0 +1,144 @@
+"""The sweep: lights turn yellow and red, handlers and supervisors are told, and cases left red past the
+grace are escalated to the center above, once per case per level.
+
+Safe to run twice and from several workers at once: each batch is claimed inside one transaction with
+SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite serialises writers), and the update re-checks the
+condition, so every warning and every escalation happens exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from gridgov.accounts.models import Membership
+from gridgov.cases.models import Case, CaseEvent, Light, State
+from gridgov.cases.routing import parent_center
+from gridgov.core.timeutil import now
+from gridgov.notify.models import Message
+
+log = logging.getLogger("gridgov.sweep")
+
+RUNNING = (State.DISPATCHED, State.HANDLING, State.DONE_REPORTED)
+BATCH = 2000
+
+
+def _locked(qs):
+    if connection.features.has_select_for_update_skip_locked:
+        return qs.select_for_update(skip_locked=True, of=("self",))
+    return qs
+
+
+class _Recipients:
+    """Users to tell about a case: the handlers of its unit and the dispatchers (and leaders) of its center."""
+
+    def __init__(self):
+        self.cache: dict[tuple[int, tuple[str, ...]], list[int]] = {}
+
+    def of(self, unit_id, roles: tuple[str, ...]) -> list[int]:
+        if unit_id is None:
+            return []
+        key = (unit_id, roles)
+        if key not in self.cache:
+            qs = Membership.objects.filter(unit_id=unit_id, is_active=True, user__is_active=True)
+            if roles:
+                qs = qs.filter(role__code__in=roles)
+            self.cache[key] = list(qs.values_list("user_id", flat=True).distinct())
+        return self.cache[key]
+
+
+def _messages(rows, subject, recipients: _Recipients, t, *, supervisors: bool) -> list[Message]:
+    out = []
+    for r in rows:
+        users = set(recipients.of(r["handling_unit_id"], ()))
+        if supervisors or not users:
+            users |= set(recipients.of(r["owner_center_id"], ("center_dispatcher", "center_leader")))
+        for uid in users:
+            out.append(Message(channel="console", recipient_id=uid, subject=f"{subject}:{r['title']}"[:200],
+                               data={"case": r["id"]}, next_attempt_at=t))
+    return out
+
+
+def _light_step(t, *, to: str, condition: dict, from_lights: tuple[str, ...], action: str, subject: str,
+                recipients: _Recipients, supervisors: bool) -> int:
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(_locked(Case.objects.filter(state__in=RUNNING, light__in=from_lights, **condition))
+                        .order_by("due_at").values("id", "title", "state", "handling_unit_id", "owner_center_id",
+                                                   "due_at")[:BATCH])
+            if not rows:
+                return done
+            ids = [r["id"] for r in rows]
+            # The rows are ours: locked (PostgreSQL) or inside SQLite's single writer transaction.
+            Case.objects.filter(pk__in=ids, light__in=from_lights, **condition).update(light=to)
+            CaseEvent.objects.bulk_create([
+                CaseEvent(case_id=r["id"], at=t, action=action, from_state=r["state"], to_state=r["state"],
+                          data={"due_at": r["due_at"].isoformat()}) for r in rows
+            ])
+            Message.objects.bulk_create(_messages(rows, subject, recipients, t, supervisors=supervisors))
+            done += len(rows)
+        if len(rows) < BATCH:
+            return done
+
+
+def _escalate_step(t, recipients: _Recipients) -> int:
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(_locked(Case.objects.filter(escalate_at__lte=t, state__in=(State.DISPATCHED, State.HANDLING),
+                                                    owner_center__isnull=False))
+                        .order_by("escalate_at").values("id", "title", "state", "owner_center_id", "handling_unit_id",
+                                                        "sla")[:BATCH])
+            if not rows:
+                return done
+            from gridgov.orgs.models import OrgUnit
+
+            centers = {u.pk: u for u in OrgUnit.objects.filter(pk__in={r["owner_center_id"] for r in rows})
+                       .select_related("region__parent")}
+            by_target = defaultdict(list)
+            events, messages, stuck = [], [], []
+            for r in rows:
+                target = parent_center(centers[r["owner_center_id"]])
+                if target is None:
+                    stuck.append(r["id"])  # the top: keep it red on the board, stop trying
+                    continue
+                grace = dt.timedelta(minutes=int((r["sla"] or {}).get("grace", 240)))
+                next_at = t + grace if parent_center(target) else None
+                by_target[(target.pk, next_at)].append(r)
+            if stuck:
+                Case.objects.filter(pk__in=stuck).update(escalate_at=None)
+            for (target_id, next_at), group in by_target.items():
+                Case.objects.filter(pk__in=[r["id"] for r in group], escalate_at__lte=t).update(
+                    owner_center_id=target_id, escalation_level=F("escalation_level") + 1, escalate_at=next_at,
+                    updated_at=t)
+                for r in group:
+                    events.append(CaseEvent(case_id=r["id"], at=t, action="escalate", from_state=r["state"],
+                                            to_state=r["state"], actor_unit_id=r["owner_center_id"],
+                                            note="超过处置时限未办结,自动提级至上级综治中心",
+                                            data={"from": r["owner_center_id"], "to": target_id, "auto": True}))
+                    for uid in recipients.of(target_id, ("center_dispatcher", "center_leader")):
+                        messages.append(Message(channel="console", recipient_id=uid, next_attempt_at=t,
+                                                subject=f"【提级】{r['title']}"[:200], data={"case": r["id"]}))
+            CaseEvent.objects.bulk_create(events)
+            Message.objects.bulk_create(messages)
+            done += len(events)
+        if len(rows) < BATCH:
+            return done
+
+
+def sweep() -> dict[str, int]:
+    t = now()
+    recipients = _Recipients()
+    yellow = _light_step(t, to=Light.YELLOW, condition={"warn_at__lte": t, "due_at__gt": t},
+                         from_lights=(Light.GREEN,), action="sla_warning", subject="【即将超时】",
+                         recipients=recipients, supervisors=False)
+    red = _light_step(t, to=Light.RED, condition={"due_at__lte": t}, from_lights=(Light.GREEN, Light.YELLOW),
+                      action="sla_overdue", subject="【已超时】", recipients=recipients, supervisors=True)
+    escalated = _escalate_step(t, recipients)
+    if yellow or red or escalated:
+        log.info("sweep: %s yellow, %s red, %s escalated", yellow, red, escalated)
+    return {"yellow": yellow, "red": red, "escalated": escalated}

@@ -1,0 +1,88 @@
+"""Delivery channels behind one interface. SMS and WeCom need a provider: subclass `Channel` and list the
+class in settings.NOTIFY_CHANNELS."""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+
+log = logging.getLogger("gridgov.notify")
+
+
+class DeliveryError(Exception):
+    pass
+
+
+class Channel:
+    name = ""
+
+    def send(self, message) -> None:
+        raise NotImplementedError
+
+
+class ConsoleChannel(Channel):
+    """Writes to the log: development, and the in-app 站内信 that the console shows from the outbox."""
+
+    name = "console"
+    sent: list = []  # the last messages, for development and tests
+
+    def send(self, message) -> None:
+        log.info("notify to=%s subject=%s", message.recipient_id or message.address, message.subject)
+        ConsoleChannel.sent.append(message.pk)
+        del ConsoleChannel.sent[:-1000]
+
+
+class EmailChannel(Channel):
+    name = "email"
+
+    def send(self, message) -> None:
+        address = message.address or (message.recipient.email if message.recipient else "")
+        if not address:
+            raise DeliveryError("no e-mail address")
+        send_mail(message.subject, message.body, None, [address], fail_silently=False)
+
+
+class WebhookChannel(Channel):
+    """POST the message as JSON to an HTTPS endpoint (a WeCom/DingTalk robot, another system)."""
+
+    name = "webhook"
+
+    def send(self, message) -> None:
+        url = message.address
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise DeliveryError("webhook address must be https")
+        body = json.dumps({"subject": message.subject, "body": message.body, "data": message.data},
+                          ensure_ascii=False).encode()
+        req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json; charset=utf-8"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - scheme checked above
+                if resp.status >= 300:
+                    raise DeliveryError(f"HTTP {resp.status}")
+        except OSError as exc:
+            raise DeliveryError(str(exc)) from exc
+
+
+class SmsChannel(Channel):
+    """Interface for an SMS provider (阿里云、腾讯云 or an operator gateway): override `send`."""
+
+    name = "sms"
+
+    def send(self, message) -> None:
+        raise DeliveryError("no SMS provider configured (settings.NOTIFY_CHANNELS)")
+
+
+def channels() -> dict[str, Channel]:
+    paths = getattr(settings, "NOTIFY_CHANNELS", None) or [
+        "gridgov.notify.channels.ConsoleChannel", "gridgov.notify.channels.EmailChannel",
+        "gridgov.notify.channels.WebhookChannel", "gridgov.notify.channels.SmsChannel",
+    ]
+    out = {}
+    for p in paths:
+        cls = import_string(p)
+        out[cls.name] = cls()
+    return out

@@ -1,0 +1,76 @@
+"""Write messages into the outbox (inside the caller's transaction) and deliver due ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from gridgov.core.timeutil import now
+from gridgov.notify.channels import DeliveryError, channels
+from gridgov.notify.models import Message, Status
+
+log = logging.getLogger("gridgov.notify")
+
+LEASE = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+
+
+def notify(*, channel: str = "console", recipient=None, address: str = "", subject: str, body: str = "",
+           data: dict | None = None, dedupe_key: str | None = None) -> Message | None:
+    """Queue a message. With a dedupe_key the same message is queued once (e.g. one warning per case)."""
+    msg = Message(channel=channel, recipient=recipient, address=address, subject=subject[:200], body=body,
+                  data=data or {}, dedupe_key=dedupe_key, next_attempt_at=now())
+    if dedupe_key is None:
+        msg.save()
+        return msg
+    try:
+        with transaction.atomic():
+            msg.save()
+    except IntegrityError:
+        return None
+    return msg
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 6 * 3600))
+
+
+def _claim(pk: int, t) -> bool:
+    due = Q(status=Status.PENDING, next_attempt_at__lte=t) | Q(status=Status.SENDING, claimed_until__lt=t)
+    return bool(Message.objects.filter(due, pk=pk).update(status=Status.SENDING, claimed_until=t + LEASE))
+
+
+def deliver_due(*, limit: int = 200) -> dict[str, int]:
+    """Deliver what is due, each message claimed by compare-and-set so several workers can run at once."""
+    t = now()
+    due = Q(status=Status.PENDING, next_attempt_at__lte=t) | Q(status=Status.SENDING, claimed_until__lt=t)
+    ids = list(Message.objects.filter(due).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    registry = channels()
+    stats = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    for pk in ids:
+        if not _claim(pk, t):
+            stats["skipped"] += 1  # another worker got there first
+            continue
+        msg = Message.objects.select_related("recipient").get(pk=pk)
+        attempts = msg.attempts + 1
+        try:
+            channel = registry.get(msg.channel)
+            if channel is None:
+                raise DeliveryError(f"unknown channel {msg.channel}")
+            channel.send(msg)
+        except Exception as exc:  # any channel failure is retried with back-off, never lost
+            final = attempts >= MAX_ATTEMPTS
+            Message.objects.filter(pk=pk, status=Status.SENDING).update(
+                status=Status.FAILED if final else Status.PENDING, attempts=attempts, last_error=str(exc)[:2000],
+                next_attempt_at=now() + backoff(attempts), claimed_until=None,
+            )
+            log.warning("delivery of message %s failed (attempt %s): %s", pk, attempts, exc)
+            stats["failed" if final else "retry"] += 1
+            continue
+        Message.objects.filter(pk=pk).update(status=Status.SENT, attempts=attempts, sent_at=now(),
+                                             claimed_until=None, last_error="")
+        stats["sent"] += 1
+    return stats
