@@ -105,3 +105,15 @@ def api():
         return c
 
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Process-level caches (calendar, locator) must not carry one test's data into the next."""
+    from gridgov.core.workingtime import reset_calendar_cache
+
+    reset_calendar_cache()
+    reset_locator_cache()
+    yield
+    reset_calendar_cache()
+    reset_locator_cache()

@@ -1,0 +1,81 @@
+"""The case API: report with photos and an Idempotency-Key, lists with filters, detail with the allowed
+actions, one endpoint per action with stable error codes, and jurisdiction."""
+
+from gridgov.cases.models import Case
+from tests.cases.conftest import photo
+
+
+def post_report(client, key=None, **extra):
+    data = {"description": "小区门口堆了很多垃圾", "category": "1101", "lon": 120.005, "lat": 30.01,
+            "channel": "resident_app", "photos": [photo()]}
+    data.update(extra)
+    headers = {"Idempotency-Key": key} if key else None
+    return client.post("/api/v1/cases/", data, format="multipart", headers=headers)
+
+
+def test_report_list_detail_and_act(cw, api):
+    resident = api(cw.w.resident_user)
+    r = post_report(resident, key="k1")
+    assert r.status_code == 201, r.json()
+    body = r.json()
+    assert body["state"] == "reported" and body["grid"] == cw.w.grid_a_west.code
+    assert [a["action"] for a in body["actions"]] == ["withdraw"]
+    assert body["timeline"][0]["photos"][0].endswith(".jpg")
+    again = post_report(resident, key="k1")
+    assert again.status_code == 200 and again.json()["id"] == body["id"]
+    pk = body["id"]
+
+    center = api(cw.dispatcher)
+    listed = center.get("/api/v1/cases/", {"state": "reported", "light": "none", "category": "11"}).json()
+    assert [c["id"] for c in listed["results"]] == [pk]
+    assert center.get("/api/v1/cases/", {"state": "closed"}).json()["count"] == 0
+    detail = center.get(f"/api/v1/cases/{pk}/").json()
+    assert [a["action"] for a in detail["actions"]] == ["accept", "reject", "merge", "escalate"]
+
+    assert center.post(f"/api/v1/cases/{pk}/accept/", {}, format="json").status_code == 200
+    r = center.post(f"/api/v1/cases/{pk}/dispatch/", {"unit": cw.cg.pk}, format="json")
+    assert r.json()["state"] == "dispatched" and r.json()["handling_unit"] == "区城管局"
+
+    handler = api(cw.handler_cg)
+    inbox = handler.get("/api/v1/cases/", {"inbox": "1"}).json()
+    assert [c["id"] for c in inbox["results"]] == [pk]
+    assert handler.post(f"/api/v1/cases/{pk}/acknowledge/", {}, format="json").status_code == 200
+    r = handler.post(f"/api/v1/cases/{pk}/report_done/", {"note": "已清运"}, format="multipart")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "photo_required"
+    r = handler.post(f"/api/v1/cases/{pk}/report_done/", {"note": "已清运", "photos": [photo()]}, format="multipart")
+    assert r.status_code == 200 and r.json()["state"] == "done_reported"
+
+    worker = api(cw.w.worker_a)
+    assert worker.post(f"/api/v1/cases/{pk}/verify_pass/", {"note": "干净了"}, format="json").json()["state"] == "closed"
+    r = resident.post(f"/api/v1/cases/{pk}/follow_up/", {"satisfaction": 5}, format="json")
+    assert r.status_code == 200 and r.json()["satisfaction"] == 5
+
+
+def test_errors_have_stable_codes(cw, api):
+    center = api(cw.dispatcher)
+    pk = post_report(api(cw.w.resident_user)).json()["id"]
+    r = center.post(f"/api/v1/cases/{pk}/reject/", {}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid" and "reason" in r.json()["error"]["fields"]
+    r = center.post(f"/api/v1/cases/{pk}/acknowledge/", {}, format="json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "state_conflict"
+    r = api(cw.handler_cg).post(f"/api/v1/cases/{pk}/accept/", {}, format="json")
+    assert r.status_code == 404  # not assigned to them: they cannot even see it
+    r = api(cw.w.user_b).get(f"/api/v1/cases/{pk}/")
+    assert r.status_code == 404
+    assert api(cw.w.user_b).get("/api/v1/cases/").json()["count"] == 0
+    r = center.post(f"/api/v1/cases/{pk}/dispatch/", {"unit": 999999}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "unknown_unit"
+    r = center.get("/api/v1/cases/", {"created_after": "yesterday"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_filter"
+    r = post_report(api(cw.w.resident_user), lon=500)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_location"
+    assert Case.objects.count() == 1
+
+
+def test_every_action_has_an_endpoint_in_the_schema(cw, client):
+    from gridgov.cases.workflow import ACTIONS
+
+    client.force_login(cw.w.admin)
+    schema = client.get("/api/v1/schema/").content.decode()
+    for action in ACTIONS:
+        assert f"/api/v1/cases/{{id}}/{action}/" in schema, action

@@ -1,0 +1,101 @@
+"""Intake from any channel: idempotency, the locator, out-of-grid reports, duplicates, emergency units."""
+
+import pytest
+
+from gridgov.cases import services as s
+from gridgov.cases.models import Case, CaseEvent
+from gridgov.core.coords import wgs84_to_gcj02
+from gridgov.core.errors import ApplicationError
+from gridgov.notify.models import Message
+from tests.cases.conftest import report
+
+
+def test_idempotency_key_never_makes_two_cases(cw):
+    a, created_a = s.case_report(actor=cw.w.resident_user, channel="resident_app", description="路灯不亮",
+                                 category="0102", lon=120.005, lat=30.01, idempotency_key="abc-1")
+    b, created_b = s.case_report(actor=cw.w.resident_user, channel="resident_app", description="路灯不亮",
+                                 category="0102", lon=120.005, lat=30.01, idempotency_key="abc-1")
+    assert created_a and not created_b and a.pk == b.pk
+    assert Case.objects.count() == 1
+    c, created_c = s.case_report(actor=None, channel="hotline", description="路灯不亮", category="0102",
+                                 lon=120.005, lat=30.01, idempotency_key="abc-1")
+    assert created_c and c.pk != a.pk  # keys are per channel
+
+
+def test_gcj02_input_lands_in_the_right_grid_and_town_center_owns_it(cw):
+    glon, glat = wgs84_to_gcj02(120.0069, 30.01)  # ~25 m west of the grid border in WGS-84
+    case = report(cw, lon=glon, lat=glat, crs="gcj02")
+    assert case.grid == cw.w.grid_a_west and case.crs_source == "gcj02"
+    assert case.lon == pytest.approx(120.0069, abs=1e-6)
+    b = report(cw, lon=120.03, lat=30.01)  # town B has no community center: the town center owns it
+    assert b.grid == cw.w.grid_b and b.owner_center == cw.gc_town_b
+
+
+def test_out_of_grid_goes_to_the_district_queue_marked(cw):
+    case = report(cw, lon=120.1, lat=30.01)
+    assert case.grid is None and case.out_of_grid and case.owner_center == cw.gc_district
+    assert case.region_path == cw.w.district.path
+    ev = CaseEvent.objects.get(case=case, action="report")
+    assert ev.data["out_of_grid"] and ev.data["nearest_grid"] == cw.w.grid_b.code
+    # an address alone is accepted too
+    c = report(cw, lon=None, lat=None, address="甲路1号")
+    assert c.out_of_grid and c.address == "甲路1号"
+
+
+@pytest.mark.parametrize("kw,code", [
+    ({"description": ""}, "description_required"),
+    ({"description": "x" * 4001}, "description_too_long"),
+    ({"category": "9999"}, "unknown_category"),
+    ({"lon": None, "lat": None}, "location_required"),
+    ({"lon": 200}, "invalid_location"),
+    ({"crs": "utm"}, "invalid_location"),
+    ({"channel": "carrier_pigeon"}, "invalid_channel"),
+    ({"reporter_phone": "123"}, "invalid_phone"),
+    ({"urgency": "asap"}, "invalid_urgency"),
+])
+def test_bad_reports_change_nothing(cw, kw, code):
+    with pytest.raises(ApplicationError) as exc:
+        report(cw, **kw)
+    assert exc.value.code == code
+    assert Case.objects.count() == 0 and CaseEvent.objects.count() == 0
+
+
+def test_likely_duplicates_are_offered(cw):
+    a = report(cw)
+    near = report(cw, lon=120.0055)  # ~48 m away
+    far = report(cw, lon=120.0095)  # ~430 m away
+    other = report(cw, category="0102")
+    assert near.duplicate_candidates == [a.pk]
+    assert a.pk not in far.duplicate_candidates and other.duplicate_candidates == []
+
+
+def test_safety_report_alerts_the_nearest_emergency_units(cw):
+    from gridgov.accounts.services import membership_grant
+    from tests.conftest import make_user
+
+    duty = make_user("eu_duty")
+    membership_grant(actor=None, user=duty, role_code="grid_worker", region=cw.w.comm_a, unit=cw.eu)
+    case = report(cw, category="1404", description="楼道冒烟", photos=[])
+    assert case.urgency == "critical"
+    ev = CaseEvent.objects.get(case=case, action="alert_emergency_units")
+    assert ev.data["units"][0]["name"] == "甲一应急单元" and ev.data["units"][0]["distance_m"] < 200
+    assert Message.objects.filter(recipient=duty, subject__contains="第一").exists()
+
+
+def test_new_report_notifies_the_center(cw):
+    report(cw)
+    assert Message.objects.filter(recipient=cw.dispatcher, subject__startswith="新事件待受理").count() == 1
+
+
+def test_auto_dispatch_by_routing_rule(cw):
+    from gridgov.cases.models import Category, RoutingRule
+
+    cat = Category.objects.get(code="1201")
+    cat.auto_dispatch = True
+    cat.save()
+    RoutingRule.objects.create(category=Category.objects.get(code="12"), region=cw.w.town_a, unit=cw.zj)
+    RoutingRule.objects.create(category=cat, region=cw.w.comm_a, unit=cw.cg)  # more specific: wins
+    case = report(cw, category="1201", description="电线杆上贴满小广告")
+    case = s.case_accept(case=case, actor=cw.dispatcher)
+    assert case.state == "dispatched" and case.handling_unit == cw.cg
+    assert CaseEvent.objects.get(case=case, action="dispatch").note == "按派遣规则自动派遣"

@@ -1,0 +1,88 @@
+"""The outbox: written with the change, delivered by a task, retried with back-off, never lost."""
+
+import datetime as dt
+
+import time_machine
+from django.db import transaction
+
+from gridgov.core.timeutil import now
+from gridgov.notify import services as n
+from gridgov.notify.channels import Channel, ConsoleChannel
+from gridgov.notify.models import Message
+
+
+class Flaky(Channel):
+    name = "flaky"
+    fail = True
+
+    def send(self, message):
+        if Flaky.fail:
+            raise OSError("gateway down")
+
+
+def test_rolled_back_change_sends_nothing(db):
+    try:
+        with transaction.atomic():
+            n.notify(subject="will vanish")
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert not Message.objects.exists()
+
+
+def test_deliver_and_dedupe(world):
+    m = n.notify(recipient=world.user_a, subject="你好")
+    assert n.notify(subject="一次", dedupe_key="k") is not None
+    assert n.notify(subject="一次", dedupe_key="k") is None
+    assert n.deliver_due()["sent"] == 2
+    m.refresh_from_db()
+    assert m.status == "sent" and m.pk in ConsoleChannel.sent
+    assert n.deliver_due()["sent"] == 0
+
+
+def test_retry_with_back_off_then_success(db, settings):
+    settings.NOTIFY_CHANNELS = ["tests.cases.test_notify.Flaky"]
+    m = n.notify(channel="flaky", subject="短信")
+    Flaky.fail = True
+    assert n.deliver_due()["retry"] == 1
+    m.refresh_from_db()
+    assert m.status == "pending" and m.attempts == 1 and "gateway down" in m.last_error
+    assert n.deliver_due()["sent"] == 0  # not due yet
+    Flaky.fail = False
+    with time_machine.travel(now() + n.backoff(1) + dt.timedelta(seconds=1)):
+        assert n.deliver_due()["sent"] == 1
+    m.refresh_from_db()
+    assert m.status == "sent" and m.attempts == 2
+
+
+def test_gives_up_after_max_attempts(db, settings):
+    settings.NOTIFY_CHANNELS = ["tests.cases.test_notify.Flaky"]
+    Flaky.fail = True
+    m = n.notify(channel="flaky", subject="x")
+    t = now()
+    for _ in range(n.MAX_ATTEMPTS):
+        t += dt.timedelta(days=1)
+        with time_machine.travel(t):
+            n.deliver_due()
+    m.refresh_from_db()
+    assert m.status == "failed" and m.attempts == n.MAX_ATTEMPTS
+
+
+def test_worker_killed_mid_delivery_loses_nothing(db):
+    m = n.notify(subject="重要通知")
+    # a worker claims the message and dies before sending: the row stays claimed with a lease
+    assert n._claim(m.pk, now())
+    m.refresh_from_db()
+    assert m.status == "sending"
+    assert n.deliver_due()["sent"] == 0  # another worker leaves it while the lease runs
+    with time_machine.travel(now() + n.LEASE + dt.timedelta(seconds=1)):
+        assert n.deliver_due()["sent"] == 1
+    m.refresh_from_db()
+    assert m.status == "sent"
+
+
+def test_unknown_channel_is_retried_not_dropped(db):
+    m = n.notify(channel="pigeon", subject="x")
+    assert n.deliver_due()["retry"] == 1
+    m.refresh_from_db()
+    assert "unknown channel" in m.last_error
