@@ -2,7 +2,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from gridgov.accounts.api import MeApi
+from gridgov.analytics.api import KpiApi
 from gridgov.cases.api import ACTIONS, CaseDetailApi, CaseListCreateApi, action_view
+from gridgov.integrations.api import IngestApi
 from gridgov.orgs.api import OrgUnitDetailApi, OrgUnitListApi
 from gridgov.people.api import (
     BuildingListApi,
@@ -29,6 +31,8 @@ urlpatterns = [
     path("residents/<int:pk>/reveal/", ResidentRevealApi.as_view(), name="api-resident-reveal"),
     path("buildings/", BuildingListApi.as_view(), name="api-building-list"),
     path("organisations/", OrganisationListApi.as_view(), name="api-organisation-list"),
+    path("kpis/", KpiApi.as_view(), name="api-kpis"),
+    path("ingest/<slug:source>/", IngestApi.as_view(), name="api-ingest"),
     path("cases/", CaseListCreateApi.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),
     *[path(f"cases/<int:pk>/{action}/", action_view(action), name=f"api-case-{action}") for action in ACTIONS],

@@ -193,6 +193,7 @@ class Case(models.Model):
     external_ref = models.CharField(_("外部编号"), max_length=64, blank=True, db_index=True,
                                     help_text=_("12345工单号、设备告警号等"))
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    device_id = models.CharField(_("设备编号"), max_length=64, blank=True, db_index=True)
     is_public = models.BooleanField(_("公开"), default=True)
     merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged_cases")

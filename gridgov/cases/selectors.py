@@ -16,7 +16,7 @@ FILTERS = ("state", "category", "region", "light", "channel", "urgency", "create
            "inbox", "unit", "out_of_grid")
 
 
-def _moment(value: str, field: str, *, end: bool = False) -> dt.datetime:
+def parse_moment(value: str, field: str, *, end: bool = False) -> dt.datetime:
     parsed = parse_datetime(value)
     if parsed is None:
         day = parse_date(value)
@@ -58,9 +58,9 @@ def case_list(*, actor, filters=None) -> QuerySet[Case]:
     if urg := values("urgency"):
         qs = qs.filter(urgency__in=urg)
     if after := f.get("created_after"):
-        qs = qs.filter(created_at__gte=_moment(after, "created_after"))
+        qs = qs.filter(created_at__gte=parse_moment(after, "created_after"))
     if before := f.get("created_before"):
-        qs = qs.filter(created_at__lt=_moment(before, "created_before", end=True))
+        qs = qs.filter(created_at__lt=parse_moment(before, "created_before", end=True))
     if q := (f.get("q") or "").strip():
         from django.db.models import Q
 

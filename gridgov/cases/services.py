@@ -142,7 +142,7 @@ def _category(value) -> Category | None:
     return category
 
 
-def _place(lon, lat, crs, address) -> dict:
+def parse_place(lon, lat, crs, address) -> dict:
     address = (address or "").strip()
     if lon in (None, "") and lat in (None, ""):
         if not address:
@@ -166,7 +166,7 @@ def case_report(
     *, actor, channel: str, description: str, title: str = "", category=None, urgency: str | None = None,
     lon=None, lat=None, crs: str = "wgs84", address: str = "", reporter_name: str = "", reporter_phone: str = "",
     idempotency_key: str | None = None, photos=(), is_public: bool | None = None, external_ref: str = "",
-    resolved_on_spot: bool = False, resolution_note: str = "", grid: Region | None = None,
+    resolved_on_spot: bool = False, resolution_note: str = "", grid: Region | None = None, device_id: str = "",
 ) -> tuple[Case, bool]:
     """上报: a report from any channel becomes a case. With the same idempotency key the same case is returned
     (created=False), so a retried submission never makes two cases."""
@@ -186,7 +186,7 @@ def case_report(
     urgency = urgency or (category.default_urgency if category else Urgency.NORMAL)
     if urgency not in Urgency.values:
         raise ApplicationError("invalid_urgency", "紧急程度应为一般、紧急或特急", fields={"urgency": "取值无效"})
-    place = _place(lon, lat, crs, address)
+    place = parse_place(lon, lat, crs, address)
     phone = ""
     if reporter_phone:
         try:
@@ -215,7 +215,8 @@ def case_report(
         reporter=actor if getattr(actor, "pk", None) else None, reporter_name=(reporter_name or "").strip()[:50],
         idempotency_key=key, is_public=category.is_public_default if (is_public is None and category) else bool(
             is_public if is_public is not None else True),
-        external_ref=(external_ref or "")[:64], created_at=t, updated_at=t, **place,
+        external_ref=(external_ref or "")[:64], device_id=(device_id or "")[:64], created_at=t, updated_at=t,
+        **place,
     )
     set_pii(case, "reporter_phone", "phone", phone)
     if resolved_on_spot and (grid is None or not jurisdiction_of(actor).covers("case:case:verify", grid.path)):

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.people",
     "gridgov.cases",
+    "gridgov.analytics",
+    "gridgov.integrations",
     "gridgov.web",
     "gridgov.demo",
 ]

@@ -1,0 +1,42 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gridgov.cases.models import Urgency
+from gridgov.integrations.ingest import authenticate_source, ingest_alarm
+
+
+class AlarmIn(serializers.Serializer):
+    alarm_id = serializers.CharField(max_length=64)
+    device_id = serializers.CharField(max_length=64)
+    description = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    lon = serializers.FloatField(required=False, allow_null=True)
+    lat = serializers.FloatField(required=False, allow_null=True)
+    crs = serializers.CharField(required=False, default="wgs84")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, allow_null=True)
+
+
+class AlarmOut(serializers.Serializer):
+    case = serializers.IntegerField()
+    number = serializers.CharField()
+    result = serializers.ChoiceField(choices=["created", "repeat", "duplicate"])
+
+
+@extend_schema(tags=["ingest"], request=AlarmIn, responses={201: AlarmOut, 200: AlarmOut},
+               summary="物联感知/视频智能告警接入(X-Ingest-Key 认证)")
+class IngestApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def post(self, request, source):
+        key = request.headers.get("X-Ingest-Key", "")
+        src = authenticate_source(source, key)
+        data = AlarmIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        case, result = ingest_alarm(source=src, **data.validated_data)
+        return Response({"case": case.pk, "number": case.number, "result": result},
+                        status=201 if result == "created" else 200)
