@@ -163,7 +163,7 @@ def build_orgs(regions: dict) -> dict:
         (DepartmentType.EDUCATION, "教育局"), (DepartmentType.HEALTH, "卫生健康局"),
         (DepartmentType.TRANSPORT, "交通运输局"), (DepartmentType.MARKET_REGULATION, "市场监督管理局"),
         (DepartmentType.EMERGENCY_MANAGEMENT, "应急管理局"), (DepartmentType.CIVIL_AFFAIRS, "民政局"),
-        (DepartmentType.WATER, "水务局"),
+        (DepartmentType.WATER, "水务局"), (DepartmentType.FIRE, "消防救援大队"),
     ]
     for dtype, name in departments:
         add(f"DEPT-{dtype.value}", f"{DISTRICT_NAME}{name}", UnitKind.DEPARTMENT, district, department_type=dtype)
@@ -184,10 +184,10 @@ def build_orgs(regions: dict) -> dict:
         add(f"EU-{community.code}", f"{community.name}最小应急单元", UnitKind.EMERGENCY_UNIT, community,
             lon=community.centroid_lon, lat=community.centroid_lat, members_count=8 + k % 5,
             equipment="灭火器、急救箱、应急照明、对讲机", duty_hours="24小时")
-        if k % 2 == 0:
-            add(f"PM-{community.code}", f"{community.name.removesuffix('社区')}物业服务有限公司",
-                UnitKind.PROPERTY_COMPANY, community, department_type=DepartmentType.PROPERTY,
-                uscc=_uscc(rng, used_uscc))
+        # every community has a property company serving it
+        add(f"PM-{community.code}", f"{community.name.removesuffix('社区')}物业服务有限公司",
+            UnitKind.PROPERTY_COMPANY, community, department_type=DepartmentType.PROPERTY,
+            uscc=_uscc(rng, used_uscc))
     return units
 
 
@@ -340,13 +340,15 @@ def demo_exists() -> bool:
 
 def existing_logins() -> list[DemoLogin]:
     out = []
-    for u in User.objects.filter(memberships__region__path__startswith=f"/{DISTRICT_CODE}/").distinct().order_by("id"):
+    users = User.objects.filter(memberships__region__path__startswith=f"/{DISTRICT_CODE}/").exclude(
+        password__startswith="!")  # the replay's helper accounts have no password and no log-in
+    for u in users.distinct().order_by("id"):
         m = u.memberships.select_related("role", "region").first()
         out.append(DemoLogin(u.username, m.role.name, m.region.name))
     return out
 
 
-def build_demo(*, seed: int = 20261123, scale: int = 1) -> DemoResult:
+def build_demo(*, seed: int = 20261123, scale: int = 1, history_days: int = 90, cases_per_day: int = 30) -> DemoResult:
     """Build the demo district once; a second call changes nothing and reports the log-ins."""
     if demo_exists():
         return DemoResult(created=False, logins=existing_logins())
@@ -356,6 +358,10 @@ def build_demo(*, seed: int = 20261123, scale: int = 1) -> DemoResult:
         units = build_orgs(regions)
         counts = build_people(rng, regions, scale)
         logins = build_logins(regions, units)
+        if history_days:
+            from gridgov.demo.history import build_history
+
+            counts.update(build_history(days=history_days, per_day=cases_per_day))
     counts.update(
         grids=Region.objects.filter(level=Level.GRID).count(),
         communities=len(regions["communities"]),

@@ -103,3 +103,17 @@ def test_two_sweepers_at_once_escalate_exactly_once(cw):
     assert CaseEvent.objects.filter(action="escalate").count() == 60
     assert CaseEvent.objects.filter(action="sla_overdue").count() == 60
     assert set(Case.objects.values_list("owner_center_id", flat=True)) == {cw.gc_town_a.pk}
+
+
+def test_periodic_tasks_are_registered_and_run(cw):
+    from huey.contrib.djhuey import HUEY
+
+    from gridgov.cases.tasks import sweep_cases
+    from gridgov.notify.tasks import deliver_notifications
+
+    names = {t.name for t in HUEY._registry.periodic_tasks}
+    assert {"sweep_cases", "deliver_notifications"} <= {n.rsplit(".", 1)[-1] for n in names}
+    dispatch_at(cw, MONDAY_9)
+    with time_machine.travel(MONDAY_9 + dt.timedelta(minutes=121), tick=False):
+        assert sweep_cases.call_local()["red"] == 1
+        assert deliver_notifications.call_local()["sent"] >= 1

@@ -18,7 +18,7 @@ from gridgov.regions.models import Level, Region
 
 @pytest.mark.django_db
 def test_demo_district(client):
-    result = build_demo(seed=1)
+    result = build_demo(seed=1, history_days=10, cases_per_day=20)
     assert result.created
     c = result.counts
     assert c["communities"] == 20 and 120 <= c["grids"] <= 130
@@ -50,13 +50,30 @@ def test_demo_district(client):
     assert client.get("/admin/people/resident/").status_code == 200
     assert Resident.objects.filter(user__username="resident").exists()
 
+    # the case history went through the real services: timelines, lights, KPIs
+    from gridgov.analytics.selectors import kpis
+    from gridgov.cases.models import Case, CaseEvent
+    from gridgov.core.timeutil import now
+
+    assert result.counts["cases"] >= 100
+    states = set(Case.objects.values_list("state", flat=True))
+    assert {"reported", "handling", "closed", "rejected"} <= states and len(states) >= 6
+    closed = Case.objects.filter(state="closed", category__is_safety=False).first()
+    actions = list(CaseEvent.objects.filter(case=closed).values_list("action", flat=True))
+    assert actions[:4] == ["report", "accept", "dispatch", "acknowledge"] and "verify_pass" in actions
+    assert Case.objects.exclude(light="none").exists()
+    import datetime as dt
+
+    [row] = kpis(actor=User.objects.get(username="district"), start=now() - dt.timedelta(days=11), end=now())
+    assert row["received"] == result.counts["cases"] and row["closed"] > 0
+
     again = build_demo(seed=1)
     assert not again.created and {x.username for x in again.logins} == usernames
-    assert User.objects.count() == len(usernames)
+    assert User.objects.exclude(password__startswith="!").count() == len(usernames)
 
 
 @pytest.mark.django_db
 def test_demo_command_prints_url_and_logins(capsys):
-    call_command("demo", "--url", "http://127.0.0.1:8000/")
+    call_command("demo", "--url", "http://127.0.0.1:8000/", "--history-days", "0")
     out = capsys.readouterr().out
     assert "http://127.0.0.1:8000/admin/" in out and DEMO_PASSWORD in out and "gridworker" in out

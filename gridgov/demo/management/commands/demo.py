@@ -10,16 +10,19 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=int, default=1, help="people ×N (1, 10, 100)")
         parser.add_argument("--seed", type=int, default=20261123)
         parser.add_argument("--url", default="", help="the URL to print")
+        parser.add_argument("--history-days", type=int, default=90, help="days of case history (0: none)")
+        parser.add_argument("--cases-per-day", type=int, default=30)
 
-    def handle(self, *args, scale, seed, url, **options):
+    def handle(self, *args, scale, seed, url, history_days, cases_per_day, **options):
         if scale < 1 or scale > 1000:
             raise CommandError("--scale must be between 1 and 1000")
-        result = build_demo(seed=seed, scale=scale)
+        result = build_demo(seed=seed, scale=scale, history_days=history_days, cases_per_day=cases_per_day)
         if result.created:
             c = result.counts
             self.stdout.write(self.style.SUCCESS(
                 f"演示区县已建立:{c['communities']} 个社区、{c['grids']} 个网格、{c['buildings']} 栋楼、"
-                f"{c['households']} 户、{c['residents']} 名居民、{c['organisations']} 个单位、{c['units']} 个机构"
+                f"{c['households']} 户、{c['residents']} 名居民、{c['organisations']} 个单位、{c['units']} 个机构、"
+                f"{c.get('cases', 0)} 件事件"
             ))
         else:
             self.stdout.write("演示区县已存在,未重复建立。")
