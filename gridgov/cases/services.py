@@ -201,25 +201,28 @@ def case_report(
             raise ApplicationError("photo_required", "就地解决须附处置照片", fields={"photos": "必填"})
     # Where: the locator decides the grid; a point in no grid goes to the district center, marked as such.
     located = None
+    grid_id, region_path = (grid.pk, grid.path) if grid is not None else (None, "")
     if grid is None and place["lon"] is not None:
         located = get_locator().locate(place["lon"], place["lat"])
         if located.grid is not None:
-            grid = Region.objects.get(pk=located.grid.id)
-    region_path = grid.path if grid is not None else _district_path()
-    out_of_grid = grid is None
-    owner = center_for(region_path) if not out_of_grid else center_for(_district_path())
+            grid_id, region_path = located.grid.id, located.grid_path
+    out_of_grid = grid_id is None
+    if out_of_grid:
+        region_path = _district_path()
+    owner = center_for(region_path)
     t = now()
     case = Case(
         title=(title or description[:30]).strip()[:100], description=description, category=category, channel=channel,
-        urgency=urgency, grid=grid, region_path=region_path, out_of_grid=out_of_grid, owner_center=owner,
+        urgency=urgency, grid_id=grid_id, region_path=region_path, out_of_grid=out_of_grid, owner_center=owner,
         reporter=actor if getattr(actor, "pk", None) else None, reporter_name=(reporter_name or "").strip()[:50],
         idempotency_key=key, is_public=category.is_public_default if (is_public is None and category) else bool(
             is_public if is_public is not None else True),
         external_ref=(external_ref or "")[:64], device_id=(device_id or "")[:64], created_at=t, updated_at=t,
         **place,
     )
+    case.duplicate_candidates = find_duplicates(case)
     set_pii(case, "reporter_phone", "phone", phone)
-    if resolved_on_spot and (grid is None or not jurisdiction_of(actor).covers("case:case:verify", grid.path)):
+    if resolved_on_spot and (grid_id is None or not jurisdiction_of(actor).covers("case:case:verify", region_path)):
         raise PermissionDenied("只有本网格的网格员可以就地解决")
     try:
         with transaction.atomic():
@@ -232,9 +235,6 @@ def case_report(
             store_photos(case=case, event=report, checked=checked, actor=actor)
             if case.reporter_id:
                 CaseFollower.objects.create(case=case, user=case.reporter)
-            case.duplicate_candidates = find_duplicates(case)
-            if case.duplicate_candidates:
-                Case.objects.filter(pk=case.pk).update(duplicate_candidates=case.duplicate_candidates)
             if resolved_on_spot:
                 _on_the_spot(case, actor, resolution_note, t)
             if category is not None and (category.is_safety or urgency == Urgency.CRITICAL) and case.lon is not None:

@@ -87,6 +87,13 @@ def _light_step(t, *, to: str, condition: dict, from_lights: tuple[str, ...], ac
 
 def _escalate_step(t, recipients: _Recipients) -> int:
     done = 0
+    parents: dict[int, object] = {}
+
+    def parent_of(center):
+        if center.pk not in parents:
+            parents[center.pk] = parent_center(center)
+        return parents[center.pk]
+
     while True:
         with transaction.atomic():
             rows = list(_locked(Case.objects.filter(escalate_at__lte=t, state__in=(State.DISPATCHED, State.HANDLING),
@@ -102,12 +109,12 @@ def _escalate_step(t, recipients: _Recipients) -> int:
             by_target = defaultdict(list)
             events, messages, stuck = [], [], []
             for r in rows:
-                target = parent_center(centers[r["owner_center_id"]])
+                target = parent_of(centers[r["owner_center_id"]])
                 if target is None:
                     stuck.append(r["id"])  # the top: keep it red on the board, stop trying
                     continue
                 grace = dt.timedelta(minutes=int((r["sla"] or {}).get("grace", 240)))
-                next_at = t + grace if parent_center(target) else None
+                next_at = t + grace if parent_of(target) else None
                 by_target[(target.pk, next_at)].append(r)
             if stuck:
                 Case.objects.filter(pk__in=stuck).update(escalate_at=None)

@@ -40,6 +40,13 @@ class Location:
     nearest: Place | None = None
     nearest_distance_m: float | None = None
 
+    @property
+    def grid_path(self) -> str:
+        """The grid's region path ("/district/town/community/grid/"), without a database query."""
+        if self.grid is None:
+            return ""
+        return "/" + "/".join([p.code for p in self.chain] + [self.grid.code]) + "/"
+
     def by_level(self, level: str) -> Place | None:
         return next((p for p in self.chain if p.level == level), None)
 

@@ -17,8 +17,10 @@ def test_report_list_detail_and_act(cw, api):
     resident = api(cw.w.resident_user)
     r = post_report(resident, key="k1")
     assert r.status_code == 201, r.json()
-    body = r.json()
-    assert body["state"] == "reported" and body["grid"] == cw.w.grid_a_west.code
+    created = r.json()
+    assert created["state"] == "reported" and created["grid_id"] == cw.w.grid_a_west.pk and created["number"]
+    body = resident.get(f"/api/v1/cases/{created['id']}/").json()
+    assert body["grid"] == cw.w.grid_a_west.code
     assert [a["action"] for a in body["actions"]] == ["withdraw"]
     assert body["timeline"][0]["photos"][0].endswith(".jpg")
     again = post_report(resident, key="k1")
