@@ -13,4 +13,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("gridgov.api_urls")),
+    path("open311/v2/", include("gridgov.integrations.open311.urls")),
 ]

@@ -99,6 +99,36 @@ class Category(models.Model):
         return len(self.code) >= 4
 
 
+class CategoryQuestion(models.Model):
+    """An extra question asked when reporting in a category (Open311 service definition attributes)."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string", _("短文本")
+        NUMBER = "number", _("数字")
+        DATETIME = "datetime", _("日期时间")
+        TEXT = "text", _("长文本")
+        SINGLE = "singlevaluelist", _("单选")
+        MULTI = "multivaluelist", _("多选")
+
+    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("编码"), max_length=40)
+    description = models.CharField(_("问题"), max_length=200)
+    datatype = models.CharField(_("类型"), max_length=20, choices=Datatype.choices, default=Datatype.STRING)
+    datatype_description = models.CharField(_("填写说明"), max_length=200, blank=True)
+    required = models.BooleanField(_("必答"), default=False)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=1)
+    values = models.JSONField(_("选项"), default=list, blank=True, help_text=_('[{"key": "small", "name": "少量"}]'))
+
+    class Meta:
+        verbose_name = _("补充问题")
+        verbose_name_plural = _("补充问题")
+        ordering = ["category", "order"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="unique_question_code")]
+
+    def __str__(self) -> str:
+        return f"{self.category.code} {self.description}"
+
+
 class RoutingRule(models.Model):
     """Which unit handles what, where: the most specific rule wins (category depth, then region depth)."""
 
@@ -194,6 +224,7 @@ class Case(models.Model):
                                     help_text=_("12345工单号、设备告警号等"))
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
     device_id = models.CharField(_("设备编号"), max_length=64, blank=True, db_index=True)
+    attributes = models.JSONField(_("补充信息"), default=dict, blank=True)
     is_public = models.BooleanField(_("公开"), default=True)
     merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged_cases")

@@ -104,3 +104,24 @@ def seed(Category, SlaPolicy, SlaTarget) -> None:
             "on_the_spot_allowed": spot, "is_public_default": public, "is_safety": safety, "keywords": keywords,
             "sort": i})
         by_code[code] = cat
+
+
+# (category, code, description, datatype, required, values)
+QUESTIONS = [
+    ("0102", "pole_number", "灯杆编号(灯杆上的喷码)", "string", False, []),
+    ("0102", "lamps_out", "不亮的路灯数量", "number", False, []),
+    ("1101", "volume", "垃圾大约有多少", "singlevaluelist", False,
+     [{"key": "small", "name": "少量(一两袋)"}, {"key": "medium", "name": "较多(一车以内)"},
+      {"key": "large", "name": "大量(一车以上)"}]),
+    ("0201", "hazard", "是否已影响通行安全", "singlevaluelist", False,
+     [{"key": "yes", "name": "是"}, {"key": "no", "name": "否"}]),
+    ("1301", "since", "施工噪声开始时间", "datetime", False, []),
+]
+
+
+def seed_questions(Category, CategoryQuestion) -> None:
+    for order, (cat, code, text, datatype, required, values) in enumerate(QUESTIONS, start=1):
+        category = Category.objects.filter(code=cat).first()
+        if category is not None:
+            CategoryQuestion.objects.get_or_create(category=category, code=code, defaults={
+                "description": text, "datatype": datatype, "required": required, "order": order, "values": values})

@@ -157,6 +157,54 @@ def parse_place(lon, lat, crs, address) -> dict:
     return {"lon": round(wlon, 7), "lat": round(wlat, 7), "crs_source": crs.value, "address": address[:200]}
 
 
+def check_answers(category: Category | None, answers: dict) -> dict:
+    """Validate the answers to a category's extra questions (Open311 attributes); unknown codes are refused."""
+    from django.utils.dateparse import parse_datetime
+
+    from gridgov.cases.models import CategoryQuestion
+
+    questions = {q.code: q for q in category.questions.all()} if category is not None else {}
+    clean, fields = {}, {}
+    for code in answers:
+        if code not in questions:
+            fields[code] = "该类别没有这个问题"
+    for code, q in questions.items():
+        value = answers.get(code)
+        empty = value in (None, "", [])
+        if empty:
+            if q.required:
+                fields[code] = f"请回答:{q.description}"
+            continue
+        keys = {v.get("key") for v in q.values or []}
+        if q.datatype == CategoryQuestion.Datatype.NUMBER:
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                fields[code] = "应为数字"
+                continue
+        elif q.datatype == CategoryQuestion.Datatype.DATETIME:
+            if parse_datetime(str(value)) is None:
+                fields[code] = "应为 ISO 8601 日期时间"
+                continue
+        elif q.datatype == CategoryQuestion.Datatype.SINGLE:
+            if isinstance(value, list):
+                value = value[0] if len(value) == 1 else value
+            if value not in keys:
+                fields[code] = f"应为以下之一:{'、'.join(sorted(k for k in keys if k))}"
+                continue
+        elif q.datatype == CategoryQuestion.Datatype.MULTI:
+            value = value if isinstance(value, list) else [value]
+            if not set(value) <= keys:
+                fields[code] = f"应为以下选项:{'、'.join(sorted(k for k in keys if k))}"
+                continue
+        else:
+            value = str(value)[:2000]
+        clean[code] = value
+    if fields:
+        raise ApplicationError("invalid_attribute", next(iter(fields.values())), fields=fields)
+    return clean
+
+
 def _district_path() -> str:
     d = Region.objects.filter(level=Level.DISTRICT, is_active=True).order_by("code").first()
     return d.path if d else "/"
@@ -167,6 +215,7 @@ def case_report(
     lon=None, lat=None, crs: str = "wgs84", address: str = "", reporter_name: str = "", reporter_phone: str = "",
     idempotency_key: str | None = None, photos=(), is_public: bool | None = None, external_ref: str = "",
     resolved_on_spot: bool = False, resolution_note: str = "", grid: Region | None = None, device_id: str = "",
+    attributes: dict | None = None, extra_attributes: dict | None = None,
 ) -> tuple[Case, bool]:
     """上报: a report from any channel becomes a case. With the same idempotency key the same case is returned
     (created=False), so a retried submission never makes two cases."""
@@ -193,6 +242,9 @@ def case_report(
             phone = validate_mobile(reporter_phone)
         except ValueError as exc:
             raise ApplicationError("invalid_phone", str(exc), fields={"reporter_phone": str(exc)})
+    answers = check_answers(category, attributes or {})
+    if extra_attributes:  # facts from another system (e.g. Open311 media_url), kept apart from the answers
+        answers["_extra"] = extra_attributes
     checked = check_photos(photos)
     if resolved_on_spot:
         if category is None or not category.on_the_spot_allowed:
@@ -217,8 +269,8 @@ def case_report(
         reporter=actor if getattr(actor, "pk", None) else None, reporter_name=(reporter_name or "").strip()[:50],
         idempotency_key=key, is_public=category.is_public_default if (is_public is None and category) else bool(
             is_public if is_public is not None else True),
-        external_ref=(external_ref or "")[:64], device_id=(device_id or "")[:64], created_at=t, updated_at=t,
-        **place,
+        external_ref=(external_ref or "")[:64], device_id=(device_id or "")[:64], attributes=answers,
+        created_at=t, updated_at=t, **place,
     )
     case.duplicate_candidates = find_duplicates(case)
     set_pii(case, "reporter_phone", "phone", phone)

@@ -189,3 +189,10 @@ else:
 CASE_DUPLICATE_RADIUS_M = int(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))
 CASE_DUPLICATE_HOURS = int(os.environ.get("CASE_DUPLICATE_HOURS", "72"))
 CASE_MAX_REOPEN = int(os.environ.get("CASE_MAX_REOPEN", "1"))
+
+# Open311 GeoReport v2
+OPEN311_DEFERRED = env_bool("OPEN311_DEFERRED", False)  # answer POST with a token; the worker makes the case
+OPEN311_RATE_LIMITS = {"key": int(os.environ.get("OPEN311_RATE_PER_KEY", "60")),
+                       "ip": int(os.environ.get("OPEN311_RATE_PER_IP", "30"))}  # POSTs per minute
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -73,7 +73,7 @@ def test_suspended_and_closed_cases_are_left_alone(cw):
         assert sweep() == {"yellow": 0, "red": 0, "escalated": 0}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweepers_at_once_escalate_exactly_once(cw):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent workers need PostgreSQL row locks (SQLite serialises writers anyway)")

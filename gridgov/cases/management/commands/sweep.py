@@ -14,10 +14,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop, **options):
         while True:
+            from gridgov.integrations.receipts import process_pending
+
+            receipts = process_pending()
             result = sweep()
             sent = deliver_due()
             self.stdout.write(f"黄灯 {result['yellow']},红灯 {result['red']},提级 {result['escalated']};"
-                              f"消息已发送 {sent['sent']},待重试 {sent['retry']}")
+                              f"消息已发送 {sent['sent']},待重试 {sent['retry']};受理回执 {receipts}")
             if not loop:
                 return
             time.sleep(loop)

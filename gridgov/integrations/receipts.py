@@ -1,0 +1,48 @@
+"""Deferred intake: store the report and answer with a token at once; a worker makes the case."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+
+from gridgov.cases.services import case_report
+from gridgov.core.errors import ApplicationError
+from gridgov.integrations.models import IntakeReceipt
+
+
+def receipt_create(*, actor, channel: str, payload: dict) -> IntakeReceipt:
+    receipt = IntakeReceipt.objects.create(token=secrets.token_hex(16), channel=channel, payload=payload,
+                                           actor=actor if getattr(actor, "pk", None) else None)
+    from gridgov.integrations.tasks import process_receipt
+
+    transaction.on_commit(lambda: process_receipt(receipt.pk))
+    return receipt
+
+
+def receipt_process(pk: int) -> IntakeReceipt:
+    """Turn one pending receipt into a case (idempotent: the receipt's token is the case's idempotency key)."""
+    with transaction.atomic():
+        receipt = IntakeReceipt.objects.select_for_update(of=("self",)).select_related("actor").get(pk=pk)
+        if receipt.status != IntakeReceipt.Status.PENDING:
+            return receipt
+        try:
+            with transaction.atomic():
+                case, _ = case_report(actor=receipt.actor, channel=receipt.channel,
+                                      idempotency_key=f"receipt:{receipt.token}", **receipt.payload)
+        except ApplicationError as exc:
+            receipt.status = IntakeReceipt.Status.FAILED
+            receipt.error = exc.message
+        else:
+            receipt.status = IntakeReceipt.Status.DONE
+            receipt.case = case
+        receipt.save(update_fields=["status", "error", "case"])
+    return receipt
+
+
+def process_pending(limit: int = 500) -> int:
+    ids = list(IntakeReceipt.objects.filter(status=IntakeReceipt.Status.PENDING).order_by("pk")
+               .values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        receipt_process(pk)
+    return len(ids)
