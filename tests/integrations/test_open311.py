@@ -190,3 +190,10 @@ def test_round_trip_to_the_console_and_back(o311):
     after = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)).isoformat()
     assert requests.get(f"{o['base']}/requests.json", params={"updated_after": after}).json() == []
     assert json.loads(requests.get(f"{o['base']}/discovery.json").text)["endpoints"][0]["type"] == "production"
+
+
+def test_rate_limit_per_ip(o311, settings):
+    settings.OPEN311_RATE_LIMITS = {"key": 100, "ip": 1}
+    assert post(o311).status_code == 201
+    r = post(o311, fmt="xml")
+    assert r.status_code == 429 and "<code>429</code>" in r.text
