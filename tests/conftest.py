@@ -109,9 +109,12 @@ def api():
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Process-level caches (calendar, locator) must not carry one test's data into the next."""
+    """Process-level caches (calendar, locator, rate-limit counters) must not carry one test's data into the next."""
+    from django.core.cache import cache
+
     from gridgov.core.workingtime import reset_calendar_cache
 
+    cache.clear()
     reset_calendar_cache()
     reset_locator_cache()
     yield
