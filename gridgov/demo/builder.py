@@ -18,6 +18,7 @@ from gridgov.core.identity import parse_id_number
 from gridgov.core.pii import set_pii
 from gridgov.demo import geography as geo
 from gridgov.demo import names as N
+from gridgov.demo.geography import point_in
 from gridgov.orgs.models import DepartmentType, OrgUnit, UnitKind
 from gridgov.orgs.services import org_unit_create
 from gridgov.people.models import (
@@ -86,16 +87,6 @@ def _uscc(rng: random.Random, used: set[str]) -> str:
         if number not in used and uscc.is_valid(number):
             used.add(number)
             return number
-
-
-def _point_in(rng: random.Random, poly) -> tuple[float, float]:
-    minx, miny, maxx, maxy = poly.bounds
-    for _ in range(200):
-        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-        if poly.contains(Point(x, y)):
-            return round(x, 6), round(y, 6)
-    p = poly.representative_point()
-    return p.x, p.y
 
 
 def _name(rng: random.Random) -> str:
@@ -205,7 +196,7 @@ def build_people(rng: random.Random, regions: dict, scale: int) -> dict[str, int
         estate = rng.choice(N.COMMUNITY_WORDS) + rng.choice(N.ESTATES)
         street = rng.choice(N.STREETS)
         for b in range(1, 3 * scale + 1):
-            lon, lat = _point_in(rng, poly)
+            lon, lat = point_in(rng, poly)
             micro = next((m for m in microgrids.get(grid.pk, []) if _contains(m, lon, lat)), None)
             building = Building.objects.create(
                 grid=grid, microgrid=micro, number=f"{b:05d}", name=f"{estate}{b}栋",
@@ -267,7 +258,7 @@ def build_people(rng: random.Random, regions: dict, scale: int) -> dict[str, int
             org = Organisation(name=title, kind=kind, grid=grid, address=f"{street}{rng.randrange(1, 400)}号",
                                legal_representative=_name(rng), employees=rng.randint(1, 60),
                                uscc=_uscc(rng, used_uscc) if kind != "shop" or rng.random() < 0.5 else "")
-            org.lon, org.lat = _point_in(rng, poly)
+            org.lon, org.lat = point_in(rng, poly)
             set_pii(org, "phone", "phone", _phone(rng))
             org.save()
             counts["organisations"] += 1

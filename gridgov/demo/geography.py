@@ -84,3 +84,16 @@ def halves(grid_poly: Polygon) -> list[Polygon]:
     west = grid_poly.intersection(box(minx - 1, miny - 1, mid, maxy + 1))
     east = grid_poly.intersection(box(mid, miny - 1, maxx + 1, maxy + 1))
     return [p for p in (west, east) if not p.is_empty]
+
+
+def point_in(rng: random.Random, poly) -> tuple[float, float]:
+    """A random point inside a polygon (rejection sampling in its bounding box)."""
+    from shapely.geometry import Point
+
+    minx, miny, maxx, maxy = poly.bounds
+    for _ in range(200):
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if poly.contains(Point(x, y)):
+            return round(x, 6), round(y, 6)
+    p = poly.representative_point()
+    return p.x, p.y

@@ -17,7 +17,9 @@ from gridgov.cases.models import Case, Category, State
 from gridgov.cases.sweeper import sweep
 from gridgov.core.errors import ApplicationError
 from gridgov.core.timeutil import LOCAL_TZ, clock_at, now
+from gridgov.demo.geography import point_in
 from gridgov.orgs.models import OrgUnit, UnitKind
+from gridgov.regions.geometry import parse_polygon
 from gridgov.regions.models import Level, Region
 
 # What people report, with a description each; weights follow what 12345 and 随手拍 receive most.
@@ -112,21 +114,6 @@ def build_history(*, days: int = 90, per_day: int = 25, seed: int = 90) -> dict[
     return {"cases": made, **result}
 
 
-def _point_in(rng, grid):
-    from shapely.geometry import Point
-
-    from gridgov.regions.geometry import parse_polygon
-
-    poly = parse_polygon(grid.geometry)
-    minx, miny, maxx, maxy = poly.bounds
-    for _ in range(50):
-        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-        if poly.contains(Point(x, y)):
-            return round(x, 6), round(y, 6)
-    p = poly.representative_point()
-    return p.x, p.y
-
-
 def _one_case(rng, t, end, category, text, grid, actors) -> Case | None:
     def step(minutes_low, minutes_high):
         nonlocal t
@@ -134,7 +121,7 @@ def _one_case(rng, t, end, category, text, grid, actors) -> Case | None:
         return t < end
 
     channel = rng.choices([c for c, _ in CHANNELS], weights=[w for _, w in CHANNELS])[0]
-    lon, lat = _point_in(rng, grid)
+    lon, lat = point_in(rng, parse_polygon(grid.geometry))
     photos = [_photo(rng)] if channel in ("grid_worker", "resident_app", "wechat") else []
     reporter = actors["resident"] if channel == "resident_app" and rng.random() < 0.05 else None
     recent = (end - t) < dt.timedelta(hours=36)
