@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,4 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("gridgov.api_urls")),
     path("open311/v2/", include("gridgov.integrations.open311.urls")),
+    path("console/", include("gridgov.web.urls_console")),
 ]
+
+if settings.DEBUG:  # development only: production serves uploads from nginx or object storage
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -71,3 +71,15 @@ def transition(action: str) -> Transition:
 def allowed(state: str, kinds: set[str]) -> list[Transition]:
     """The actions open to an actor with these kinds on a case in this state."""
     return [t for t in TABLE if state in t.sources and t.actors & kinds]
+
+
+# Timeline rows that are not workflow actions
+OTHER_LABELS = {
+    "report": "上报", "alert_emergency_units": "通知最小应急单元", "sla_warning": "即将超时(黄灯)",
+    "sla_overdue": "已超时(红灯)", "merged_in": "合并同类事件", "repeat_alarm": "设备重复告警",
+}
+
+
+def action_label(action: str) -> str:
+    t = BY_ACTION.get(action)
+    return t.label if t else OTHER_LABELS.get(action, action)

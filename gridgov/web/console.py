@@ -1,0 +1,234 @@
+"""The staff console (/console/): the intake queue, case lists, case detail with exactly the actions the
+workflow allows, and the handler's inbox. Views are thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from gridgov.accounts.scoping import jurisdiction_of
+from gridgov.cases import services
+from gridgov.cases.access import handler_units
+from gridgov.cases.models import Category, Channel, Light, Satisfaction, State, Urgency
+from gridgov.cases.routing import suggest_unit
+from gridgov.cases.selectors import case_get, case_list, case_timeline
+from gridgov.cases.workflow import action_label, transition
+from gridgov.core.errors import ApplicationError, NotFound
+from gridgov.orgs.models import OrgUnit, UnitKind
+from gridgov.orgs.selectors import org_unit_list
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "console/login.html"
+    redirect_authenticated_user = True
+    next_page = "/console/"
+
+
+def _menu(user) -> list[dict]:
+    j = jurisdiction_of(user)
+    items = []
+    if j.has_perm("case:case:dispatch"):
+        items.append({"label": "受理台", "url": reverse("console-queue"), "key": "queue"})
+    if j.has_perm("case:case:list"):
+        items.append({"label": "案件列表", "url": reverse("console-cases"), "key": "cases"})
+    if handler_units(user):
+        items.append({"label": "我的待办", "url": reverse("console-inbox"), "key": "inbox"})
+    return items
+
+
+def _page(request, qs, per_page=20):
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+@login_required(login_url="/console/login/")
+def home(request):
+    menu = _menu(request.user)
+    return redirect(menu[0]["url"] if menu else reverse("console-cases"))
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label="关键字", required=False)
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(State.choices))
+    light = forms.ChoiceField(label="亮灯", required=False, choices=[("", "全部")] + list(Light.choices))
+    channel = forms.ChoiceField(label="渠道", required=False, choices=[("", "全部")] + list(Channel.choices))
+    category = forms.CharField(label="类别编码", required=False)
+
+
+def _list(request, *, title: str, key: str, base_filters: dict | None = None):
+    form = FilterForm(request.GET or None)
+    filters = {k: v for k, v in (form.data.items() if form.is_bound else []) if v and k != "page"}
+    filters.update(base_filters or {})
+    try:
+        qs = case_list(actor=request.user, filters=filters)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        qs = case_list(actor=request.user, filters=base_filters or {})
+    return render(request, "console/case_list.html", {
+        "title": title, "menu": _menu(request.user), "active": key, "form": form, "page": _page(request, qs),
+    })
+
+
+@login_required(login_url="/console/login/")
+def queue(request):
+    return _list(request, title="受理台", key="queue", base_filters={"state": "reported"})
+
+
+@login_required(login_url="/console/login/")
+def cases(request):
+    return _list(request, title="案件列表", key="cases")
+
+
+@login_required(login_url="/console/login/")
+def inbox(request):
+    return _list(request, title="我的待办", key="inbox", base_filters={"inbox": "1"})
+
+
+class ActionForm(forms.Form):
+    """Every field an action may need; each action shows the ones it uses (ACTION_FIELDS)."""
+
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="原因", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    category = forms.ChoiceField(label="事件类别", required=False)
+    urgency = forms.ChoiceField(label="紧急程度", required=False, choices=[("", "不变")] + list(Urgency.choices))
+    unit = forms.ChoiceField(label="承办单位", required=False)
+    lead = forms.ChoiceField(label="主办单位", required=False)
+    cooperating = forms.MultipleChoiceField(label="协办单位", required=False, widget=forms.CheckboxSelectMultiple)
+    target = forms.IntegerField(label="合并到事件ID", required=False)
+    minutes = forms.IntegerField(label="延长(分钟)", required=False, min_value=1)
+    on_site = forms.BooleanField(label="已到现场", required=False)
+    satisfaction = forms.TypedChoiceField(label="满意度", required=False, coerce=int,
+                                          choices=[(v, label) for v, label in Satisfaction.choices])
+    photos = forms.FileField(label="照片", required=False,
+                             widget=forms.ClearableFileInput(attrs={"accept": "image/*", "allow_multiple_selected": True}))
+
+    def __init__(self, *args, units=(), categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        unit_choices = [(str(u.pk), u.name) for u in units]
+        self.fields["unit"].choices = [("", "按派遣规则")] + unit_choices
+        self.fields["lead"].choices = unit_choices
+        self.fields["cooperating"].choices = unit_choices
+        self.fields["category"].choices = [("", "不变")] + [(c.code, f"{c.code} {c.name}") for c in categories]
+
+
+ACTION_FIELDS = {
+    "accept": ["category", "urgency", "note"], "reject": ["reason"], "merge": ["target", "note"],
+    "withdraw": ["reason"], "dispatch": ["unit", "note"], "summon": ["lead", "cooperating", "note"],
+    "acknowledge": ["note"], "return": ["reason"], "handle": ["note", "on_site", "photos"],
+    "report_done": ["note", "photos"], "verify_pass": ["note", "photos"], "verify_fail": ["reason", "photos"],
+    "request_extension": ["minutes", "reason"], "approve_extension": ["note"], "reject_extension": ["reason"],
+    "suspend": ["reason"], "resume": ["note"], "escalate": ["reason"], "supervise": ["note"],
+    "follow_up": ["satisfaction", "note"],
+}
+
+
+def _units(user):
+    return list(org_unit_list(actor=user).exclude(kind__in=[UnitKind.GOVERNANCE_CENTER, UnitKind.EMERGENCY_UNIT]))
+
+
+def _call(action: str, case, user, data: dict, files):
+    photos = files.getlist("photos")
+    unit = lambda pk: OrgUnit.objects.select_related("region").get(pk=pk) if pk else None  # noqa: E731
+    if action == "accept":
+        return services.case_accept(case=case, actor=user, category=data.get("category") or None,
+                                    urgency=data.get("urgency") or None, note=data.get("note", ""))
+    if action == "reject":
+        return services.case_reject(case=case, actor=user, reason=data.get("reason", ""))
+    if action == "merge":
+        if not data.get("target"):
+            raise ApplicationError("target_required", "请填写要合并到的事件", fields={"target": "必填"})
+        return services.case_merge(case=case, actor=user, target=case_get(actor=user, pk=data["target"]),
+                                   note=data.get("note", ""))
+    if action == "withdraw":
+        return services.case_withdraw(case=case, actor=user, reason=data.get("reason", ""))
+    if action == "dispatch":
+        return services.case_dispatch(case=case, actor=user, unit=unit(data.get("unit")), note=data.get("note", ""))
+    if action == "summon":
+        if not data.get("lead"):
+            raise ApplicationError("lead_required", "请选择主办单位", fields={"lead": "必填"})
+        return services.case_summon(case=case, actor=user, lead=unit(data["lead"]),
+                                    cooperating=[unit(x) for x in data.get("cooperating") or []],
+                                    note=data.get("note", ""))
+    if action == "acknowledge":
+        return services.case_acknowledge(case=case, actor=user, note=data.get("note", ""))
+    if action == "return":
+        return services.case_return(case=case, actor=user, reason=data.get("reason", ""))
+    if action == "handle":
+        return services.case_handle(case=case, actor=user, note=data.get("note", ""),
+                                    on_site=bool(data.get("on_site")), photos=photos)
+    if action == "report_done":
+        return services.case_report_done(case=case, actor=user, note=data.get("note", ""), photos=photos)
+    if action in ("verify_pass", "verify_fail"):
+        return services.case_verify(case=case, actor=user, passed=action == "verify_pass",
+                                    note=data.get("note" if action == "verify_pass" else "reason", ""), photos=photos)
+    if action == "request_extension":
+        return services.case_request_extension(case=case, actor=user, minutes=data.get("minutes") or 0,
+                                               reason=data.get("reason", ""))
+    if action in ("approve_extension", "reject_extension"):
+        return services.case_decide_extension(case=case, actor=user, approve=action == "approve_extension",
+                                              note=data.get("note" if action == "approve_extension" else "reason", ""))
+    if action == "suspend":
+        return services.case_suspend(case=case, actor=user, reason=data.get("reason", ""))
+    if action == "resume":
+        return services.case_resume(case=case, actor=user, note=data.get("note", ""))
+    if action == "escalate":
+        return services.case_escalate(case=case, actor=user, reason=data.get("reason", ""))
+    if action == "supervise":
+        return services.case_supervise(case=case, actor=user, note=data.get("note", ""))
+    if action == "follow_up":
+        return services.case_follow_up(case=case, actor=user, satisfaction=data.get("satisfaction") or 0,
+                                       comment=data.get("note", ""))
+    raise ApplicationError("unknown_action", "未知操作")
+
+
+@login_required(login_url="/console/login/")
+def case_detail(request, pk, action: str | None = None):
+    try:
+        case = case_get(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404("事件不存在或不在您的管辖范围内")
+    allowed = services.available_actions(case, request.user)
+    units = _units(request.user) if any(t.action in ("dispatch", "summon") for t in allowed) else []
+    categories = Category.objects.filter(is_active=True, parent__isnull=False) if any(
+        t.action == "accept" for t in allowed) else []
+    forms_by_action, open_action = {}, None
+    if request.method == "POST" and action:
+        if action not in {t.action for t in allowed}:
+            messages.error(request, f"当前不能执行「{transition(action).label if action in ACTION_FIELDS else action}」")
+            return redirect("console-case", pk=pk)
+        form = ActionForm(request.POST, request.FILES, units=units, categories=categories)
+        if form.is_valid():
+            try:
+                _call(action, case, request.user, form.cleaned_data, request.FILES)
+            except ApplicationError as exc:
+                placed = False
+                for name, message in exc.fields.items():
+                    if name in form.fields and name in ACTION_FIELDS[action]:
+                        form.add_error(name, exc.message if len(exc.fields) == 1 else message)
+                        placed = True
+                if not placed:
+                    form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已{transition(action).label}")
+                return redirect("console-case", pk=pk)
+        forms_by_action[action] = form
+        open_action = action
+    suggested = suggest_unit(case) if units else None
+    actions = []
+    for t in allowed:
+        form = forms_by_action.get(t.action) or ActionForm(
+            units=units, categories=categories, initial={"unit": str(suggested.pk) if suggested else ""})
+        actions.append({"action": t.action, "label": t.label, "form": form,
+                        "fields": [form[f] for f in ACTION_FIELDS[t.action]], "open": t.action == open_action,
+                        "multipart": "photos" in ACTION_FIELDS[t.action]})
+    status = 400 if open_action else 200
+    return render(request, "console/case_detail.html", {
+        "title": f"案件详情 {case.number}", "menu": _menu(request.user), "active": "cases", "case": case,
+        "timeline": [{"e": e, "label": action_label(e.action)} for e in case_timeline(case)], "actions": actions, "suggested": suggested,
+        "photos": [a for a in case.attachments.all() if a.public_file],
+    }, status=status)

@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from gridgov.web import console
+
+urlpatterns = [
+    path("", console.home, name="console-home"),
+    path("login/", console.LoginView.as_view(), name="console-login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="/console/login/"), name="console-logout"),
+    path("queue/", console.queue, name="console-queue"),
+    path("cases/", console.cases, name="console-cases"),
+    path("inbox/", console.inbox, name="console-inbox"),
+    path("cases/<int:pk>/", console.case_detail, name="console-case"),
+    path("cases/<int:pk>/<str:action>/", console.case_detail, name="console-case-act"),
+]
