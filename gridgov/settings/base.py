@@ -196,3 +196,6 @@ OPEN311_RATE_LIMITS = {"key": int(os.environ.get("OPEN311_RATE_PER_KEY", "60")),
                        "ip": int(os.environ.get("OPEN311_RATE_PER_IP", "30"))}  # POSTs per minute
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# Map tiles for the console map: an intranet tile server, e.g. http://tiles.local/{z}/{x}/{y}.png; empty = none
+GRIDGOV_TILE_URL = os.environ.get("GRIDGOV_TILE_URL", "")

@@ -39,6 +39,11 @@ def _menu(user) -> list[dict]:
         items.append({"label": "案件列表", "url": reverse("console-cases"), "key": "cases"})
     if handler_units(user):
         items.append({"label": "我的待办", "url": reverse("console-inbox"), "key": "inbox"})
+    if j.has_perm("case:case:list") or handler_units(user):
+        items.append({"label": "督办看板", "url": reverse("console-board"), "key": "board"})
+        items.append({"label": "网格地图", "url": reverse("console-map"), "key": "map"})
+    if j.has_perm("case:kpi:view"):
+        items.append({"label": "统计考核", "url": reverse("console-stats"), "key": "stats"})
     return items
 
 
@@ -201,7 +206,8 @@ def case_detail(request, pk, action: str | None = None):
         if action not in {t.action for t in allowed}:
             messages.error(request, f"当前不能执行「{transition(action).label if action in ACTION_FIELDS else action}」")
             return redirect("console-case", pk=pk)
-        form = ActionForm(request.POST, request.FILES, units=units, categories=categories)
+        form = ActionForm(request.POST, request.FILES, units=units, categories=categories,
+                          auto_id=f"id_{action}_%s")
         if form.is_valid():
             try:
                 _call(action, case, request.user, form.cleaned_data, request.FILES)
@@ -222,7 +228,8 @@ def case_detail(request, pk, action: str | None = None):
     actions = []
     for t in allowed:
         form = forms_by_action.get(t.action) or ActionForm(
-            units=units, categories=categories, initial={"unit": str(suggested.pk) if suggested else ""})
+            units=units, categories=categories, initial={"unit": str(suggested.pk) if suggested else ""},
+            auto_id=f"id_{t.action}_%s")
         actions.append({"action": t.action, "label": t.label, "form": form,
                         "fields": [form[f] for f in ACTION_FIELDS[t.action]], "open": t.action == open_action,
                         "multipart": "photos" in ACTION_FIELDS[t.action]})
@@ -232,3 +239,103 @@ def case_detail(request, pk, action: str | None = None):
         "timeline": [{"e": e, "label": action_label(e.action)} for e in case_timeline(case)], "actions": actions, "suggested": suggested,
         "photos": [a for a in case.attachments.all() if a.public_file],
     }, status=status)
+
+
+# -- SLA board, statistics, grid map ----------------------------------------------------------------------
+
+
+def _board_data(user) -> dict:
+    from django.db.models import Count, Q
+
+    from gridgov.cases.models import OPEN_STATES
+
+    qs = case_list(actor=user, filters={}).filter(state__in=OPEN_STATES)
+    counts = {"green": Count("id", filter=Q(light="green")), "yellow": Count("id", filter=Q(light="yellow")),
+              "red": Count("id", filter=Q(light="red"))}
+    by_unit = list(qs.exclude(handling_unit__isnull=True).values("handling_unit__name").annotate(**counts)
+                   .order_by("-red", "-yellow", "handling_unit__name"))
+    by_grid = list(qs.exclude(grid__isnull=True).values("grid__name").annotate(**counts)
+                   .order_by("-red", "-yellow", "grid__name")[:30])
+    red = list(qs.filter(light="red").select_related("handling_unit", "grid").order_by("due_at")[:50])
+    escalated = list(qs.filter(escalation_level__gt=0).select_related("owner_center").order_by("-updated_at")[:20])
+    totals = qs.aggregate(**counts)
+    return {"by_unit": by_unit, "by_grid": by_grid, "red": red, "escalated": escalated, "totals": totals}
+
+
+@login_required(login_url="/console/login/")
+def board(request):
+    data = _board_data(request.user)
+    template = "console/_board.html" if request.headers.get("HX-Request") else "console/board.html"
+    return render(request, template, {"title": "督办看板", "menu": _menu(request.user), "active": "board", **data})
+
+
+@login_required(login_url="/console/login/")
+def stats(request):
+    import datetime as dt
+
+    from gridgov.analytics.selectors import GROUPS, kpis
+    from gridgov.core.timeutil import local_today
+
+    today = local_today()
+    start_s = request.GET.get("start") or (today - dt.timedelta(days=30)).isoformat()
+    end_s = request.GET.get("end") or today.isoformat()
+    group_by = request.GET.get("group_by") or "town"
+    rows, error = [], ""
+    try:
+        from gridgov.cases.selectors import parse_moment
+
+        rows = kpis(actor=request.user, start=parse_moment(start_s, "start"), end=parse_moment(end_s, "end", end=True),
+                    group_by=group_by)
+    except ApplicationError as exc:
+        error = exc.message
+    names = dict(_group_names(rows, group_by))
+    for r in rows:
+        r["label"] = names.get(r["group"], r["group"])
+    return render(request, "console/stats.html", {
+        "title": "统计考核", "menu": _menu(request.user), "active": "stats", "rows": rows, "error": error,
+        "start": start_s, "end": end_s, "group_by": group_by, "groups": GROUPS,
+        "chart": {"labels": [r["label"] for r in rows], "closure": [r["closure_rate"] or 0 for r in rows],
+                  "on_time": [r["on_time_closure_rate"] or 0 for r in rows]},
+    }, status=400 if error else 200)
+
+
+def _group_names(rows, group_by):
+    from gridgov.cases.models import Category
+    from gridgov.regions.models import Region
+
+    keys = [r["group"] for r in rows]
+    if group_by in ("town", "community", "grid"):
+        return Region.objects.filter(code__in=keys).values_list("code", "name")
+    if group_by == "category":
+        return Category.objects.filter(code__in=keys).values_list("code", "name")
+    if group_by == "channel":
+        return [(k, str(Channel(k).label)) for k in keys if k in Channel.values]
+    return []
+
+
+@login_required(login_url="/console/login/")
+def grid_map(request):
+    from django.conf import settings
+
+    return render(request, "console/map.html", {"title": "网格地图", "menu": _menu(request.user), "active": "map",
+                                                "tile_url": getattr(settings, "GRIDGOV_TILE_URL", "")})
+
+
+@login_required(login_url="/console/login/")
+def map_data(request):
+    """GeoJSON for the map: the grids and the open cases the user may see, cases coloured by light."""
+    from django.http import JsonResponse
+
+    from gridgov.cases.models import OPEN_STATES
+    from gridgov.regions.selectors import region_list
+
+    grids = region_list(actor=request.user, filters={"level": "grid"}).exclude(geometry__isnull=True)
+    features = [{"type": "Feature", "geometry": g.geometry,
+                 "properties": {"kind": "grid", "code": g.code, "name": g.name, "special": g.grid_kind == "special"}}
+                for g in grids]
+    cases = case_list(actor=request.user, filters={}).filter(state__in=OPEN_STATES, lon__isnull=False)[:2000]
+    features += [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+                  "properties": {"kind": "case", "id": c.pk, "title": c.title, "light": c.light,
+                                 "state": str(State(c.state).label), "url": reverse("console-case", args=[c.pk])}}
+                 for c in cases]
+    return JsonResponse({"type": "FeatureCollection", "features": features})

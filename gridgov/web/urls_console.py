@@ -10,6 +10,10 @@ urlpatterns = [
     path("queue/", console.queue, name="console-queue"),
     path("cases/", console.cases, name="console-cases"),
     path("inbox/", console.inbox, name="console-inbox"),
+    path("board/", console.board, name="console-board"),
+    path("stats/", console.stats, name="console-stats"),
+    path("map/", console.grid_map, name="console-map"),
+    path("map/data.json", console.map_data, name="console-map-data"),
     path("cases/<int:pk>/", console.case_detail, name="console-case"),
     path("cases/<int:pk>/<str:action>/", console.case_detail, name="console-case-act"),
 ]

@@ -81,3 +81,19 @@ def test_every_action_has_an_endpoint_in_the_schema(cw, client):
     schema = client.get("/api/v1/schema/").content.decode()
     for action in ACTIONS:
         assert f"/api/v1/cases/{{id}}/{action}/" in schema, action
+
+
+def test_date_filters_cover_whole_days(cw, api):
+    import datetime as dt
+
+    from gridgov.cases.selectors import parse_moment
+    from gridgov.core.timeutil import LOCAL_TZ
+
+    assert parse_moment("2026-11-24", "x", end=True) == dt.datetime(2026, 11, 25, tzinfo=LOCAL_TZ)
+    assert parse_moment("2026-11-24T08:00:00+08:00", "x") == dt.datetime(2026, 11, 24, 8, tzinfo=LOCAL_TZ)
+    post_report(api(cw.w.resident_user))
+    from gridgov.core.timeutil import local_today
+
+    today = local_today().isoformat()
+    body = api(cw.dispatcher).get("/api/v1/cases/", {"created_after": today, "created_before": today}).json()
+    assert body["count"] == 1

@@ -65,3 +65,30 @@ def test_case_list_filters_and_pagination(cw, client):
     assert "共 23 条" in page and "第 1/2 页" in page
     assert "共 0 条" in client.get("/console/cases/", {"state": "closed"}).content.decode()
     assert "共 1 条" in client.get("/console/cases/", {"q": "垃圾 7"}).content.decode()
+
+
+def test_board_stats_and_map(cw, client):
+    from gridgov.cases import services as s
+
+    a = report(cw)
+    s.case_accept(case=a, actor=cw.dispatcher)
+    s.case_dispatch(case=Case.objects.get(pk=a.pk), actor=cw.dispatcher, unit=cw.cg)
+    Case.objects.filter(pk=a.pk).update(light="red")
+    b = report(cw, lon=120.03)  # town B
+    s.case_escalate(case=b, actor=cw.district_dispatcher, reason="协调")
+    client.force_login(cw.dispatcher)
+    page = client.get("/console/board/").content.decode()
+    assert "红灯 1" in page and "区城管局" in page and a.number in page and b.number not in page
+    partial = client.get("/console/board/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "红灯 1" in partial
+    data = client.get("/console/map/data.json").json()
+    kinds = [f["properties"]["kind"] for f in data["features"]]
+    assert kinds.count("grid") == 2 and kinds.count("case") == 1  # community A's two grids, its one open case
+    assert client.get("/console/map/").status_code == 200
+    stats = client.get("/console/stats/", {"group_by": "category"})
+    assert stats.status_code == 200 and "市容环境" in stats.content.decode()
+    assert client.get("/console/stats/", {"start": "2026-12-01", "end": "2026-11-01"}).status_code == 400
+    client.force_login(cw.town_dispatcher)
+    assert "红灯 1" in client.get("/console/board/").content.decode()
+    client.force_login(cw.district_dispatcher)
+    assert b.number in client.get("/console/board/").content.decode()  # escalated to the district
