@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("gridgov.api_urls")),
     path("open311/v2/", include("gridgov.integrations.open311.urls")),
     path("console/", include("gridgov.web.urls_console")),
+    path("m/", include("gridgov.web.urls_mobile")),
 ]
 
 if settings.DEBUG:  # development only: production serves uploads from nginx or object storage

@@ -1,6 +1,7 @@
-"""The daily story in a real browser (Debian's chromium driven by Playwright, headless): a resident's report
-is accepted and dispatched by the community center, acknowledged and reported done with a photo by the
-department, verified by the grid worker. Screenshots of each step go to test-artifacts/console-story/."""
+"""The daily story in a real browser (Debian's chromium driven by Playwright, headless): a resident reports
+with a photo on a phone-sized screen; the community center accepts and dispatches; the department acknowledges
+and reports done with a photo; the grid worker verifies; the resident sees 已结案 and rates it. Also a return
+and an escalation seen on the SLA board. Screenshots of each step go to test-artifacts/console-story/."""
 
 import os
 from pathlib import Path
@@ -58,9 +59,37 @@ def act(page, action, fill=None):
     page.wait_for_load_state()
 
 
+def resident_reports_on_the_phone(browser, base, photo_path) -> Case:
+    import re
+
+    from gridgov.notify.models import Message
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                geolocation={"latitude": 30.01, "longitude": 120.005}, permissions=["geolocation"])
+    page = phone.new_page()
+    page.goto(f"{base}/m/login/")
+    page.fill("input[name=phone]", "13912345678")
+    page.click("button[value=send]")
+    code = re.search(r"\d{6}", Message.objects.filter(address="13912345678").latest("id").body).group(0)
+    page.fill("input[name=phone]", "13912345678")
+    page.fill("input[name=code]", code)
+    page.click("button[value=login]")
+    page.wait_for_selector("text=已定位")
+    page.set_input_files("input[name=photos]", str(photo_path))
+    page.fill("textarea[name=description]", "小区东门垃圾堆了三天没人清理")
+    page.screenshot(path=str(ARTIFACTS / "0-phone-report.png"), full_page=True)
+    page.click("#report button[type=submit]")
+    page.wait_for_selector("text=办理进度")
+    assert "待受理" in page.content()
+    return phone, page, Case.objects.get(channel="resident_app")
+
+
 def test_report_to_closed_in_the_browser(cw, live_server, browser, tmp_path):
-    case = report(cw, description="小区东门垃圾堆了三天没人清理")
     base = live_server.url
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(jpeg())
+    phone, phone_page, case = resident_reports_on_the_phone(browser, base, photo)
+    assert case.grid == cw.w.grid_a_west and case.category.code == "1101" and case.attachments.count() == 1
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
 
@@ -79,8 +108,6 @@ def test_report_to_closed_in_the_browser(cw, live_server, browser, tmp_path):
     assert case.title in page.content()  # 我的待办
     page.click(f"a[href='/console/cases/{case.pk}/']")
     act(page, "acknowledge")
-    photo = tmp_path / "done.jpg"
-    photo.write_bytes(jpeg())
     act(page, "report_done", {"textarea[name=note]": "已清运完毕", "file:": str(photo)})
     assert "已处置反馈(回单)" in page.content()
     page.screenshot(path=str(ARTIFACTS / "3-done-reported.png"), full_page=True)
@@ -92,6 +119,15 @@ def test_report_to_closed_in_the_browser(cw, live_server, browser, tmp_path):
     assert "已结案" in page.content()
     page.screenshot(path=str(ARTIFACTS / "4-closed.png"), full_page=True)
     assert Case.objects.get(pk=case.pk).state == "closed"
+
+    phone_page.reload()  # the resident sees 已结案 and rates it
+    assert "已结案" in phone_page.content()
+    phone_page.select_option("select[name=satisfaction]", "5")
+    phone_page.click("text=提交评价")
+    phone_page.wait_for_selector("text=您的评价")
+    phone_page.screenshot(path=str(ARTIFACTS / "4b-phone-rated.png"), full_page=True)
+    assert Case.objects.get(pk=case.pk).satisfaction == 5
+    phone.close()
     assert {"1-queue.png", "2-dispatched.png", "3-done-reported.png", "4-closed.png"} <= {
         p.name for p in ARTIFACTS.glob("*.png")}
     context.close()

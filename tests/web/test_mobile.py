@@ -1,0 +1,71 @@
+"""The resident's phone pages: log-in by a code sent through the notification channel, 随手拍 with photo and
+location (category suggested from the words), my reports, rating, public cases nearby."""
+
+import re
+
+from gridgov.accounts.models import User
+from gridgov.cases.models import Case
+from gridgov.notify.models import Message
+from tests.cases.conftest import photo
+
+
+def code_for(phone):
+    body = Message.objects.filter(address=phone).latest("id").body
+    return re.search(r"\d{6}", body).group(0)
+
+
+def phone_login(client, phone="13912345678"):
+    client.post("/m/login/", {"phone": phone, "step": "send"})
+    return client.post("/m/login/", {"phone": phone, "code": code_for(phone), "step": "login"})
+
+
+def test_login_by_phone_code(cw, client):
+    r = client.post("/m/login/", {"phone": "123", "step": "send"})
+    assert r.status_code == 400 and "11位" in r.content.decode()
+    r = client.post("/m/login/", {"phone": "13912345678", "step": "send"})
+    assert "验证码已发送" in r.content.decode()
+    r = client.post("/m/login/", {"phone": "13912345678", "step": "send"})
+    assert "过于频繁" in r.content.decode()  # one code a minute
+    r = client.post("/m/login/", {"phone": "13912345678", "code": "000000", "step": "login"})
+    assert "验证码不正确" in r.content.decode()
+    r = client.post("/m/login/", {"phone": "13912345678", "code": code_for("13912345678"), "step": "login"})
+    assert r.status_code == 302 and r.url == "/m/"
+    user = User.objects.get(phone_last4="5678", username__startswith="m139")
+    assert "13912345678" not in user.username and not user.has_usable_password()
+    r = client.post("/m/login/", {"phone": "13912345678", "code": code_for("13912345678"), "step": "login"})
+    assert "已失效" in r.content.decode()  # a code works once
+
+
+def test_report_with_photo_and_location_then_rate(cw, client):
+    phone_login(client)
+    page = client.get("/m/").content.decode()
+    assert "随手拍" in page and 'capture="environment"' in page
+    r = client.post("/m/", {"description": "", "lon": 120.005, "lat": 30.01})
+    assert r.status_code == 400 and "errorlist" in r.content.decode() and not Case.objects.exists()
+    r = client.post("/m/", {"description": "有垃圾"})  # no location, no address
+    assert r.status_code == 400 and "请提供位置" in r.content.decode() and not Case.objects.exists()
+    r = client.post("/m/", {"description": "路边有人摆摊占道经营", "lon": 120.005, "lat": 30.01,
+                            "photos": photo(), "submission_id": "s-1"})
+    case = Case.objects.get()
+    assert r.status_code == 302 and case.category.code == "1501" and case.grid == cw.w.grid_a_west
+    assert case.channel == "resident_app" and case.attachments.count() == 1
+    client.post("/m/", {"description": "路边有人摆摊占道经营", "lon": 120.005, "lat": 30.01, "submission_id": "s-1"})
+    assert Case.objects.count() == 1  # the same submission twice is one case
+    detail = client.get(f"/m/cases/{case.pk}/").content.decode()
+    assert "待受理" in detail and "上报" in detail and "提交评价" not in detail
+    Case.objects.filter(pk=case.pk).update(state="closed")
+    detail = client.get(f"/m/cases/{case.pk}/").content.decode()
+    assert "提交评价" in detail
+    r = client.post(f"/m/cases/{case.pk}/", {"satisfaction": "5", "comment": "谢谢"})
+    assert r.status_code == 302 and Case.objects.get(pk=case.pk).satisfaction == 5
+
+
+def test_only_my_reports_and_nearby(cw, client):
+    from tests.cases.conftest import report
+
+    other = report(cw)  # the demo resident's report
+    phone_login(client)
+    assert client.get(f"/m/cases/{other.pk}/").status_code == 404
+    near = client.get("/m/nearby/", {"lon": 120.005, "lat": 30.01}).content.decode()
+    assert other.title in near and "米" in near
+    assert "需要您的位置" in client.get("/m/nearby/").content.decode()
