@@ -432,3 +432,22 @@ class IngestSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PatrolCheckin(models.Model):
+    """巡查打卡: a grid worker's check-in on patrol, with where it was made."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("网格员"), on_delete=models.PROTECT,
+                             related_name="patrol_checkins")
+    at = models.DateTimeField(_("时间"), db_index=True)
+    lon = models.FloatField(_("经度"))
+    lat = models.FloatField(_("纬度"))
+    grid = models.ForeignKey("regions.Region", verbose_name=_("所在网格"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    in_own_grid = models.BooleanField(_("在责任网格内"), default=False)
+    note = models.CharField(_("巡查情况"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("巡查打卡")
+        verbose_name_plural = _("巡查打卡")
+        ordering = ["-at"]

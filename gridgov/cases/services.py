@@ -793,3 +793,19 @@ def available_actions(case: Case, actor) -> list[wf.Transition]:
             continue
         out.append(t)
     return out
+
+
+@transaction.atomic
+def patrol_checkin(*, actor, lon, lat, note: str = ""):
+    """巡查打卡: record where a grid worker is; whether it lies in a grid they are responsible for."""
+    from gridgov.cases.models import PatrolCheckin
+
+    if lon in (None, "") or lat in (None, ""):
+        raise ApplicationError("location_required", "打卡需要定位,请允许获取位置", fields={"location": "必填"})
+    place = parse_place(lon, lat, "wgs84", "")
+    located = get_locator().locate(place["lon"], place["lat"], with_nearest=False)
+    grid_path = located.grid_path
+    own = bool(grid_path) and jurisdiction_of(actor).covers("case:case:verify", grid_path)
+    return PatrolCheckin.objects.create(user=actor, at=now(), lon=place["lon"], lat=place["lat"],
+                                        grid_id=located.grid.id if located.grid else None, in_own_grid=own,
+                                        note=(note or "")[:500])

@@ -65,18 +65,54 @@ class FilterForm(forms.Form):
     category = forms.CharField(label="类别编码", required=False)
 
 
+SAVED_FILTERS_KEY = "console_saved_filters"
+
+
 def _list(request, *, title: str, key: str, base_filters: dict | None = None):
+    saved = request.session.get(SAVED_FILTERS_KEY, {})
+    if request.method == "POST" and request.POST.get("save_as"):
+        name = request.POST["save_as"].strip()[:30]
+        saved[name] = request.GET.urlencode()
+        request.session[SAVED_FILTERS_KEY] = saved
+        messages.success(request, f"已保存筛选「{name}」")
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
     form = FilterForm(request.GET or None)
-    filters = {k: v for k, v in (form.data.items() if form.is_bound else []) if v and k != "page"}
+    filters = {k: v for k, v in (form.data.items() if form.is_bound else []) if v and k not in ("page", "export")}
     filters.update(base_filters or {})
     try:
         qs = case_list(actor=request.user, filters=filters)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         qs = case_list(actor=request.user, filters=base_filters or {})
+    if request.GET.get("export") == "xlsx":
+        return _export(qs)
     return render(request, "console/case_list.html", {
         "title": title, "menu": _menu(request.user), "active": key, "form": form, "page": _page(request, qs),
+        "saved": saved, "query": request.GET.urlencode(),
     })
+
+
+EXPORT_COLUMNS = ["编号", "标题", "类别", "网格", "渠道", "紧急程度", "状态", "亮灯", "承办单位", "处置时限", "上报时间",
+                  "结案时间"]
+
+
+def _export(qs):
+    from django.http import HttpResponse
+
+    from gridgov.core.timeutil import local
+    from gridgov.core.xlsx import write_rows
+
+    def fmt(v):
+        return local(v).strftime("%Y-%m-%d %H:%M") if v else ""
+
+    rows = ([c.number, c.title, c.category.name if c.category_id else "", c.grid.name if c.grid_id else "未落入网格",
+             c.get_channel_display(), c.get_urgency_display(), c.get_state_display(), c.get_light_display(),
+             c.handling_unit.name if c.handling_unit_id else "", fmt(c.handle_due_at), fmt(c.created_at),
+             fmt(c.closed_at)] for c in qs[:50000])
+    response = HttpResponse(write_rows(EXPORT_COLUMNS, rows, title="案件"),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="cases.xlsx"'
+    return response
 
 
 @login_required(login_url="/console/login/")

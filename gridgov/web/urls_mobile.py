@@ -1,10 +1,13 @@
 from django.urls import path
 
-from gridgov.web import mobile
+from gridgov.web import mobile, mobile_work
 
 urlpatterns = [
     path("", mobile.m_home, name="m-home"),
     path("login/", mobile.m_login, name="m-login"),
     path("cases/<int:pk>/", mobile.m_case, name="m-case"),
     path("nearby/", mobile.m_nearby, name="m-nearby"),
+    path("work/", mobile_work.work_home, name="m-work"),
+    path("work/cases/<int:pk>/", mobile_work.work_case, name="m-work-case"),
+    path("work/cases/<int:pk>/<str:action>/", mobile_work.work_case, name="m-work-case-act"),
 ]

@@ -92,3 +92,24 @@ def test_board_stats_and_map(cw, client):
     assert "红灯 1" in client.get("/console/board/").content.decode()
     client.force_login(cw.district_dispatcher)
     assert b.number in client.get("/console/board/").content.decode()  # escalated to the district
+
+
+def test_export_saved_filters_and_query_counts(cw, client, django_assert_max_num_queries):
+    import io
+
+    from openpyxl import load_workbook
+
+    for i in range(30):
+        report(cw, lon=120.001 + i * 0.0001, description=f"垃圾 {i}")
+    client.force_login(cw.dispatcher)
+    r = client.get("/console/cases/", {"state": "reported", "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "编号" and len(rows) == 31 and rows[1][6] == "待受理"
+    r = client.post("/console/cases/?state=reported&light=none", {"save_as": "待受理"})
+    assert r.status_code == 302
+    assert 'href="?state=reported&amp;light=none">待受理</a>' in client.get("/console/cases/").content.decode()
+    # the busiest pages cost a fixed number of queries, however many cases there are
+    case = Case.objects.first()
+    for url in ("/console/queue/", "/console/cases/", f"/console/cases/{case.pk}/", "/console/board/"):
+        with django_assert_max_num_queries(25):
+            assert client.get(url).status_code == 200
