@@ -47,6 +47,16 @@ def _menu(user) -> list[dict]:
     return items
 
 
+def done_redirect(request, to: str, *args, **kwargs):
+    """After a successful POST: a redirect, or for the upload-progress script the address to go to."""
+    from django.http import JsonResponse
+
+    url = reverse(to, args=args, kwargs=kwargs) if not to.startswith("/") else to
+    if request.headers.get("X-Upload-Progress"):
+        return JsonResponse({"redirect": url})
+    return redirect(url)
+
+
 def _page(request, qs, per_page=20):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
@@ -257,7 +267,7 @@ def case_detail(request, pk, action: str | None = None):
                     form.add_error(None, exc.message)
             else:
                 messages.success(request, f"已{transition(action).label}")
-                return redirect("console-case", pk=pk)
+                return done_redirect(request, "console-case", pk)
         forms_by_action[action] = form
         open_action = action
     suggested = suggest_unit(case) if units else None

@@ -17,6 +17,7 @@ from gridgov.cases.models import OPEN_STATES, Case, Category, Satisfaction, Stat
 from gridgov.cases.triage import suggest_category
 from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError
+from gridgov.web.console import done_redirect
 
 LOGIN = "/m/login/"
 PUBLIC_ACTIONS = {"report", "accept", "reject", "merge", "dispatch", "summon", "acknowledge", "report_done",
@@ -88,7 +89,7 @@ def m_home(request):
         except ApplicationError as exc:
             _place_errors(form, exc)
         else:
-            return redirect("m-case", pk=case.pk)
+            return done_redirect(request, "m-case", case.pk)
     mine = Case.objects.filter(reporter=request.user).select_related("category").order_by("-created_at")[:30]
     return render(request, "mobile/home.html", {"form": form, "mine": mine}, status=400 if form.errors else 200)
 

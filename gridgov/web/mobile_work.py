@@ -17,7 +17,7 @@ from gridgov.cases.triage import suggest_category
 from gridgov.cases.workflow import action_label, transition
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import LOCAL_TZ, local_today
-from gridgov.web.console import ACTION_FIELDS, ActionForm, _call, _units
+from gridgov.web.console import ACTION_FIELDS, ActionForm, _call, _units, done_redirect
 from gridgov.web.mobile import ReportForm
 
 LOGIN = "/console/login/"
@@ -57,7 +57,7 @@ def work_home(request):
             form.add_error(None, exc.message)
         else:
             messages.success(request, "已上报" + ("(就地解决,待核查)" if case.on_the_spot else ""))
-            return redirect("m-work-case", pk=case.pk)
+            return done_redirect(request, "m-work-case", case.pk)
     return render(request, "mobile/work.html", {
         "form": form, "to_verify": to_verify[:30], "inbox": inbox[:30], "checkins": checkins, "mine": mine,
     }, status=400 if form.errors else 200)
@@ -81,7 +81,7 @@ def work_case(request, pk, action: str | None = None):
             try:
                 _call(action, case, request.user, form.cleaned_data, request.FILES)
                 messages.success(request, f"已{transition(action).label}")
-                return redirect("m-work-case", pk=pk)
+                return done_redirect(request, "m-work-case", pk)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
         bound[action], open_action = form, action

@@ -55,7 +55,8 @@ def act(page, action, fill=None):
             form.locator("input[type=file]").set_input_files(value)
         else:
             form.locator(selector).fill(value)
-    form.locator("button[type=submit]").click()
+    with page.expect_navigation():  # forms with photos go through the upload-progress script, then navigate
+        form.locator("button[type=submit]").click()
     page.wait_for_load_state()
 
 
@@ -79,7 +80,7 @@ def resident_reports_on_the_phone(browser, base, photo_path) -> Case:
     page.fill("textarea[name=description]", "小区东门垃圾堆了三天没人清理")
     page.screenshot(path=str(ARTIFACTS / "0-phone-report.png"), full_page=True)
     page.click("#report button[type=submit]")
-    page.wait_for_selector("text=办理进度")
+    page.wait_for_selector("text=办理进度")  # sent with upload progress (XMLHttpRequest), then redirected
     assert "待受理" in page.content()
     return phone, page, Case.objects.get(channel="resident_app")
 

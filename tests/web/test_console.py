@@ -113,3 +113,11 @@ def test_export_saved_filters_and_query_counts(cw, client, django_assert_max_num
     for url in ("/console/queue/", "/console/cases/", f"/console/cases/{case.pk}/", "/console/board/"):
         with django_assert_max_num_queries(25):
             assert client.get(url).status_code == 200
+
+
+def test_upload_progress_requests_get_the_address_as_json(cw, client):
+    case = report(cw)
+    client.force_login(cw.dispatcher)
+    r = client.post(f"/console/cases/{case.pk}/accept/", {"note": ""}, HTTP_X_UPLOAD_PROGRESS="1")
+    assert r.status_code == 200 and r.json() == {"redirect": f"/console/cases/{case.pk}/"}
+    assert "已受理立案" in client.get(f"/console/cases/{case.pk}/").content.decode()  # the message waits
