@@ -96,6 +96,7 @@ def _list(request, *, title: str, key: str, base_filters: dict | None = None):
         qs = case_list(actor=request.user, filters=base_filters or {})
     if request.GET.get("export") == "xlsx":
         return _export(qs)
+    qs = qs.prefetch_related("attachments")
     return render(request, "console/case_list.html", {
         "title": title, "menu": _menu(request.user), "active": key, "form": form, "page": _page(request, qs),
         "saved": saved, "query": request.GET.urlencode(),
@@ -282,6 +283,7 @@ def case_detail(request, pk, action: str | None = None):
     status = 400 if open_action else 200
     return render(request, "console/case_detail.html", {
         "title": f"案件详情 {case.number}", "menu": _menu(request.user), "active": "cases", "case": case,
+        "grid_geometry": case.grid.geometry if case.grid_id else None,
         "timeline": [{"e": e, "label": action_label(e.action)} for e in case_timeline(case)], "actions": actions, "suggested": suggested,
         "photos": [a for a in case.attachments.all() if a.public_file],
     }, status=status)

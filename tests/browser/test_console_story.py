@@ -98,6 +98,7 @@ def test_report_to_closed_in_the_browser(cw, live_server, browser, tmp_path):
     assert "受理台" in page.content() and case.title in page.content()
     page.screenshot(path=str(ARTIFACTS / "1-queue.png"), full_page=True)
     page.click(f"a[href='/console/cases/{case.pk}/']")
+    page.wait_for_function("window.gridgovCaseMap === true")  # the place and its grid, drawn locally
     act(page, "accept", {"textarea[name=note]": "情况属实"})
     assert "已受理立案" in page.content()
     act(page, "dispatch", {"select[name=unit]": str(cw.cg.pk)})

@@ -23,6 +23,7 @@ def test_queue_detail_and_actions(cw, client):
     client.force_login(cw.dispatcher)
     page = client.get("/console/queue/").content.decode()
     assert case.title in page and "受理台" in page and other.number not in page
+    assert 'alt="照片"' in page  # the report's photo in the queue row
     detail = client.get(f"/console/cases/{case.pk}/").content.decode()
     for label in ("受理立案", "不予立案", "合并到已有事件", "提级(上报上级)"):
         assert label in detail
