@@ -272,11 +272,14 @@ def case_detail(request, pk, action: str | None = None):
         forms_by_action[action] = form
         open_action = action
     suggested = suggest_unit(case) if units else None
+    from gridgov.cases.triage import suggest_category
+
+    guess = suggest_category(case.description) if categories and case.category_id is None else None
     actions = []
     for t in allowed:
         form = forms_by_action.get(t.action) or ActionForm(
-            units=units, categories=categories, initial={"unit": str(suggested.pk) if suggested else ""},
-            auto_id=f"id_{t.action}_%s")
+            units=units, categories=categories, auto_id=f"id_{t.action}_%s",
+            initial={"unit": str(suggested.pk) if suggested else "", "category": guess.code if guess else ""})
         actions.append({"action": t.action, "label": t.label, "form": form,
                         "fields": [form[f] for f in ACTION_FIELDS[t.action]], "open": t.action == open_action,
                         "multipart": "photos" in ACTION_FIELDS[t.action]})
@@ -381,7 +384,9 @@ def map_data(request):
     features = [{"type": "Feature", "geometry": g.geometry,
                  "properties": {"kind": "grid", "code": g.code, "name": g.name, "special": g.grid_kind == "special"}}
                 for g in grids]
-    cases = case_list(actor=request.user, filters={}).filter(state__in=OPEN_STATES, lon__isnull=False)[:2000]
+    light = request.GET.get("light", "")
+    cases = case_list(actor=request.user, filters={"light": light} if light else {}).filter(
+        state__in=OPEN_STATES, lon__isnull=False)[:2000]
     features += [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
                   "properties": {"kind": "case", "id": c.pk, "title": c.title, "light": c.light,
                                  "state": str(State(c.state).label), "url": reverse("console-case", args=[c.pk])}}

@@ -170,3 +170,25 @@ def test_return_escalation_board_map_and_stats(cw, live_server, browser):
     page.goto(f"{base}/console/stats/?group_by=category")
     page.wait_for_selector("#chart canvas")
     page.screenshot(path=str(ARTIFACTS / "8-stats.png"), full_page=True)
+
+
+def test_grid_worker_phone_page(cw, live_server, browser):
+    from gridgov.cases.models import PatrolCheckin
+
+    base = live_server.url
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                geolocation={"latitude": 30.01, "longitude": 120.005}, permissions=["geolocation"])
+    page = phone.new_page()
+    page.goto(f"{base}/console/login/?next=/m/work/")
+    page.fill("input[name=username]", "worker_a")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=网格员工作台")
+    page.wait_for_function("document.body.dataset.located === '1'")
+    page.fill("#category-search", "井盖")
+    assert page.eval_on_selector("#id_category", "s => s.value") == "0101"
+    page.click("#checkin button[type=submit]")
+    page.wait_for_selector("text=已打卡")
+    page.screenshot(path=str(ARTIFACTS / "9-grid-worker.png"), full_page=True)
+    assert PatrolCheckin.objects.get().in_own_grid
+    phone.close()

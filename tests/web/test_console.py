@@ -122,3 +122,19 @@ def test_upload_progress_requests_get_the_address_as_json(cw, client):
     r = client.post(f"/console/cases/{case.pk}/accept/", {"note": ""}, HTTP_X_UPLOAD_PROGRESS="1")
     assert r.status_code == 200 and r.json() == {"redirect": f"/console/cases/{case.pk}/"}
     assert "已受理立案" in client.get(f"/console/cases/{case.pk}/").content.decode()  # the message waits
+
+
+def test_map_light_filter_and_category_suggestion_on_accept(cw, client):
+    from gridgov.cases import services as s
+
+    a = report(cw)
+    s.case_accept(case=a, actor=cw.dispatcher)
+    s.case_dispatch(case=Case.objects.get(pk=a.pk), actor=cw.dispatcher, unit=cw.cg)
+    Case.objects.filter(pk=a.pk).update(light="red")
+    b = report(cw, lon=120.006, category=None, description="人行道井盖缺失很危险")
+    client.force_login(cw.dispatcher)
+    cases = lambda q: [f for f in client.get("/console/map/data.json", q).json()["features"]  # noqa: E731
+                       if f["properties"]["kind"] == "case"]
+    assert len(cases({})) == 2 and [f["properties"]["id"] for f in cases({"light": "red"})] == [a.pk]
+    page = client.get(f"/console/cases/{b.pk}/").content.decode()
+    assert '<option value="0101" selected>' in page  # 井盖缺失或破损, suggested from the words
