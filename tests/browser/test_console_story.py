@@ -3,37 +3,14 @@ with a photo on a phone-sized screen; the community center accepts and dispatche
 and reports done with a photo; the grid worker verifies; the resident sees 已结案 and rates it. Also a return
 and an escalation seen on the SLA board. Screenshots of each step go to test-artifacts/console-story/."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from gridgov.cases.models import Case
+from tests.browser.conftest import ARTIFACTS, act
 from tests.cases.conftest import jpeg, report
 from tests.conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console-story"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
-
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is required on CI (scripts/test.sh installs it)")
-        pytest.skip("chromium is not installed (apt-get install chromium fonts-wqy-microhei)")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def login(page, base, username):
@@ -41,22 +18,6 @@ def login(page, base, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
-def act(page, action, fill=None):
-    if page.locator(f"details[data-action={action}]").get_attribute("open") is None:
-        page.click(f"details[data-action={action}] summary")
-    form = page.locator(f"details[data-action={action}] form")
-    for selector, value in (fill or {}).items():
-        if selector.startswith("select"):
-            form.locator(selector).select_option(value)
-        elif selector.startswith("file:"):
-            form.locator("input[type=file]").set_input_files(value)
-        else:
-            form.locator(selector).fill(value)
-    with page.expect_navigation():  # forms with photos go through the upload-progress script, then navigate
-        form.locator("button[type=submit]").click()
     page.wait_for_load_state()
 
 
