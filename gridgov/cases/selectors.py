@@ -19,10 +19,13 @@ FILTERS = ("state", "category", "region", "light", "channel", "urgency", "create
 def parse_moment(value: str, field: str, *, end: bool = False) -> dt.datetime:
     """A date (YYYY-MM-DD, Beijing time; with end=True the end of that day) or an ISO 8601 moment."""
     value = (value or "").strip()
-    day = parse_date(value) if len(value) == 10 else None
+    try:
+        day = parse_date(value) if len(value) == 10 else None
+        parsed = None if day is not None or not value else parse_datetime(value)
+    except ValueError:  # well formed but impossible, e.g. 2026-13-45
+        day = parsed = None
     if day is not None:
         return dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time(0), tzinfo=LOCAL_TZ)
-    parsed = parse_datetime(value) if value else None
     if parsed is None:
         raise ApplicationError("invalid_filter", f"{field} 应为日期(YYYY-MM-DD)或 ISO 8601 时间",
                                fields={field: "格式无效"})

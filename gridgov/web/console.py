@@ -72,7 +72,11 @@ class FilterForm(forms.Form):
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(State.choices))
     light = forms.ChoiceField(label="亮灯", required=False, choices=[("", "全部")] + list(Light.choices))
     channel = forms.ChoiceField(label="渠道", required=False, choices=[("", "全部")] + list(Channel.choices))
+    urgency = forms.ChoiceField(label="紧急程度", required=False, choices=[("", "全部")] + list(Urgency.choices))
     category = forms.CharField(label="类别编码", required=False)
+    region = forms.CharField(label="区划/网格编码", required=False)
+    created_after = forms.DateField(label="上报起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    created_before = forms.DateField(label="上报止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 SAVED_FILTERS_KEY = "console_saved_filters"

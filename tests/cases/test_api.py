@@ -69,6 +69,8 @@ def test_errors_have_stable_codes(cw, api):
     assert r.status_code == 400 and r.json()["error"]["code"] == "unknown_unit"
     r = center.get("/api/v1/cases/", {"created_after": "yesterday"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_filter"
+    r = center.get("/api/v1/cases/", {"created_before": "2026-13-45"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_filter"
     r = post_report(api(cw.w.resident_user), lon=500)
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_location"
     assert Case.objects.count() == 1

@@ -118,6 +118,7 @@ ERRORS = [
     ("requests.{fmt}", {"start_date": "2026-01-01T00:00:00+08:00", "end_date": "2026-06-01T00:00:00+08:00"}, 400),
     ("requests.{fmt}", {"status": "pending"}, 400),
     ("requests.{fmt}", {"start_date": "yesterday"}, 400),
+    ("requests.{fmt}", {"start_date": "2026-13-45T00:00:00+08:00", "end_date": "2026-11-01"}, 400),
     ("servicerequestupdates.{fmt}", {"start_date": "2026-11-01T00:00:00+08:00"}, 400),
 ]
 

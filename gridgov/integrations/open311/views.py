@@ -269,9 +269,12 @@ def _number_to_pk(number: str) -> int | None:
 
 
 def _moment(value: str, name: str) -> dt.datetime:
-    parsed = parse_datetime(value)
-    if parsed is None and parse_date(value) is not None:
-        parsed = dt.datetime.combine(parse_date(value), dt.time(0), tzinfo=LOCAL_TZ)
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None and parse_date(value) is not None:
+            parsed = dt.datetime.combine(parse_date(value), dt.time(0), tzinfo=LOCAL_TZ)
+    except ValueError:  # well formed but impossible, e.g. 2026-13-45
+        parsed = None
     if parsed is None:
         raise Open311Error(400, f"{name} must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00+08:00")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)
