@@ -242,51 +242,60 @@ def _call(action: str, case, user, data: dict, files):
     raise ApplicationError("unknown_action", "未知操作")
 
 
-@login_required(login_url="/console/login/")
-def case_detail(request, pk, action: str | None = None):
-    try:
-        case = case_get(actor=request.user, pk=pk)
-    except NotFound:
-        raise Http404("事件不存在或不在您的管辖范围内")
+def action_panel(request, case, action: str | None, *, success_url: str, hide=()) -> tuple:
+    """The actions the workflow allows this user on this case, each with its form; on POST, run the action.
+    Returns (response, None) when the request is answered (done or refused), else (None, context) where
+    context holds the action list and the action whose form is shown again with its errors."""
     allowed = services.available_actions(case, request.user)
     units = _units(request.user) if any(t.action in ("dispatch", "summon") for t in allowed) else []
     categories = Category.objects.filter(is_active=True, parent__isnull=False) if any(
         t.action == "accept" for t in allowed) else []
-    forms_by_action, open_action = {}, None
+    bound, open_action = {}, None
     if request.method == "POST" and action:
         if action not in {t.action for t in allowed}:
             messages.error(request, f"当前不能执行「{transition(action).label if action in ACTION_FIELDS else action}」")
-            return redirect("console-case", pk=pk)
-        form = ActionForm(request.POST, request.FILES, units=units, categories=categories,
-                          auto_id=f"id_{action}_%s")
+            return done_redirect(request, success_url), None
+        form = ActionForm(request.POST, request.FILES, units=units, categories=categories, auto_id=f"id_{action}_%s")
         if form.is_valid():
             try:
                 _call(action, case, request.user, form.cleaned_data, request.FILES)
             except ApplicationError as exc:
                 placed = False
                 for name, message in exc.fields.items():
-                    if name in form.fields and name in ACTION_FIELDS[action]:
+                    if name in form.fields and name in ACTION_FIELDS[action] and name not in hide:
                         form.add_error(name, exc.message if len(exc.fields) == 1 else message)
                         placed = True
                 if not placed:
                     form.add_error(None, exc.message)
             else:
                 messages.success(request, f"已{transition(action).label}")
-                return done_redirect(request, "console-case", pk)
-        forms_by_action[action] = form
-        open_action = action
+                return done_redirect(request, success_url), None
+        bound[action], open_action = form, action
     suggested = suggest_unit(case) if units else None
     from gridgov.cases.triage import suggest_category
 
     guess = suggest_category(case.description) if categories and case.category_id is None else None
     actions = []
     for t in allowed:
-        form = forms_by_action.get(t.action) or ActionForm(
+        form = bound.get(t.action) or ActionForm(
             units=units, categories=categories, auto_id=f"id_{t.action}_%s",
             initial={"unit": str(suggested.pk) if suggested else "", "category": guess.code if guess else ""})
-        actions.append({"action": t.action, "label": t.label, "form": form,
-                        "fields": [form[f] for f in ACTION_FIELDS[t.action]], "open": t.action == open_action,
+        actions.append({"action": t.action, "label": t.label, "form": form, "open": t.action == open_action,
+                        "fields": [form[f] for f in ACTION_FIELDS[t.action] if f not in hide],
                         "multipart": "photos" in ACTION_FIELDS[t.action]})
+    return None, {"actions": actions, "open_action": open_action, "suggested": suggested}
+
+
+@login_required(login_url="/console/login/")
+def case_detail(request, pk, action: str | None = None):
+    try:
+        case = case_get(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404("事件不存在或不在您的管辖范围内")
+    response, panel = action_panel(request, case, action, success_url=reverse("console-case", args=[pk]))
+    if response is not None:
+        return response
+    actions, open_action, suggested = panel["actions"], panel["open_action"], panel["suggested"]
     status = 400 if open_action else 200
     return render(request, "console/case_detail.html", {
         "title": f"案件详情 {case.number}", "menu": _menu(request.user), "active": "cases", "case": case,

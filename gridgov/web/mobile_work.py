@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.cases import services
@@ -14,10 +15,10 @@ from gridgov.cases.access import handler_units
 from gridgov.cases.models import Case, PatrolCheckin, State
 from gridgov.cases.selectors import case_get, case_list
 from gridgov.cases.triage import suggest_category
-from gridgov.cases.workflow import action_label, transition
+from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import LOCAL_TZ, local_today
-from gridgov.web.console import ACTION_FIELDS, ActionForm, _call, _units, done_redirect
+from gridgov.web.console import action_panel, done_redirect
 from gridgov.web.mobile import ReportForm
 
 LOGIN = "/console/login/"
@@ -69,27 +70,10 @@ def work_case(request, pk, action: str | None = None):
         case = case_get(actor=request.user, pk=pk)
     except NotFound:
         raise Http404("事件不存在或不在您的管辖范围内")
-    allowed = services.available_actions(case, request.user)
-    units = _units(request.user) if any(t.action in ("dispatch", "summon") for t in allowed) else []
-    bound, open_action = {}, None
-    if request.method == "POST" and action:
-        if action not in {t.action for t in allowed}:
-            messages.error(request, "当前不能执行该操作")
-            return redirect("m-work-case", pk=pk)
-        form = ActionForm(request.POST, request.FILES, units=units, auto_id=f"id_{action}_%s")
-        if form.is_valid():
-            try:
-                _call(action, case, request.user, form.cleaned_data, request.FILES)
-                messages.success(request, f"已{transition(action).label}")
-                return done_redirect(request, "m-work-case", pk)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-        bound[action], open_action = form, action
-    actions = []
-    for t in allowed:
-        form = bound.get(t.action) or ActionForm(units=units, auto_id=f"id_{t.action}_%s")
-        actions.append({"action": t.action, "label": t.label, "form": form, "open": t.action == open_action,
-                        "fields": [form[f] for f in ACTION_FIELDS[t.action] if f not in ("category", "urgency")]})
+    response, panel = action_panel(request, case, action, success_url=reverse("m-work-case", args=[pk]),
+                                   hide=("category", "urgency"))
+    if response is not None:
+        return response
     events = [{"at": e.at, "label": action_label(e.action), "note": e.note} for e in case.events.order_by("at", "id")]
-    return render(request, "mobile/work_case.html", {"case": case, "actions": actions, "events": events},
-                  status=400 if open_action else 200)
+    return render(request, "mobile/work_case.html", {"case": case, "actions": panel["actions"], "events": events},
+                  status=400 if panel["open_action"] else 200)
