@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from django.db import transaction
@@ -10,13 +11,23 @@ from gridgov.cases.services import case_report
 from gridgov.core.errors import ApplicationError
 from gridgov.integrations.models import IntakeReceipt
 
+log = logging.getLogger("gridgov.intake")
+
 
 def receipt_create(*, actor, channel: str, payload: dict) -> IntakeReceipt:
     receipt = IntakeReceipt.objects.create(token=secrets.token_hex(16), channel=channel, payload=payload,
                                            actor=actor if getattr(actor, "pk", None) else None)
     from gridgov.integrations.tasks import process_receipt
 
-    transaction.on_commit(lambda: process_receipt(receipt.pk))
+    def enqueue():
+        # The receipt is stored and answered with its token whatever happens here: if the queue is down or the
+        # processing fails, the periodic sweep (process_pending) makes the case later. Nothing is lost.
+        try:
+            process_receipt(receipt.pk)
+        except Exception:  # noqa: BLE001 - logged; the sweep retries
+            log.exception("receipt %s: processing left to the sweep", receipt.pk)
+
+    transaction.on_commit(enqueue)
     return receipt
 
 

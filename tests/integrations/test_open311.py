@@ -85,9 +85,15 @@ def test_three_client_json_with_token(o311, settings):
     assert t.services("1101")["service_code"] == "1101"
     answer = t.post("1101", lat=30.01, long=120.005, description="小区门口垃圾", address="甲路1号",
                     name="三 张", phone="13800138000", **{"attribute[bags]": 2})
+    assert isinstance(answer, list), answer  # a server error would come back as raw bytes
     token = answer[0]["token"]
     assert "service_request_id" not in answer[0]
     resolved = t.token(token)
+    if resolved[0]["service_request_id"] is None:  # deferred: the worker or the next sweep makes the case
+        from gridgov.integrations.receipts import process_pending
+
+        process_pending()
+        resolved = t.token(token)
     number = resolved[0]["service_request_id"]
     assert number and resolved[0]["token"] == token
     case = Case.objects.get(channel="open311")

@@ -26,3 +26,23 @@ def test_bad_receipt_is_marked_failed_not_lost(cw):
     assert receipt_process(r.pk).status == "failed"
     r.refresh_from_db()
     assert "描述" in r.error and Case.objects.count() == 0
+
+
+def test_a_failing_queue_never_fails_the_intake(cw, monkeypatch, django_capture_on_commit_callbacks):
+    from gridgov.integrations import tasks
+    from gridgov.integrations.receipts import receipt_create
+
+    calls = []
+
+    def broken(pk):
+        calls.append(pk)
+        raise ConnectionError("queue down")
+
+    monkeypatch.setattr(tasks, "process_receipt", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = receipt_create(actor=None, channel="open311", payload={
+            "description": "路灯不亮", "category": "0102", "lon": 120.005, "lat": 30.01})
+    assert calls == [receipt.pk]  # the enqueue ran, failed, and the intake did not
+    receipt.refresh_from_db()
+    assert receipt.status == "pending"  # kept for the sweep
+    assert process_pending() == 1 and IntakeReceipt.objects.get().status == "done"
