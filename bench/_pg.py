@@ -50,4 +50,8 @@ def tiny_district():
                                kind=UnitKind.GOVERNANCE_CENTER, region=r) for r in (d, t, c)]
     dept = org_unit_create(actor=None, code="DEPT-CG", name="城管局", kind=UnitKind.DEPARTMENT,
                            department_type="urban_management", region=d)
+    from gridgov.accounts.services import membership_grant, user_create
+
+    dispatcher = user_create(actor=None, username="bench-dispatcher", password="", is_system=True)
+    membership_grant(actor=None, user=dispatcher, role_code="center_dispatcher", region=c, unit=centers[2])
     return {"district": d, "town": t, "community": c, "grid": g, "centers": centers, "department": dept}

@@ -109,14 +109,14 @@ def api():
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Process-level caches (calendar, locator, rate-limit counters) must not carry one test's data into the next."""
+    """Process-level caches (snapshots of reference data, locator, rate-limit counters) must not carry one test's data into the next."""
     from django.core.cache import cache
 
-    from gridgov.core.workingtime import reset_calendar_cache
+    from gridgov.core.snapshot import reset_snapshots
 
     cache.clear()
-    reset_calendar_cache()
+    reset_snapshots()
     reset_locator_cache()
     yield
-    reset_calendar_cache()
+    reset_snapshots()
     reset_locator_cache()

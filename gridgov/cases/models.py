@@ -271,7 +271,11 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["channel", "idempotency_key"], condition=Q(idempotency_key__isnull=False),
                                     name="case_idempotency"),
         ]
-        indexes = [models.Index(fields=["category", "state", "created_at"], name="case_dup_lookup")]
+        indexes = [
+            models.Index(fields=["category", "state", "created_at"], name="case_dup_lookup"),
+            # likely duplicates: open cases of a category in a latitude band (cases/duplicates.py)
+            models.Index(fields=["category", "lat", "lon"], name="case_open_near", condition=Q(state__in=OPEN_STATES)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

@@ -3,6 +3,7 @@ and, for urgent safety events, the nearest emergency units ("就近处置、多�
 
 from __future__ import annotations
 
+from gridgov.cases import reference
 from gridgov.cases.models import Case, Category, RoutingRule
 from gridgov.core.coords import haversine_m
 from gridgov.core.timeutil import local, now
@@ -60,8 +61,7 @@ def nearest_emergency_units(lon: float, lat: float, n: int = 3) -> list[tuple[Or
 def center_for(region_path: str) -> OrgUnit | None:
     """The governance center closest to the place: community, else town, else district."""
     codes = [c for c in region_path.strip("/").split("/") if c]
-    centers = {u.region.code: u for u in OrgUnit.objects.filter(
-        kind=UnitKind.GOVERNANCE_CENTER, is_active=True, region__code__in=codes).select_related("region")}
+    centers = reference.center_by_region_code()
     for code in reversed(codes):
         if code in centers:
             return centers[code]

@@ -28,13 +28,14 @@ from gridgov.cases.models import (
     Urgency,
 )
 from gridgov.cases.photos import check_photos, store_photos
+from gridgov.cases.reference import category_by_code, unit_staff
 from gridgov.cases.routing import center_for, nearest_emergency_units, parent_center, suggest_unit
 from gridgov.core.coords import parse_crs, to_wgs84, validate_lonlat
 from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.identity import validate_mobile
 from gridgov.core.pii import set_pii
 from gridgov.core.timeutil import now
-from gridgov.notify.services import notify
+from gridgov.notify.services import notify, notify_users
 from gridgov.orgs.models import OrgUnit, UnitKind
 from gridgov.regions.locator import get_locator
 from gridgov.regions.models import Level, Region
@@ -100,15 +101,6 @@ def _event(case: Case, actor, action: str, from_state: str, note: str = "", data
     )
 
 
-def _users_of_unit(unit: OrgUnit | None, role: str | None = None):
-    if unit is None:
-        return []
-    qs = Membership.objects.filter(unit=unit, is_active=True, user__is_active=True)
-    if role:
-        qs = qs.filter(role__code=role)
-    return [m.user for m in qs.select_related("user")]
-
-
 def _tell_followers(case: Case, subject: str, body: str = "") -> None:
     for f in case.followers.select_related("user"):
         if f.user_id:
@@ -116,9 +108,8 @@ def _tell_followers(case: Case, subject: str, body: str = "") -> None:
 
 
 def _tell_unit(unit, subject: str, case: Case, role: str | None = None, dedupe: str | None = None) -> None:
-    for user in _users_of_unit(unit, role):
-        notify(recipient=user, subject=subject, data={"case": case.pk},
-               dedupe_key=f"{dedupe}-{user.pk}" if dedupe else None)
+    notify_users(unit_staff(unit.pk if unit is not None else None, role), subject=subject, data={"case": case.pk},
+                 dedupe_key=dedupe)
 
 
 def _lock(case: Case) -> Case:
@@ -134,7 +125,7 @@ def _category(value) -> Category | None:
     if isinstance(value, Category):
         category = value
     else:
-        category = Category.objects.filter(code=str(value)).first()
+        category = category_by_code(str(value))
         if category is None:
             raise ApplicationError("unknown_category", f"类别 {value} 不存在", fields={"category": "不存在"})
     if not category.is_active:

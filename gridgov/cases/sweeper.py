@@ -14,8 +14,8 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.db.models import F
 
-from gridgov.accounts.models import Membership
 from gridgov.cases.models import Case, CaseEvent, Light, State
+from gridgov.cases.reference import unit_staff
 from gridgov.cases.routing import parent_center
 from gridgov.core.timeutil import now
 from gridgov.notify.models import Message
@@ -32,30 +32,12 @@ def _locked(qs):
     return qs
 
 
-class _Recipients:
-    """Users to tell about a case: the handlers of its unit and the dispatchers (and leaders) of its center."""
-
-    def __init__(self):
-        self.cache: dict[tuple[int, tuple[str, ...]], list[int]] = {}
-
-    def of(self, unit_id, roles: tuple[str, ...]) -> list[int]:
-        if unit_id is None:
-            return []
-        key = (unit_id, roles)
-        if key not in self.cache:
-            qs = Membership.objects.filter(unit_id=unit_id, is_active=True, user__is_active=True)
-            if roles:
-                qs = qs.filter(role__code__in=roles)
-            self.cache[key] = list(qs.values_list("user_id", flat=True).distinct())
-        return self.cache[key]
-
-
-def _messages(rows, subject, recipients: _Recipients, t, *, supervisors: bool) -> list[Message]:
+def _messages(rows, subject, t, *, supervisors: bool) -> list[Message]:
     out = []
     for r in rows:
-        users = set(recipients.of(r["handling_unit_id"], ()))
+        users = set(unit_staff(r["handling_unit_id"], ()))
         if supervisors or not users:
-            users |= set(recipients.of(r["owner_center_id"], ("center_dispatcher", "center_leader")))
+            users |= set(unit_staff(r["owner_center_id"], ("center_dispatcher", "center_leader")))
         for uid in users:
             out.append(Message(channel="console", recipient_id=uid, subject=f"{subject}:{r['title']}"[:200],
                                data={"case": r["id"]}, next_attempt_at=t))
@@ -63,7 +45,7 @@ def _messages(rows, subject, recipients: _Recipients, t, *, supervisors: bool) -
 
 
 def _light_step(t, *, to: str, condition: dict, from_lights: tuple[str, ...], action: str, subject: str,
-                recipients: _Recipients, supervisors: bool) -> int:
+                supervisors: bool) -> int:
     done = 0
     while True:
         with transaction.atomic():
@@ -79,13 +61,13 @@ def _light_step(t, *, to: str, condition: dict, from_lights: tuple[str, ...], ac
                 CaseEvent(case_id=r["id"], at=t, action=action, from_state=r["state"], to_state=r["state"],
                           data={"due_at": r["due_at"].isoformat()}) for r in rows
             ])
-            Message.objects.bulk_create(_messages(rows, subject, recipients, t, supervisors=supervisors))
+            Message.objects.bulk_create(_messages(rows, subject, t, supervisors=supervisors))
             done += len(rows)
         if len(rows) < BATCH:
             return done
 
 
-def _escalate_step(t, recipients: _Recipients) -> int:
+def _escalate_step(t) -> int:
     done = 0
     parents: dict[int, object] = {}
 
@@ -127,7 +109,7 @@ def _escalate_step(t, recipients: _Recipients) -> int:
                                             to_state=r["state"], actor_unit_id=r["owner_center_id"],
                                             note="超过处置时限未办结,自动提级至上级综治中心",
                                             data={"from": r["owner_center_id"], "to": target_id, "auto": True}))
-                    for uid in recipients.of(target_id, ("center_dispatcher", "center_leader")):
+                    for uid in unit_staff(target_id, ("center_dispatcher", "center_leader")):
                         messages.append(Message(channel="console", recipient_id=uid, next_attempt_at=t,
                                                 subject=f"【提级】{r['title']}"[:200], data={"case": r["id"]}))
             CaseEvent.objects.bulk_create(events)
@@ -139,13 +121,12 @@ def _escalate_step(t, recipients: _Recipients) -> int:
 
 def sweep() -> dict[str, int]:
     t = now()
-    recipients = _Recipients()
     yellow = _light_step(t, to=Light.YELLOW, condition={"warn_at__lte": t, "due_at__gt": t},
                          from_lights=(Light.GREEN,), action="sla_warning", subject="【即将超时】",
-                         recipients=recipients, supervisors=False)
+                         supervisors=False)
     red = _light_step(t, to=Light.RED, condition={"due_at__lte": t}, from_lights=(Light.GREEN, Light.YELLOW),
-                      action="sla_overdue", subject="【已超时】", recipients=recipients, supervisors=True)
-    escalated = _escalate_step(t, recipients)
+                      action="sla_overdue", subject="【已超时】", supervisors=True)
+    escalated = _escalate_step(t)
     if yellow or red or escalated:
         log.info("sweep: %s yellow, %s red, %s escalated", yellow, red, escalated)
     return {"yellow": yellow, "red": red, "escalated": escalated}

@@ -6,10 +6,9 @@ A needed day in a year that has no calendar raises CalendarNotCovered: never gue
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from dataclasses import dataclass
 
+from gridgov.core.snapshot import Snapshot
 from gridgov.core.timeutil import LOCAL_TZ
 
 
@@ -82,10 +81,6 @@ class Calendar:
 
 DEFAULT_PERIODS = ((dt.time(8, 30), dt.time(12, 0)), (dt.time(14, 0), dt.time(17, 30)))
 
-_cache: dict = {"calendar": None, "at": 0.0}
-_lock = threading.Lock()
-
-
 def load_calendar() -> Calendar:
     from gridgov.core.models import CalendarDay, CalendarYear, WorkingPeriod
 
@@ -102,13 +97,13 @@ def load_calendar() -> Calendar:
     )
 
 
-def get_calendar(*, max_age: float = 60.0) -> Calendar:
-    """The calendar, re-read from the database at most every `max_age` seconds (and after edits)."""
-    with _lock:
-        if _cache["calendar"] is None or time.monotonic() - _cache["at"] > max_age:
-            _cache.update(calendar=load_calendar(), at=time.monotonic())
-        return _cache["calendar"]
+_calendar = Snapshot(load_calendar, max_age=60.0, name="calendar")
+
+
+def get_calendar(*, max_age: float | None = None) -> Calendar:
+    """The calendar, re-read from the database at most every 60 seconds (`max_age`) and after edits."""
+    return _calendar.get(max_age=max_age)
 
 
 def reset_calendar_cache() -> None:
-    _cache.update(calendar=None, at=0.0)
+    _calendar.reset()

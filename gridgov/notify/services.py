@@ -18,10 +18,12 @@ LEASE = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 
 
-def notify(*, channel: str = "console", recipient=None, address: str = "", subject: str, body: str = "",
-           data: dict | None = None, dedupe_key: str | None = None) -> Message | None:
+def notify(*, channel: str = "console", recipient=None, recipient_id: int | None = None, address: str = "",
+           subject: str, body: str = "", data: dict | None = None, dedupe_key: str | None = None) -> Message | None:
     """Queue a message. With a dedupe_key the same message is queued once (e.g. one warning per case)."""
-    msg = Message(channel=channel, recipient=recipient, address=address, subject=subject[:200], body=body,
+    if recipient is not None:
+        recipient_id = recipient.pk
+    msg = Message(channel=channel, recipient_id=recipient_id, address=address, subject=subject[:200], body=body,
                   data=data or {}, dedupe_key=dedupe_key, next_attempt_at=now())
     if dedupe_key is None:
         msg.save()
@@ -32,6 +34,20 @@ def notify(*, channel: str = "console", recipient=None, address: str = "", subje
     except IntegrityError:
         return None
     return msg
+
+
+def notify_users(user_ids, *, channel: str = "console", subject: str, body: str = "", data: dict | None = None,
+                 dedupe_key: str | None = None) -> int:
+    """Queue one message for each of several users in one INSERT; with a dedupe_key (made per user as
+    "<key>-<user id>") each user gets it once. Returns how many were queued."""
+    user_ids = list(dict.fromkeys(user_ids))
+    if dedupe_key is not None:
+        return sum(notify(channel=channel, recipient_id=uid, subject=subject, body=body, data=data,
+                          dedupe_key=f"{dedupe_key}-{uid}") is not None for uid in user_ids)
+    t = now()
+    Message.objects.bulk_create([Message(channel=channel, recipient_id=uid, subject=subject[:200], body=body,
+                                         data=data or {}, next_attempt_at=t) for uid in user_ids])
+    return len(user_ids)
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -69,6 +69,16 @@ def test_likely_duplicates_are_offered(cw):
     assert a.pk not in far.duplicate_candidates and other.duplicate_candidates == []
 
 
+def test_a_crowded_spot_offers_the_nearest_ten_nearest_first(cw):
+    from gridgov.cases.duplicates import LIMIT
+
+    # 14 open cases on a line going east, 5 m apart; the new report lands at the line's west end
+    step = 5 / (111_000 * 0.866)  # 5 m in longitude at 30°N
+    line = [report(cw, lon=120.005 + i * step, description=f"垃圾堆放 {i}") for i in range(14)]
+    new = report(cw, lon=120.005 - step / 10)
+    assert new.duplicate_candidates == [c.pk for c in line[:LIMIT]]
+
+
 def test_safety_report_alerts_the_nearest_emergency_units(cw):
     from gridgov.accounts.services import membership_grant
     from tests.conftest import make_user
@@ -99,3 +109,27 @@ def test_auto_dispatch_by_routing_rule(cw):
     case = s.case_accept(case=case, actor=cw.dispatcher)
     assert case.state == "dispatched" and case.handling_unit == cw.cg
     assert CaseEvent.objects.get(case=case, action="dispatch").note == "按派遣规则自动派遣"
+
+
+def test_reference_edits_show_at_once_in_this_process(cw):
+    """Categories, centers and who staffs them are snapshots (cases/reference.py); an edit through the models
+    resets them, so the next report sees it."""
+    from gridgov.accounts.services import membership_grant
+    from gridgov.orgs.models import UnitKind
+    from gridgov.orgs.services import org_unit_create
+    from tests.conftest import make_user
+
+    b = report(cw, lon=120.03)  # town B: no community center, the town center owns it and has no dispatcher
+    assert b.owner_center == cw.gc_town_b and not Message.objects.filter(data__case=b.pk).exists()
+    gcb = org_unit_create(actor=None, code="GC-CB", name="乙一社区综治中心", kind=UnitKind.GOVERNANCE_CENTER,
+                          region=cw.w.comm_b)
+    duty = make_user("disp_cb")
+    membership_grant(actor=None, user=duty, role_code="center_dispatcher", region=cw.w.comm_b, unit=gcb)
+    c = report(cw, lon=120.03)
+    assert c.owner_center == gcb
+    assert list(Message.objects.filter(data__case=c.pk).values_list("recipient", flat=True)) == [duty.pk]
+    cw.garbage.is_active = False
+    cw.garbage.save()
+    with pytest.raises(ApplicationError) as exc:
+        report(cw)
+    assert exc.value.code == "inactive_category"
