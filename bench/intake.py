@@ -10,6 +10,8 @@ It creates its own database `gridgov_bench_intake` and runs gunicorn on 127.0.0.
 - The load comes from wrk (a native client, 2 threads), so the Python client does not eat the server's CPU.
 - "Accepted" is counted in the database: cases written during the run ÷ its length; wrk's latency
   percentiles are for the 32 connections.
+- The stack's floor is the same server answering GET /healthz (one SELECT) under the same load: no endpoint
+  on this server can go faster than that.
 - The limit is pgbench running the same INSERTs the API wrote (copied from a case the API made, with fresh
   idempotency keys) in one transaction each, on as many connections as the server holds.
 """
@@ -62,17 +64,19 @@ def ms(text: str) -> float:
     return float(m[1]) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[m[2]]
 
 
-def run_wrk(wrk: str, port: int, token: str, clients: int, seconds: float, tag: str) -> dict:
-    out = subprocess.run(
-        [wrk, "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s",
-         str(HERE / "intake.lua"), f"http://127.0.0.1:{port}", "--", token, tag],
-        check=True, capture_output=True, text=True).stdout
+def run_wrk(wrk: str, port: int, token: str, clients: int, seconds: float, tag: str, *, path: str = "") -> dict:
+    """POST reports (bench/intake.lua), or GET `path` when given."""
+    target = ([f"http://127.0.0.1:{port}{path}"] if path else
+              ["-s", str(HERE / "intake.lua"), f"http://127.0.0.1:{port}", "--", token, tag])
+    out = subprocess.run([wrk, "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "--latency", *target],
+                         check=True, capture_output=True, text=True).stdout
     lat = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
     if set(lat) != {"50", "99"}:
         sys.exit(f"could not read the latency percentiles from wrk:\n{out}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)$", out, re.M)
-    return {"p50": ms(lat["50"]), "p99": ms(lat["99"]), "non2xx": int(bad[1]) if bad else 0,
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    return {"p50": ms(lat["50"]), "p99": ms(lat["99"]), "non2xx": int(bad[1]) if bad else 0, "rate": rate,
             "socket_errors": errors[1] if errors else "", "raw": out}
 
 
@@ -197,6 +201,7 @@ def main() -> None:
         before = Case.objects.count()
         result = run_wrk(wrk, port, token, args.clients, args.seconds, f"run{int(time.time())}")
         accepted = Case.objects.count() - before
+        floor = run_wrk(wrk, port, token, args.clients, min(args.seconds, 10), "", path="/healthz")
     finally:
         server.terminate()
         server.wait(10)
@@ -211,6 +216,8 @@ def main() -> None:
           f"{api_rate:,.0f} events/s accepted (p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
           f"{result['non2xx']} refused{', socket errors ' + result['socket_errors'] if result['socket_errors'] else ''})")
     print(f"bare database work (pgbench, {connections} connections): {bare:,.0f} events/s")
+    print(f"the stack's floor, same server and load, GET /healthz (Django, one SELECT 1): {floor['rate']:,.0f} "
+          f"requests/s ({floor['rate'] / bare:.2f} of the limit; p50 {floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms)")
     ratio = api_rate / bare if bare else 0
     print(f"ratio {ratio:.2f} (target ≥ 0.50); p99 {result['p99']:.1f} ms (target ≤ 100 ms)")
     print("targets met" if ratio >= 0.5 and result["p99"] <= 100 else "TARGET MISSED")

@@ -214,9 +214,9 @@ def case_report(
         raise ApplicationError("invalid_channel", f"未知的上报渠道 {channel}", fields={"channel": "取值无效"})
     key = (idempotency_key or "").strip()[:100] or None
     if key:
-        existing = Case.objects.filter(channel=channel, idempotency_key=key).first()
-        if existing:
-            return existing, False
+        seen = Case.objects.filter(channel=channel, idempotency_key=key).values_list("pk", flat=True)[:1]
+        if seen:
+            return Case.objects.get(pk=seen[0]), False
     description = (description or "").strip()
     if not description:
         raise ApplicationError("description_required", "请描述发生了什么", fields={"description": "必填"})

@@ -69,6 +69,26 @@ def test_likely_duplicates_are_offered(cw):
     assert a.pk not in far.duplicate_candidates and other.duplicate_candidates == []
 
 
+def test_only_recent_open_cases_are_likely_duplicates(cw):
+    import datetime as dt
+
+    import time_machine
+
+    from gridgov.core.timeutil import now
+
+    start = now()
+    with time_machine.travel(start - dt.timedelta(hours=73)):
+        old = report(cw)
+    with time_machine.travel(start - dt.timedelta(hours=71)):
+        recent = report(cw)
+    with time_machine.travel(start - dt.timedelta(hours=1)):
+        withdrawn = report(cw)
+        s.case_withdraw(case=withdrawn, actor=cw.w.resident_user, reason="已自行处理")
+    new = report(cw, lon=120.0051)
+    assert new.duplicate_candidates == [recent.pk]
+    assert old.pk not in new.duplicate_candidates
+
+
 def test_a_crowded_spot_offers_the_nearest_ten_nearest_first(cw):
     from gridgov.cases.duplicates import LIMIT
 
