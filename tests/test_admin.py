@@ -78,3 +78,33 @@ def test_api_schema_and_docs_are_served_offline(world, client):
 def test_home_page(db, client):
     page = client.get("/").content.decode()
     assert '<meta charset="utf-8">' in page and "网格化基层社会治理平台" in page
+
+
+def test_org_unit_edit_in_the_admin_goes_through_the_service_and_is_audited(world, client):
+    from gridgov.core.models import AuditLog
+    from gridgov.orgs.models import OrgUnit, UnitKind
+    from gridgov.orgs.services import org_unit_create
+
+    center = org_unit_create(actor=None, code="GC-CA", name="甲一社区综治中心", kind=UnitKind.GOVERNANCE_CENTER,
+                             region=world.comm_a)
+    org_unit_create(actor=None, code="GC-TA", name="甲街道综治中心", kind=UnitKind.GOVERNANCE_CENTER,
+                    region=world.town_a)
+    client.force_login(world.admin)
+    form = {"code": "GC-CA", "name": "甲一社区综治中心(新址)", "kind": "governance_center", "department_type": "",
+            "region": world.comm_a.pk, "parent": "", "phone": "020-12345678", "address": "甲路8号", "lon": "",
+            "lat": "", "uscc": "", "members_count": "", "equipment": "", "duty_hours": "", "is_active": "on"}
+    url = f"/admin/orgs/orgunit/{center.pk}/change/"
+    r = client.post(url, {**form, "code": "GC-TA"})  # another unit's code: refused next to the field
+    assert r.status_code == 200 and "已被使用" in r.content.decode() and "甲一社区综治中心(新址)" in r.content.decode()
+    center.refresh_from_db()
+    assert center.code == "GC-CA" and center.name == "甲一社区综治中心"
+    assert not AuditLog.objects.filter(action="org_unit.update").exists()
+    r = client.post(url, form)
+    assert r.status_code == 302
+    center.refresh_from_db()
+    assert center.name == "甲一社区综治中心(新址)" and center.phone == "020-12345678"
+    row = AuditLog.objects.get(action="org_unit.update", object_id=str(center.pk))
+    assert row.actor == world.admin
+    assert row.detail["changed"]["name"] == ["甲一社区综治中心", "甲一社区综治中心(新址)"]
+    assert set(row.detail["changed"]) == {"name", "phone", "address"}
+    assert OrgUnit.objects.count() == 2

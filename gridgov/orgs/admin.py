@@ -4,7 +4,7 @@ from django.db.models import Q
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.core.admin import ScopedAdminMixin, ServiceAdminMixin, ServiceModelForm
 from gridgov.orgs.models import OrgUnit
-from gridgov.orgs.services import org_unit_create
+from gridgov.orgs.services import org_unit_create, org_unit_update
 
 
 class OrgUnitForm(ServiceModelForm):
@@ -18,7 +18,7 @@ class OrgUnitForm(ServiceModelForm):
 
     def call_service(self, cleaned):
         if self.instance.pk:
-            return self.instance
+            return org_unit_update(actor=self.actor, unit=self.instance, **cleaned)
         return org_unit_create(actor=self.actor, **{k: v for k, v in cleaned.items() if v is not None})
 
 
@@ -42,9 +42,3 @@ class OrgUnitAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         for p in j.paths_for("org:unit:list"):
             q |= Q(region__path__startswith=p)
         return qs.filter(q)
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-        else:
-            super().save_model(request, obj, form, change)
