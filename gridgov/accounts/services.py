@@ -13,7 +13,7 @@ from gridgov.accounts.models import ApiToken, Membership, Role, User
 from gridgov.core.errors import ApplicationError
 from gridgov.core.identity import validate_mobile
 from gridgov.core.models import audit
-from gridgov.core.pii import lookup_hash, set_pii
+from gridgov.core.pii import lookup_hash, lookup_hashes, set_pii
 from gridgov.core.timeutil import now
 
 
@@ -35,7 +35,7 @@ def user_create(
             phone = validate_mobile(phone)
         except ValueError as exc:
             raise ApplicationError("invalid_phone", str(exc), fields={"phone": str(exc)})
-        if User.objects.filter(phone_hash=lookup_hash("phone", phone)).exists():
+        if User.objects.filter(phone_hash__in=lookup_hashes("phone", phone)).exists():
             raise ApplicationError("duplicate_phone", "该手机号已绑定其他账号", fields={"phone": "已绑定其他账号"})
         set_pii(user, "phone", "phone", phone)
     if is_system:
@@ -156,7 +156,7 @@ def phone_code_login(*, phone: str, code: str) -> User:
         PhoneCode.objects.filter(pk=pc.pk).update(attempts=pc.attempts + 1)
         raise ApplicationError("code_wrong", "验证码不正确", fields={"code": "不正确"})
     PhoneCode.objects.filter(pk=pc.pk).update(used_at=t)
-    user = User.objects.filter(phone_hash=h).first()
+    user = User.objects.filter(phone_hash__in=lookup_hashes("phone", phone)).first()
     if user is None:
         user = User(username=f"m{phone[:3]}{h[:10]}", display_name=f"居民{phone[-4:]}")
         user.set_unusable_password()

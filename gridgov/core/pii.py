@@ -4,6 +4,10 @@ A model keeps three columns per protected value: `<name>_enc` (Fernet token), `<
 of the normalised value, indexed, for exact search) and `<name>_last4` (for masked display and for
 telling records apart without decrypting). Revealing the clear value is a permission-checked, logged
 action in the owning app's services.
+
+Key rotation: the new key goes in GRIDGOV_PII_KEY and the previous ones in GRIDGOV_PII_OLD_KEYS. Values are
+written under the new key at once; values under an old key are still read, and searches match hashes made
+under any configured key, until `gridgov rotate_pii_key` has re-keyed every row (`rekey_all`).
 """
 
 from __future__ import annotations
@@ -14,25 +18,39 @@ import hmac
 import re
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 
-def _derive(purpose: bytes) -> bytes:
+def _keys() -> tuple[str, ...]:
     key = settings.PII_KEY
     if not key:
         raise ImproperlyConfigured("GRIDGOV_PII_KEY is not set")
+    old = tuple(k for k in getattr(settings, "PII_OLD_KEYS", ()) if k and k != key)
+    return (key, *old)
+
+
+def old_key_count() -> int:
+    return len(_keys()) - 1
+
+
+def _derive(key: str, purpose: bytes) -> bytes:
     return hmac.new(key.encode(), purpose, hashlib.sha256).digest()
 
 
-@lru_cache(maxsize=4)
-def _fernet(key_marker: str) -> Fernet:  # key_marker keys the cache on the configured key
-    return Fernet(base64.urlsafe_b64encode(_derive(b"gridgov-pii-encrypt-v1")))
+@lru_cache(maxsize=8)
+def _fernet_for(key: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_derive(key, b"gridgov-pii-encrypt-v1")))
 
 
 def fernet() -> Fernet:
-    return _fernet(settings.PII_KEY)
+    """The current key's cipher: everything is written with it."""
+    return _fernet_for(_keys()[0])
+
+
+def _reader() -> MultiFernet:
+    return MultiFernet([_fernet_for(k) for k in _keys()])
 
 
 def normalize(kind: str, value: str) -> str:
@@ -57,17 +75,26 @@ def decrypt(token: str) -> str:
     if not token:
         return ""
     try:
-        return fernet().decrypt(token.encode()).decode()
+        return _reader().decrypt(token.encode()).decode()
     except InvalidToken as exc:  # wrong key or tampered data: never return garbage
         raise ImproperlyConfigured("personal data cannot be decrypted with the configured GRIDGOV_PII_KEY") from exc
 
 
-def lookup_hash(kind: str, value: str) -> str:
-    """Keyed hash of the normalised value: equal values match, the value cannot be recovered."""
+def lookup_hash(kind: str, value: str, *, key: str | None = None) -> str:
+    """Keyed hash of the normalised value (under the current key): equal values match, the value cannot be
+    recovered. Searches use `lookup_hashes`, which also covers rows not yet re-keyed."""
     norm = normalize(kind, value)
     if not norm:
         return ""
-    return hmac.new(_derive(b"gridgov-pii-hash-v1"), f"{kind}:{norm}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_derive(key or _keys()[0], b"gridgov-pii-hash-v1"), f"{kind}:{norm}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def lookup_hashes(kind: str, value: str) -> list[str]:
+    """The value's hash under every configured key (current first), for `<name>_hash__in=` searches."""
+    if not normalize(kind, value):
+        return []
+    return [lookup_hash(kind, value, key=k) for k in _keys()]
 
 
 def mask(kind: str, value: str) -> str:
@@ -107,3 +134,62 @@ def set_pii(obj, name: str, kind: str, value: str | None) -> None:
 
 def get_pii(obj, name: str) -> str:
     return decrypt(getattr(obj, f"{name}_enc"))
+
+
+# -- key rotation ---------------------------------------------------------------------------------------
+
+
+def _kind_of(name: str) -> str:
+    return "id_number" if name.endswith("id_number") else "phone"
+
+
+def pii_fields() -> list[tuple[type, str, str]]:
+    """Every protected value in the project as (model, name, kind): a `<name>_enc` column with its
+    `<name>_hash` and `<name>_last4` beside it."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        for field in sorted(names):
+            if field.endswith("_enc"):
+                name = field[: -len("_enc")]
+                if {f"{name}_hash", f"{name}_last4"} <= names:
+                    found.append((model, name, _kind_of(name)))
+    return found
+
+
+def rekey_all(*, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
+    """Re-encrypt and re-hash, under the current key, every value still under an old key. Each row is written
+    by compare-and-set on its old token (a concurrent edit wins and the row is left for the next run), in
+    batches of `batch` rows, so an interrupted run loses nothing and the next one carries on."""
+    from django.db import transaction
+
+    current = fernet()
+    stats = {"checked": 0, "rekeyed": 0, "conflicts": 0}
+    for model, name, kind in pii_fields():
+        enc, hash_, last4 = f"{name}_enc", f"{name}_hash", f"{name}_last4"
+        after = 0
+        while True:
+            rows = list(model._default_manager.filter(pk__gt=after).exclude(**{enc: ""}).order_by("pk")
+                        .values_list("pk", enc, hash_)[:batch])
+            if not rows:
+                break
+            after = rows[-1][0]
+            with transaction.atomic():
+                for pk, token, old_hash in rows:
+                    stats["checked"] += 1
+                    try:
+                        clear = current.decrypt(token.encode()).decode()
+                        if old_hash == lookup_hash(kind, clear):
+                            continue
+                    except InvalidToken:
+                        clear = decrypt(token)  # under an old key (raises when no configured key opens it)
+                    if dry_run:
+                        stats["rekeyed"] += 1
+                        continue
+                    norm = normalize(kind, clear)
+                    done = model._default_manager.filter(pk=pk, **{enc: token}).update(
+                        **{enc: encrypt(norm), hash_: lookup_hash(kind, norm), last4: norm[-4:]})
+                    stats["rekeyed" if done else "conflicts"] += 1
+    return stats

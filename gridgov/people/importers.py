@@ -12,7 +12,7 @@ from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.core.coords import parse_crs, to_wgs84, validate_lonlat
 from gridgov.core.errors import ApplicationError
 from gridgov.core.models import audit
-from gridgov.core.pii import lookup_hash, set_pii
+from gridgov.core.pii import lookup_hash, lookup_hashes, set_pii
 from gridgov.core.xlsx import ImportResult, RowError, SheetError, read_rows
 from gridgov.people.models import (
     Building,
@@ -161,7 +161,8 @@ def import_residents(file, *, actor=None, dry_run: bool = True) -> ImportResult:
             h = lookup_hash("id_number", values["id_number"])
             if h in seen_ids:
                 errs.append(RowError(n, "身份证号", f"与第{seen_ids[h]}行重复"))
-            elif Resident.objects.filter(id_number_hash=h, is_active=True).exists():
+            elif Resident.objects.filter(id_number_hash__in=lookup_hashes("id_number", values["id_number"]),
+                                         is_active=True).exists():
                 errs.append(RowError(n, "身份证号", "该身份证号已登记为在册居民"))
             seen_ids[h] = n
         if grid and number and not Building.objects.filter(grid=grid, number=number).exists():

@@ -9,7 +9,7 @@ from gridgov.core.coords import to_wgs84, validate_lonlat
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.identity import parse_id_number, validate_mobile, validate_uscc
 from gridgov.core.models import audit
-from gridgov.core.pii import get_pii, lookup_hash, mask, set_pii
+from gridgov.core.pii import get_pii, lookup_hashes, mask, set_pii
 from gridgov.core.timeutil import now
 from gridgov.people.models import (
     Building,
@@ -84,7 +84,7 @@ def resident_create(
         raise ApplicationError("invalid_focus_group", f"未知的重点人群类别:{'、'.join(bad)}")
     if household is not None and household.grid_id != grid.pk:
         raise ApplicationError("household_grid_mismatch", "所在户不属于该网格", fields={"household": "不属于该网格"})
-    if Resident.objects.filter(id_number_hash=lookup_hash("id_number", clean["id_number"]), is_active=True).exists():
+    if Resident.objects.filter(id_number_hash__in=lookup_hashes("id_number", clean["id_number"]), is_active=True).exists():
         raise ApplicationError("duplicate_id_number", "该身份证号已登记为在册居民", fields={"id_number": "已登记"})
     resident = Resident(
         name=clean["name"], gender=clean["gender"] or Gender.UNKNOWN, birth_date=clean["birth_date"],
@@ -242,7 +242,7 @@ def resident_update(*, actor, resident: Resident, name: str | None = None, phone
             raise ApplicationError("invalid", "姓名不能为空", fields={"name": "姓名不能为空"})
         resident.name = name.strip()
         changed.append("name")
-    if phone is not None and lookup_hash("phone", phone) != resident.phone_hash:
+    if phone is not None and (resident.phone_hash or "") not in (lookup_hashes("phone", phone) or [""]):
         if phone:
             try:
                 phone = validate_mobile(phone)

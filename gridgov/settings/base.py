@@ -22,6 +22,8 @@ DATA_DIR = Path(os.environ.get("GRIDGOV_DATA_DIR", PROJECT_DIR / "var")).resolve
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # A separate key for personal data, so that rotating the session key never makes PII unreadable.
 PII_KEY = os.environ.get("GRIDGOV_PII_KEY", "")
+# Previous PII keys (comma-separated), still read while `gridgov rotate_pii_key` re-keys the data.
+PII_OLD_KEYS = [k.strip() for k in os.environ.get("GRIDGOV_PII_OLD_KEYS", "").split(",") if k.strip()]
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
