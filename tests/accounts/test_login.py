@@ -101,3 +101,17 @@ def test_anonymous_api_is_refused_with_the_error_format(db, client):
     r = client.get("/api/v1/residents/")
     assert r.status_code == 401
     assert r.json() == {"error": {"code": "not_authenticated", "message": "请先登录或提供有效的 API 令牌"}}
+
+
+def test_a_deactivated_accounts_token_is_refused_by_the_api_and_open311(world, client):
+    from gridgov.accounts.authentication import valid_token
+
+    _, key = api_token_issue(actor=None, user=world.user_a, name="x")
+    assert valid_token(key) is not None
+    world.user_a.is_active = False
+    world.user_a.save()
+    assert valid_token(key) is None
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+    r = client.post("/open311/v2/requests.json", {"api_key": key, "service_code": "1101", "lat": "30.01",
+                                                  "long": "120.005", "description": "路边垃圾"})
+    assert r.status_code == 403 and "api_key" in r.content.decode()

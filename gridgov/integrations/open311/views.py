@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 
-from gridgov.accounts.authentication import hash_token
+from gridgov.accounts.authentication import valid_token
 from gridgov.accounts.models import ApiToken
 from gridgov.cases.models import Case, CaseEvent, Category, Channel, State
 from gridgov.cases.selectors import parse_moment
@@ -147,8 +147,8 @@ def _api_token(params) -> ApiToken:
     key = params.get("api_key")
     if not key:
         raise Open311Error(403, "api_key is required")
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(key)).first()
-    if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now()) or not token.user.is_active:
+    token = valid_token(key)
+    if token is None:
         raise Open311Error(403, "api_key is invalid or revoked")
     return token
 
