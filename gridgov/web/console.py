@@ -96,7 +96,9 @@ def _list(request, *, title: str, key: str, base_filters: dict | None = None):
     try:
         qs = case_list(actor=request.user, filters=filters)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        named = [f"「{form.fields[name].label}」{why}" for name, why in exc.fields.items() if name in form.fields]
+        messages.error(request, f"筛选条件{'、'.join(named)},已忽略全部筛选条件(日期请按 2026-01-31 的格式填写)"
+                       if named else exc.message)
         qs = case_list(actor=request.user, filters=base_filters or {})
     if request.GET.get("export") == "xlsx":
         return _export(qs)

@@ -152,4 +152,5 @@ def test_list_filters_match_the_api(cw, client):
                                                       "created_before": today}).content.decode()
     assert "共 0 条" in client.get("/console/cases/", {"region": cw.w.grid_a_east.code}).content.decode()
     page = client.get("/console/cases/", {"created_after": "2026-13-45"}).content.decode()
-    assert "created_after 应为日期" in page and "共 2 条" in page  # said plainly, never a server error
+    assert "筛选条件「上报起」格式无效" in page and "共 2 条" in page  # said plainly, never a server error
+    assert "created_after" not in page.split("筛选条件")[1][:80]  # in the user's words, not the API's
