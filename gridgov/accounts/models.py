@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.pii import mask_from_last4
+from gridgov.core.pii import mask_from_last4, pii_columns
 
 
 class RoleCode(models.TextChoices):
@@ -24,9 +24,7 @@ class RoleCode(models.TextChoices):
 
 class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone_enc = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    phone_enc, phone_hash, phone_last4 = pii_columns()
     is_system = models.BooleanField(_("系统账号"), default=False, help_text=_("供其他系统通过 API 令牌接入"))
     failed_login_count = models.PositiveIntegerField(_("连续登录失败次数"), default=0, editable=False)
     last_failed_login_at = models.DateTimeField(_("最近登录失败时间"), null=True, blank=True, editable=False)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.pii import mask_from_last4
+from gridgov.core.pii import mask_from_last4, pii_columns
 
 
 class CategoryKind(models.TextChoices):
@@ -217,9 +217,7 @@ class Case(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上报人账号"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="reported_cases")
     reporter_name = models.CharField(_("上报人"), max_length=50, blank=True)
-    reporter_phone_enc = models.TextField(blank=True, editable=False)
-    reporter_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    reporter_phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    reporter_phone_enc, reporter_phone_hash, reporter_phone_last4 = pii_columns()
     external_ref = models.CharField(_("外部编号"), max_length=64, blank=True, db_index=True,
                                     help_text=_("12345工单号、设备告警号等"))
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)

@@ -23,6 +23,16 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 
+def pii_columns():
+    """The three columns of one protected value, for a model's class body:
+    `phone_enc, phone_hash, phone_last4 = pii_columns()`."""
+    from django.db import models
+
+    return (models.TextField(blank=True, editable=False),
+            models.CharField(max_length=64, blank=True, db_index=True, editable=False),
+            models.CharField(max_length=4, blank=True, editable=False))
+
+
 def _keys() -> tuple[str, ...]:
     key = settings.PII_KEY
     if not key:

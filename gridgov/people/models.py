@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.pii import mask_from_last4
+from gridgov.core.pii import mask_from_last4, pii_columns
 
 
 class BuildingUse(models.TextChoices):
@@ -117,12 +117,8 @@ class Resident(models.Model):
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
-    id_number_enc = models.TextField(blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    id_number_last4 = models.CharField(max_length=4, blank=True, editable=False)
-    phone_enc = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    id_number_enc, id_number_hash, id_number_last4 = pii_columns()
+    phone_enc, phone_hash, phone_last4 = pii_columns()
     residence_type = models.CharField(_("人口类型"), max_length=16, choices=ResidenceType.choices,
                                       default=ResidenceType.REGISTERED)
     household = models.ForeignKey(Household, verbose_name=_("所在户"), null=True, blank=True,
@@ -204,9 +200,7 @@ class Organisation(models.Model):
                              related_name="organisations")
     address = models.CharField(_("地址"), max_length=200, blank=True)
     legal_representative = models.CharField(_("法定代表人/负责人"), max_length=50, blank=True)
-    phone_enc = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    phone_enc, phone_hash, phone_last4 = pii_columns()
     employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
     lon = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
