@@ -108,3 +108,26 @@ def test_org_unit_edit_in_the_admin_goes_through_the_service_and_is_audited(worl
     assert row.detail["changed"]["name"] == ["甲一社区综治中心", "甲一社区综治中心(新址)"]
     assert set(row.detail["changed"]) == {"name", "phone", "address"}
     assert OrgUnit.objects.count() == 2
+
+
+def test_an_overseas_resident_is_registered_with_a_passport_in_the_admin(world, client):
+    from gridgov.core.pii import get_pii
+    from gridgov.people.models import Resident
+
+    client.force_login(world.worker_a)
+    data = {"name": "Maria Rossi", "grid": world.grid_a_west.pk, "household": "", "residence_type": "overseas",
+            "id_type": "passport", "id_number": "YA1234567", "gender": "", "birth_date": "1992-02-30",
+            "ethnicity": "", "relation_to_head": "", "phone": "", "focus_groups-TOTAL_FORMS": "0",
+            "focus_groups-INITIAL_FORMS": "0"}
+    r = client.post("/admin/people/resident/add/", data)
+    assert r.status_code == 200 and "Maria Rossi" in r.content.decode()  # an impossible date, kept input
+    assert not Resident.objects.filter(name="Maria Rossi").exists()
+    r = client.post("/admin/people/resident/add/", {**data, "birth_date": "1992-02-28", "gender": "female"})
+    assert r.status_code == 302
+    maria = Resident.objects.get(name="Maria Rossi")
+    assert (maria.id_type, maria.gender, str(maria.birth_date)) == ("passport", "female", "1992-02-28")
+    assert get_pii(maria, "id_number") == "YA1234567" and maria.id_number_masked.endswith("4567")
+    r = client.post("/admin/people/resident/add/", {**data, "name": "Maria Rossi 2", "birth_date": ""})
+    assert r.status_code == 200 and "该证件号码已登记为在册居民" in r.content.decode()
+    api = client.get(f"/api/v1/residents/{maria.pk}/").json()
+    assert api["id_type"] == "passport" and "YA1234567" not in str(api)

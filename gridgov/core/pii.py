@@ -65,7 +65,7 @@ def _reader() -> MultiFernet:
 
 def normalize(kind: str, value: str) -> str:
     value = (value or "").strip()
-    if kind == "id_number":
+    if kind == "id_number" or kind.startswith("id_number:"):
         return value.upper().replace(" ", "")
     if kind == "phone":
         digits = re.sub(r"[\s\-()]", "", value)
@@ -109,6 +109,7 @@ def lookup_hashes(kind: str, value: str) -> list[str]:
 
 def mask(kind: str, value: str) -> str:
     """`110101199003070012` → `1101**********0012`; `13812345678` → `138****5678`."""
+    kind = "id_number" if kind.startswith("id_number:") else kind
     value = normalize(kind, value)
     if not value:
         return ""
@@ -146,6 +147,13 @@ def get_pii(obj, name: str) -> str:
     return decrypt(getattr(obj, f"{name}_enc"))
 
 
+def id_document_hashes(value: str) -> list[str]:
+    """Hashes of a number typed into a search box, as whichever identity document it may be, under every key."""
+    from gridgov.core.identity import IdType, id_hash_kind
+
+    return [h for t in IdType.values for h in lookup_hashes(id_hash_kind(t), value)]
+
+
 # -- key rotation ---------------------------------------------------------------------------------------
 
 
@@ -155,7 +163,8 @@ def _kind_of(name: str) -> str:
 
 def pii_fields() -> list[tuple[type, str, str]]:
     """Every protected value in the project as (model, name, kind): a `<name>_enc` column with its
-    `<name>_hash` and `<name>_last4` beside it."""
+    `<name>_hash` and `<name>_last4` beside it. A model whose hash kind depends on the row (identity documents
+    of several types) names the column that decides it in `PII_KIND_FIELDS`."""
     from django.apps import apps
 
     found = []
@@ -175,31 +184,35 @@ def rekey_all(*, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
     batches of `batch` rows, so an interrupted run loses nothing and the next one carries on."""
     from django.db import transaction
 
+    from gridgov.core.identity import id_hash_kind
+
     current = fernet()
     stats = {"checked": 0, "rekeyed": 0, "conflicts": 0}
     for model, name, kind in pii_fields():
         enc, hash_, last4 = f"{name}_enc", f"{name}_hash", f"{name}_last4"
+        kind_field = getattr(model, "PII_KIND_FIELDS", {}).get(name)
         after = 0
         while True:
             rows = list(model._default_manager.filter(pk__gt=after).exclude(**{enc: ""}).order_by("pk")
-                        .values_list("pk", enc, hash_)[:batch])
+                        .values_list("pk", enc, hash_, kind_field or enc)[:batch])
             if not rows:
                 break
             after = rows[-1][0]
             with transaction.atomic():
-                for pk, token, old_hash in rows:
+                for pk, token, old_hash, decider in rows:
+                    row_kind = id_hash_kind(decider) if kind_field else kind
                     stats["checked"] += 1
                     try:
                         clear = current.decrypt(token.encode()).decode()
-                        if old_hash == lookup_hash(kind, clear):
+                        if old_hash == lookup_hash(row_kind, clear):
                             continue
                     except InvalidToken:
                         clear = decrypt(token)  # under an old key (raises when no configured key opens it)
                     if dry_run:
                         stats["rekeyed"] += 1
                         continue
-                    norm = normalize(kind, clear)
+                    norm = normalize(row_kind, clear)
                     done = model._default_manager.filter(pk=pk, **{enc: token}).update(
-                        **{enc: encrypt(norm), hash_: lookup_hash(kind, norm), last4: norm[-4:]})
+                        **{enc: encrypt(norm), hash_: lookup_hash(row_kind, norm), last4: norm[-4:]})
                     stats["rekeyed" if done else "conflicts"] += 1
     return stats

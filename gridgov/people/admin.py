@@ -37,21 +37,27 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 class ResidentForm(ServiceModelForm):
-    id_number = forms.CharField(label="身份证号", max_length=18, required=False,
-                                help_text="18位,含校验位;出生日期与性别自动取自身份证号")
+    id_number = forms.CharField(label="证件号码", max_length=20, required=False,
+                                help_text="身份证号、港澳台居民居住证与新版永久居留身份证为18位,出生日期与性别自动取自号码;"
+                                          "护照和通行证请另填性别与出生日期")
     phone = forms.CharField(label="手机号", max_length=20, required=False)
     focus = forms.MultipleChoiceField(label="重点人群", choices=FocusGroup.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Resident
-        fields = ["name", "grid", "household", "residence_type", "ethnicity", "relation_to_head"]
+        fields = ["name", "grid", "household", "residence_type", "id_type", "gender", "birth_date", "ethnicity",
+                  "relation_to_head"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["id_type"].required = False  # 居民身份证 when not chosen
+        self.fields["gender"].required = False
         if self.instance.pk:
             self.fields["id_number"].disabled = True
             self.fields["id_number"].initial = self.instance.id_number_masked
+            for name in ("id_type", "gender", "birth_date"):
+                self.fields[name].disabled = True
             self.fields["phone"].initial = ""
             self.fields["phone"].help_text = f"当前:{self.instance.phone_masked or '无'};留空表示不修改"
             self.fields["grid"].disabled = True
@@ -68,6 +74,8 @@ class ResidentForm(ServiceModelForm):
                                    relation_to_head=cleaned.get("relation_to_head", ""))
         return resident_create(actor=self.actor, grid=cleaned["grid"], name=cleaned["name"],
                                id_number=cleaned["id_number"], phone=cleaned.get("phone", ""),
+                               id_type=cleaned.get("id_type") or "", gender=cleaned.get("gender") or "",
+                               birth_date=cleaned.get("birth_date"),
                                residence_type=cleaned["residence_type"], household=cleaned.get("household"),
                                ethnicity=cleaned.get("ethnicity", ""),
                                relation_to_head=cleaned.get("relation_to_head", ""),
@@ -87,7 +95,7 @@ class ResidentAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = ResidentForm
     list_display = ["name", "gender", "birth_date", "id_number_masked", "phone_masked", "residence_type", "grid",
                     "is_active"]
-    list_filter = ["residence_type", "gender", "is_active", "focus_groups__group"]
+    list_filter = ["residence_type", "id_type", "gender", "is_active", "focus_groups__group"]
     search_fields = ["name"]
     list_select_related = ["grid"]
     autocomplete_fields = ["grid", "household"]
@@ -95,7 +103,7 @@ class ResidentAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     actions = ["export_xlsx"]
     change_list_template = "web/admin_change_list_import.html"
 
-    @admin.display(description="身份证号")
+    @admin.display(description="证件号码")
     def id_number_masked(self, obj):
         return obj.id_number_masked
 
@@ -106,7 +114,7 @@ class ResidentAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # residents move out; records are not deleted
 
-    @admin.action(description="导出所选为 Excel(身份证号、手机号已脱敏)")
+    @admin.action(description="导出所选为 Excel(证件号码、手机号已脱敏)")
     def export_xlsx(self, request, queryset):
         return _xlsx_response(residents_workbook(queryset), "residents.xlsx")
 

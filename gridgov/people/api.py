@@ -24,7 +24,7 @@ class ResidentOut(serializers.ModelSerializer):
 
     class Meta:
         model = Resident
-        fields = ["id", "name", "gender", "birth_date", "ethnicity", "id_number", "phone", "residence_type",
+        fields = ["id", "name", "gender", "birth_date", "ethnicity", "id_type", "id_number", "phone", "residence_type",
                   "grid", "grid_name", "household", "focus_groups", "is_active"]
 
     def get_household(self, obj) -> str | None:
@@ -35,7 +35,7 @@ class ResidentOut(serializers.ModelSerializer):
 
 
 RESIDENT_FILTERS = [
-    OpenApiParameter("q", str, description="姓名(包含)、完整身份证号或手机号(精确)"),
+    OpenApiParameter("q", str, description="姓名(包含)、完整证件号码或手机号(精确)"),
     OpenApiParameter("region", str, description="区划/网格编码(含下级)"),
     OpenApiParameter("residence_type", str, enum=["registered", "floating", "overseas"]),
     OpenApiParameter("focus_group", str),
@@ -70,7 +70,7 @@ class RevealOut(serializers.Serializer):
     value = serializers.CharField()
 
 
-@extend_schema(tags=["people"], request=RevealIn, responses=RevealOut, summary="查看完整身份证号/手机号(留痕)")
+@extend_schema(tags=["people"], request=RevealIn, responses=RevealOut, summary="查看完整证件号码/手机号(留痕)")
 class ResidentRevealApi(APIView):
     def post(self, request, pk):
         data = RevealIn(data=request.data)

@@ -19,12 +19,15 @@ def residents_workbook(qs) -> bytes:
                 (h.unit.number if h and h.unit_id else ""),
                 h.room if h else "",
                 r.name,
+                r.get_id_type_display(),
                 r.id_number_masked,
                 r.phone_masked,
                 r.get_residence_type_display(),
                 r.ethnicity,
                 r.relation_to_head,
                 "、".join(f.get_group_display() for f in r.focus_groups.all()),
+                r.get_gender_display(),
+                r.birth_date.isoformat() if r.birth_date else "",
             ]
 
     return write_rows(RESIDENT_COLUMNS, rows(), title="实有人口")

@@ -11,6 +11,7 @@ from django.db import transaction
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.core.coords import parse_crs, to_wgs84, validate_lonlat
 from gridgov.core.errors import ApplicationError
+from gridgov.core.identity import IdType, id_hash_kind
 from gridgov.core.models import audit
 from gridgov.core.pii import lookup_hash, lookup_hashes, set_pii
 from gridgov.core.xlsx import ImportResult, RowError, SheetError, read_rows
@@ -19,19 +20,25 @@ from gridgov.people.models import (
     BuildingUse,
     FocusGroup,
     FocusGroupMembership,
+    Gender,
     ResidenceType,
     Resident,
 )
-from gridgov.people.services import household_get_or_create, validate_resident_values
+from gridgov.people.services import household_get_or_create, id_number_label, validate_resident_values
 from gridgov.regions.models import Level, Region
 
-RESIDENT_COLUMNS = ["网格编码", "楼栋编号", "楼栋名称", "单元", "房号", "姓名", "身份证号", "手机号", "人口类型",
-                    "民族", "与户主关系", "重点人群"]
-RESIDENT_REQUIRED = ["网格编码", "楼栋编号", "房号", "姓名", "身份证号"]
+RESIDENT_COLUMNS = ["网格编码", "楼栋编号", "楼栋名称", "单元", "房号", "姓名", "证件类型", "证件号码", "手机号",
+                    "人口类型", "民族", "与户主关系", "重点人群", "性别", "出生日期"]
+RESIDENT_REQUIRED = ["网格编码", "楼栋编号", "房号", "姓名", "证件号码"]
+# Earlier templates had one column 身份证号 where 证件类型 + 证件号码 are now; they are still read.
+OLD_ID_COLUMN = "身份证号"
 BUILDING_COLUMNS = ["网格编码", "楼栋编号", "楼栋名称", "地址", "用途", "层数", "经度", "纬度", "坐标系"]
 BUILDING_REQUIRED = ["网格编码", "楼栋编号", "楼栋名称"]
 
-_FIELD_COLUMN = {"name": "姓名", "id_number": "身份证号", "phone": "手机号", "residence_type": "人口类型"}
+_FIELD_COLUMN = {"name": "姓名", "id_number": "证件号码", "id_type": "证件类型", "phone": "手机号",
+                 "residence_type": "人口类型", "gender": "性别", "birth_date": "出生日期"}
+_ID_TYPE_BY_LABEL = {str(label): value for value, label in IdType.choices}
+_GENDER_BY_LABEL = {str(label): value for value, label in Gender.choices}
 _RESIDENCE_BY_LABEL = {str(label): value for value, label in ResidenceType.choices}
 _FOCUS_BY_LABEL = {str(label): value for value, label in FocusGroup.choices}
 _USE_BY_LABEL = {str(label): value for value, label in BuildingUse.choices}
@@ -125,9 +132,22 @@ def import_buildings(file, *, actor=None, dry_run: bool = True) -> ImportResult:
     return result
 
 
+def _read_residents(file, result: ImportResult) -> list[tuple[int, dict]]:
+    """The rows of a resident sheet; a sheet from the earlier template (身份证号, no 证件类型) reads as 身份证."""
+    required = [c for c in RESIDENT_REQUIRED if c != "证件号码"]
+    rows = _read(file, [*RESIDENT_COLUMNS, OLD_ID_COLUMN], required, result)
+    if rows and "证件号码" not in rows[0][1] and OLD_ID_COLUMN not in rows[0][1]:
+        result.errors.append(RowError(1, "文件", "缺少必需的列:证件号码(第1行须为列名)"))
+        return []
+    for _, r in rows:
+        if OLD_ID_COLUMN in r:
+            r.setdefault("证件号码", r.pop(OLD_ID_COLUMN))
+    return rows
+
+
 def import_residents(file, *, actor=None, dry_run: bool = True) -> ImportResult:
     result = ImportResult(dry_run=dry_run)
-    rows = _read(file, RESIDENT_COLUMNS, RESIDENT_REQUIRED, result)
+    rows = _read_residents(file, result)
     grids = _Grids(actor, "people:resident:edit")
     seen_ids: dict[str, int] = {}
     new_buildings: dict[tuple[str, str], str] = {}
@@ -143,14 +163,17 @@ def import_residents(file, *, actor=None, dry_run: bool = True) -> ImportResult:
         rt_label = r.get("人口类型") or str(ResidenceType.REGISTERED.label)
         residence_type = _RESIDENCE_BY_LABEL.get(rt_label, rt_label)
         values = {}
+        id_type = _ID_TYPE_BY_LABEL.get(r.get("证件类型", ""), r.get("证件类型", ""))
         try:
-            values = validate_resident_values(name=r.get("姓名", ""), id_number=r.get("身份证号", ""),
-                                              phone=r.get("手机号", ""), residence_type=residence_type)
+            values = validate_resident_values(
+                name=r.get("姓名", ""), id_number=r.get("证件号码", ""), phone=r.get("手机号", ""),
+                residence_type=residence_type, id_type=id_type,
+                gender=_GENDER_BY_LABEL.get(r.get("性别", ""), r.get("性别", "")), birth_date=r.get("出生日期") or None)
         except ApplicationError as exc:
             for f, reason in exc.fields.items():
                 if f == "name" and not r.get("姓名"):
                     continue  # already reported as 必填
-                if f == "id_number" and not r.get("身份证号"):
+                if f == "id_number" and not r.get("证件号码"):
                     continue
                 errs.append(RowError(n, _FIELD_COLUMN.get(f, f), reason))
         focus = [x for x in re.split(r"[、,,;;\s]+", r.get("重点人群", "")) if x]
@@ -158,12 +181,13 @@ def import_residents(file, *, actor=None, dry_run: bool = True) -> ImportResult:
         if bad_focus:
             errs.append(RowError(n, "重点人群", f"未知类别 {'、'.join(bad_focus)};可选:{'、'.join(_FOCUS_BY_LABEL)}"))
         if values.get("id_number"):
-            h = lookup_hash("id_number", values["id_number"])
+            kind = id_hash_kind(values["id_type"])
+            h = lookup_hash(kind, values["id_number"])
             if h in seen_ids:
-                errs.append(RowError(n, "身份证号", f"与第{seen_ids[h]}行重复"))
-            elif Resident.objects.filter(id_number_hash__in=lookup_hashes("id_number", values["id_number"]),
+                errs.append(RowError(n, "证件号码", f"与第{seen_ids[h]}行重复"))
+            elif Resident.objects.filter(id_number_hash__in=lookup_hashes(kind, values["id_number"]),
                                          is_active=True).exists():
-                errs.append(RowError(n, "身份证号", "该身份证号已登记为在册居民"))
+                errs.append(RowError(n, "证件号码", f"该{id_number_label(values['id_type'])}已登记为在册居民"))
             seen_ids[h] = n
         if grid and number and not Building.objects.filter(grid=grid, number=number).exists():
             key = (grid.code, number)
@@ -191,10 +215,10 @@ def import_residents(file, *, actor=None, dry_run: bool = True) -> ImportResult:
                     created_buildings += 1
                 buildings[key] = b
             household = household_get_or_create(building=buildings[key], unit_number=c["unit"], room=c["room"])
-            resident = Resident(name=c["name"], gender=c["gender"], birth_date=c["birth_date"],
+            resident = Resident(name=c["name"], gender=c["gender"], birth_date=c["birth_date"], id_type=c["id_type"],
                                 residence_type=c["residence_type"], household=household, grid=c["grid"],
                                 ethnicity=c["ethnicity"], relation_to_head=c["relation"])
-            set_pii(resident, "id_number", "id_number", c["id_number"])
+            set_pii(resident, "id_number", id_hash_kind(c["id_type"]), c["id_number"])
             set_pii(resident, "phone", "phone", c["phone"])
             resident.save()
             FocusGroupMembership.objects.bulk_create(

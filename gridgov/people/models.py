@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.identity import IdType
 from gridgov.core.pii import mask_from_last4, pii_columns
 
 
@@ -111,12 +112,16 @@ class Gender(models.TextChoices):
 
 
 class Resident(models.Model):
-    """实有人口: a person actually living in the grid."""
+    """实有人口: a person actually living in the grid, identified by a 身份证号 or, for people from Hong Kong,
+    Macao, Taiwan and abroad, another identity document (`id_type`)."""
+
+    PII_KIND_FIELDS = {"id_number": "id_type"}  # documents of different types are hashed apart (core.identity)
 
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID)
     id_number_enc, id_number_hash, id_number_last4 = pii_columns()
     phone_enc, phone_hash, phone_last4 = pii_columns()
     residence_type = models.CharField(_("人口类型"), max_length=16, choices=ResidenceType.choices,

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from gridgov.accounts.scoping import jurisdiction_of, scope
 from gridgov.core.errors import NotFound
-from gridgov.core.pii import lookup_hashes
+from gridgov.core.pii import id_document_hashes, lookup_hashes
 from gridgov.people.models import Building, Household, Organisation, Resident
 
 
@@ -22,10 +22,10 @@ def resident_list(*, actor, filters: dict | None = None) -> QuerySet[Resident]:
     if filters.get("active", "1") not in ("0", "false", "all"):
         qs = qs.filter(is_active=True)
     if q := (filters.get("q") or "").strip():
-        qs = qs.filter(Q(name__contains=q) | Q(id_number_hash__in=lookup_hashes("id_number", q))
+        qs = qs.filter(Q(name__contains=q) | Q(id_number_hash__in=id_document_hashes(q))
                        | Q(phone_hash__in=lookup_hashes("phone", q)))
     if id_number := (filters.get("id_number") or "").strip():
-        qs = qs.filter(id_number_hash__in=lookup_hashes("id_number", id_number))
+        qs = qs.filter(id_number_hash__in=id_document_hashes(id_number))
     if phone := (filters.get("phone") or "").strip():
         qs = qs.filter(phone_hash__in=lookup_hashes("phone", phone))
     if region := (filters.get("region") or "").strip():

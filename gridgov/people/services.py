@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 
 from gridgov.accounts.scoping import jurisdiction_of, require_perm
 from gridgov.core.coords import to_wgs84, validate_lonlat
 from gridgov.core.errors import ApplicationError, NotFound
-from gridgov.core.identity import parse_id_number, validate_mobile, validate_uscc
+from gridgov.core.identity import IdType, id_hash_kind, parse_id_document, validate_mobile, validate_uscc
 from gridgov.core.models import audit
 from gridgov.core.pii import get_pii, lookup_hashes, mask, set_pii
-from gridgov.core.timeutil import now
+from gridgov.core.timeutil import local_today, now
 from gridgov.people.models import (
     Building,
     BuildingUnit,
@@ -42,19 +44,43 @@ def _require_in_jurisdiction(actor, code: str, grid: Region) -> None:
         raise ApplicationError("out_of_jurisdiction", f"网格「{grid.name}」不在您的管辖范围内", status=403)
 
 
-def validate_resident_values(*, name: str, id_number: str, phone: str = "", residence_type: str = "") -> dict:
-    """Check what a resident record needs; returns cleaned values or raises with per-field Chinese reasons."""
+def id_number_label(id_type: str) -> str:
+    return "身份证号" if not id_type or id_type == IdType.RESIDENT_ID else "证件号码"
+
+
+def validate_resident_values(*, name: str, id_number: str, phone: str = "", residence_type: str = "",
+                             id_type: str = "", gender: str = "", birth_date=None) -> dict:
+    """Check what a resident record needs; returns cleaned values or raises with per-field Chinese reasons.
+    Birth date and gender come from a 身份证号 (and the like); for a passport or travel permit they are given."""
     fields, clean = {}, {}
     clean["name"] = (name or "").strip()
     if not clean["name"]:
         fields["name"] = "姓名不能为空"
     elif len(clean["name"]) > 50:
         fields["name"] = "姓名不能超过50个字"
-    try:
-        info = parse_id_number(id_number)
-        clean.update(id_number=info.number, birth_date=info.birth_date, gender=info.gender)
-    except ValueError as exc:
-        fields["id_number"] = str(exc)
+    clean["id_type"] = id_type or IdType.RESIDENT_ID
+    if clean["id_type"] not in IdType.values:
+        fields["id_type"] = f"证件类型应为以下之一:{'、'.join(str(label) for label in IdType.labels)}"
+    else:
+        try:
+            doc = parse_id_document(clean["id_type"], id_number)
+            clean.update(id_number=doc.number, birth_date=doc.birth_date, gender=doc.gender)
+        except ValueError as exc:
+            fields["id_number"] = str(exc)
+    if clean.get("gender") is None:  # not carried by the document: as given
+        clean["gender"] = gender or Gender.UNKNOWN
+        if clean["gender"] not in Gender.values:
+            fields["gender"] = "性别应为男、女或未说明"
+    if clean.get("birth_date") is None and birth_date:
+        if isinstance(birth_date, str):
+            try:
+                birth_date = dt.date.fromisoformat(birth_date.strip()[:10])
+            except ValueError:
+                birth_date = None
+                fields["birth_date"] = "出生日期应为 YYYY-MM-DD"
+        if birth_date is not None and birth_date > local_today():
+            fields["birth_date"] = "出生日期不能晚于今天"
+        clean["birth_date"] = birth_date
     clean["phone"] = ""
     if phone:
         try:
@@ -73,25 +99,30 @@ def validate_resident_values(*, name: str, id_number: str, phone: str = "", resi
 def resident_create(
     *, actor, grid: Region, name: str, id_number: str, phone: str = "", residence_type: str = "",
     household: Household | None = None, ethnicity: str = "", relation_to_head: str = "",
-    focus_groups: list[str] | tuple[str, ...] = (), address: str = "",
+    focus_groups: list[str] | tuple[str, ...] = (), address: str = "", id_type: str = "", gender: str = "",
+    birth_date=None,
 ) -> Resident:
     """Register a person living in a grid (实有人口登记). One active record per identity number."""
     _require_grid(grid)
     _require_in_jurisdiction(actor, "people:resident:edit", grid)
-    clean = validate_resident_values(name=name, id_number=id_number, phone=phone, residence_type=residence_type)
+    clean = validate_resident_values(name=name, id_number=id_number, phone=phone, residence_type=residence_type,
+                                     id_type=id_type, gender=gender, birth_date=birth_date)
     bad = [g for g in focus_groups if g not in FocusGroup.values]
     if bad:
         raise ApplicationError("invalid_focus_group", f"未知的重点人群类别:{'、'.join(bad)}")
     if household is not None and household.grid_id != grid.pk:
         raise ApplicationError("household_grid_mismatch", "所在户不属于该网格", fields={"household": "不属于该网格"})
-    if Resident.objects.filter(id_number_hash__in=lookup_hashes("id_number", clean["id_number"]), is_active=True).exists():
-        raise ApplicationError("duplicate_id_number", "该身份证号已登记为在册居民", fields={"id_number": "已登记"})
+    kind = id_hash_kind(clean["id_type"])
+    if Resident.objects.filter(id_number_hash__in=lookup_hashes(kind, clean["id_number"]), is_active=True).exists():
+        message = f"该{id_number_label(clean['id_type'])}已登记为在册居民"
+        raise ApplicationError("duplicate_id_number", message, fields={"id_number": message})
     resident = Resident(
         name=clean["name"], gender=clean["gender"] or Gender.UNKNOWN, birth_date=clean["birth_date"],
+        id_type=clean["id_type"],
         residence_type=clean["residence_type"], household=household, grid=grid, ethnicity=ethnicity.strip(),
         relation_to_head=relation_to_head.strip(), address=address.strip(),
     )
-    set_pii(resident, "id_number", "id_number", clean["id_number"])
+    set_pii(resident, "id_number", kind, clean["id_number"])
     set_pii(resident, "phone", "phone", clean["phone"])
     resident.save()
     for g in dict.fromkeys(focus_groups):
@@ -114,14 +145,14 @@ def resident_move_out(*, actor, resident: Resident, reason: str) -> Resident:
     return resident
 
 
-REVEALABLE = {"id_number": "身份证号", "phone": "手机号"}
+REVEALABLE = {"id_number": "证件号码", "phone": "手机号"}
 
 
 @transaction.atomic
 def resident_reveal_pii(*, actor, resident: Resident, field: str, reason: str) -> str:
     """Show one clear identity number or phone to an authorised actor, and log who, when, what and why."""
     if field not in REVEALABLE:
-        raise ApplicationError("invalid_field", "只能查看身份证号或手机号", fields={"field": "取值 id_number 或 phone"})
+        raise ApplicationError("invalid_field", "只能查看证件号码或手机号", fields={"field": "取值 id_number 或 phone"})
     if not (reason or "").strip():
         raise ApplicationError("reason_required", "查看完整信息须填写事由", fields={"reason": "必填"})
     j = require_perm(actor, "people:resident:reveal")

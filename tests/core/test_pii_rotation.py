@@ -9,6 +9,7 @@ from gridgov.accounts.models import User
 from gridgov.cases.models import Case
 from gridgov.core import pii
 from gridgov.core.errors import ApplicationError
+from gridgov.core.identity import id_hash_kind
 from gridgov.core.models import AuditLog
 from gridgov.people.models import Resident
 from gridgov.people.selectors import resident_list
@@ -20,9 +21,12 @@ OLD = "test-pii-key-not-for-production"  # what the test settings wrote the worl
 
 def _under_current_key_only(model, name, kind):
     only = pii._fernet_for(pii._keys()[0])
-    for token, h in model.objects.exclude(**{f"{name}_enc": ""}).values_list(f"{name}_enc", f"{name}_hash"):
+    decider = getattr(model, "PII_KIND_FIELDS", {}).get(name)
+    rows = model.objects.exclude(**{f"{name}_enc": ""}).values_list(f"{name}_enc", f"{name}_hash",
+                                                                    decider or f"{name}_enc")
+    for token, h, row_type in rows:
         clear = only.decrypt(token.encode()).decode()  # raises InvalidToken if still under an old key
-        assert h == pii.lookup_hash(kind, clear)
+        assert h == pii.lookup_hash(id_hash_kind(row_type) if decider else kind, clear)
 
 
 def test_pii_fields_are_found_by_convention():
@@ -43,13 +47,17 @@ def test_rotation_keeps_data_readable_and_findable_throughout(world, settings, c
     # new writes are under the new key at once
     new = resident_create(actor=None, grid=world.grid_a_west, name="新居民", id_number=fix_id("11010519800101007"),
                           phone="13600136000")
+    settings.PII_KEY, settings.PII_OLD_KEYS = OLD, []
+    visitor = resident_create(actor=None, grid=world.grid_a_west, name="Jane Roe", id_type="passport",
+                              id_number="X7654321", gender="female", birth_date="1990-05-06")
+    settings.PII_KEY, settings.PII_OLD_KEYS = "the-new-key", [OLD]
     call_command("rotate_pii_key", "--dry-run")
-    assert "需重新加密 6 项" in capsys.readouterr().out  # 3 residents × (id, phone); the new one is current
+    assert "需重新加密 7 项" in capsys.readouterr().out  # 3 × (id, phone) and a passport; the new one is current
     with pytest.raises(InvalidToken):
         _under_current_key_only(Resident, "id_number", "id_number")
     call_command("rotate_pii_key", "--batch", "2")
     out = capsys.readouterr().out
-    assert "已重新加密 6 项" in out and "可从 GRIDGOV_PII_OLD_KEYS 中移除原密钥" in out
+    assert "已重新加密 7 项" in out and "可从 GRIDGOV_PII_OLD_KEYS 中移除原密钥" in out
     for model, name, kind in pii.pii_fields():
         _under_current_key_only(model, name, kind)
     assert AuditLog.objects.filter(action="pii.rotate").count() == 1
@@ -60,6 +68,7 @@ def test_rotation_keeps_data_readable_and_findable_throughout(world, settings, c
     assert pii.get_pii(Resident.objects.get(pk=world.res_a1.pk), "id_number") == ID_A1
     assert list(resident_list(actor=world.admin, filters={"q": "13800138000"})) == [world.res_a1]
     assert pii.get_pii(Resident.objects.get(pk=new.pk), "phone") == "13600136000"
+    assert list(resident_list(actor=world.admin, filters={"q": "x7654321"})) == [visitor]
 
 
 def test_a_missing_old_key_is_a_clear_error_and_changes_nothing(world, settings):
