@@ -14,7 +14,7 @@ from stdnum.cn import ric, uscc
 
 from gridgov.accounts.models import RoleCode, User
 from gridgov.accounts.services import membership_grant, user_create
-from gridgov.core.identity import parse_id_number
+from gridgov.core.identity import id_hash_kind, parse_id_number
 from gridgov.core.pii import set_pii
 from gridgov.demo import geography as geo
 from gridgov.demo import names as N
@@ -61,6 +61,23 @@ def _polygonal(geom):
     if isinstance(geom, Polygon | MultiPolygon):
         return geom
     return unary_union([g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon)])
+
+
+_OVERSEAS = [("John Smith", "passport"), ("Maria Garcia", "passport"), ("Kim Minjun", "passport"),
+             ("Tanaka Yuki", "passport"), ("Nguyen Van An", "passport"), ("陈家豪", "hk_macao_permit"),
+             ("黄嘉欣", "hk_macao_permit"), ("何文俊", "hk_macao_permit"), ("林志明", "taiwan_permit")]
+
+
+def _overseas_person(rng: random.Random, used: set[str]) -> tuple[str, str, str]:
+    """A name, a document type and a number of the right shape for people from Hong Kong, Taiwan and abroad."""
+    name, id_type = rng.choice(_OVERSEAS)
+    while True:
+        number = {"passport": lambda: rng.choice("EGKPX") + f"{rng.randrange(10**7, 10**8)}",
+                  "hk_macao_permit": lambda: rng.choice("HM") + f"{rng.randrange(10**7, 10**8)}",
+                  "taiwan_permit": lambda: f"{rng.randrange(10**7, 10**8)}"}[id_type]()
+        if f"{id_type}:{number}" not in used:
+            used.add(f"{id_type}:{number}")
+            return name, id_type, number
 
 
 def _id_number(rng: random.Random, birth: dt.date, gender: str, used: set[str]) -> str:
@@ -229,15 +246,22 @@ def build_people(rng: random.Random, regions: dict, scale: int) -> dict[str, int
                         gender = rng.choice((Gender.MALE, Gender.FEMALE))
                         name = (surname if p != 1 else rng.choice(N.SURNAMES)) + "".join(
                             rng.choice(N.GIVEN) for _ in range(rng.choice((1, 2, 2))))
-                        number = _id_number(rng, birth, gender, used_ids)
-                        r = Resident(
-                            name=name, gender=gender, birth_date=parse_id_number(number).birth_date,
-                            ethnicity=rng.choice(N.ETHNICITIES),
-                            residence_type=ResidenceType.FLOATING if floating else ResidenceType.REGISTERED,
-                            household=household, grid=grid, address=building.address + f"{unit.number}单元{room}",
-                            relation_to_head=["户主", "配偶", "子女", "子女", "父母"][p],
-                        )
-                        set_pii(r, "id_number", "id_number", number)
+                        if floating and size == 1 and rng.random() < 0.25:  # a renter from HK, Taiwan, abroad
+                            name, id_type, number = _overseas_person(rng, used_ids)
+                            r = Resident(name=name, gender=gender, birth_date=birth, id_type=id_type,
+                                         residence_type=ResidenceType.OVERSEAS, household=household, grid=grid,
+                                         address=building.address + f"{unit.number}单元{room}", relation_to_head="户主")
+                            set_pii(r, "id_number", id_hash_kind(id_type), number)
+                        else:
+                            number = _id_number(rng, birth, gender, used_ids)
+                            r = Resident(
+                                name=name, gender=gender, birth_date=parse_id_number(number).birth_date,
+                                ethnicity=rng.choice(N.ETHNICITIES),
+                                residence_type=ResidenceType.FLOATING if floating else ResidenceType.REGISTERED,
+                                household=household, grid=grid, address=building.address + f"{unit.number}单元{room}",
+                                relation_to_head=["户主", "配偶", "子女", "子女", "父母"][p],
+                            )
+                            set_pii(r, "id_number", "id_number", number)
                         set_pii(r, "phone", "phone", _phone(rng) if age >= 16 else "")
                         residents.append(r)
                         if age >= 65 and size == 1:

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from shapely.ops import unary_union
 
 from gridgov.accounts.models import User
-from gridgov.core.identity import parse_id_number
+from gridgov.core.identity import parse_id_document
 from gridgov.core.pii import get_pii
 from gridgov.demo.builder import DEMO_PASSWORD, build_demo
 from gridgov.orgs.models import OrgUnit, UnitKind
@@ -40,7 +40,9 @@ def test_demo_district(client):
         b = r.household.building
         assert loc.locate(b.lon, b.lat).grid.code == r.grid.code
     for r in Resident.objects.all()[:200]:
-        parse_id_number(get_pii(r, "id_number"))
+        parse_id_document(r.id_type, get_pii(r, "id_number"))
+    overseas = Resident.objects.filter(residence_type="overseas")
+    assert overseas.exists() and not overseas.filter(id_type="resident_id").exists()
     assert OrgUnit.objects.filter(kind=UnitKind.GOVERNANCE_CENTER).count() == 25
     assert OrgUnit.objects.filter(kind=UnitKind.EMERGENCY_UNIT, lon__isnull=False).count() == 20
 
