@@ -93,7 +93,10 @@ class ReportIn(serializers.Serializer):
     crs = serializers.CharField(required=False, default="wgs84")
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
     reporter_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
-    reporter_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    reporter_phone = serializers.CharField(required=False, allow_blank=True, max_length=20,
+                                           help_text="上报人手机号;无账号的上报人(如12345来电)经短信获知办理结果")
+    reporter_email = serializers.CharField(required=False, allow_blank=True, max_length=254,
+                                           help_text="上报人电子邮件;经邮件获知办理结果")
     idempotency_key = serializers.CharField(required=False, allow_blank=True, max_length=100)
     is_public = serializers.BooleanField(required=False, allow_null=True, default=None)
     external_ref = serializers.CharField(required=False, allow_blank=True, max_length=64)

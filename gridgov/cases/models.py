@@ -404,15 +404,34 @@ class ExtensionRequest(models.Model):
 
 
 class CaseFollower(models.Model):
-    """Someone told of the case's progress: its reporter, and the reporters of cases merged into it."""
+    """Someone told of the case's progress: its reporter, and the reporters of cases merged into it. A reporter
+    with an account is told in the app; one without (a 12345 caller, an Open311 e-mail) by SMS or e-mail, the
+    address kept encrypted like all personal data."""
+
+    class Via(models.TextChoices):
+        APP = "", _("站内")
+        SMS = "sms", _("短信")
+        EMAIL = "email", _("电子邮件")
+
+    PII_KIND_FIELDS = {"address": "channel"}
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
+    channel = models.CharField(_("通知方式"), max_length=8, choices=Via.choices, default=Via.APP, blank=True)
+    address_enc, address_hash, address_last4 = pii_columns()
     from_case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_follower")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="unique_follower"),
+            models.UniqueConstraint(fields=["case", "channel", "address_hash"], name="unique_address_follower",
+                                    condition=Q(user__isnull=True) & ~Q(address_hash="")),
+        ]
+
+    @staticmethod
+    def pii_kind(name: str, channel: str) -> str:
+        return "email" if channel == "email" else "phone"
 
 
 class IngestSource(models.Model):

@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from gridgov.accounts.models import Membership
@@ -33,9 +35,9 @@ from gridgov.cases.routing import center_for, nearest_emergency_units, parent_ce
 from gridgov.core.coords import parse_crs, to_wgs84, validate_lonlat
 from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.identity import validate_mobile
-from gridgov.core.pii import set_pii
+from gridgov.core.pii import get_pii, lookup_hashes, set_pii
 from gridgov.core.timeutil import now
-from gridgov.notify.services import notify, notify_users
+from gridgov.notify.services import notify, notify_users, reachable_channels
 from gridgov.orgs.models import OrgUnit, UnitKind
 from gridgov.regions.locator import get_locator
 from gridgov.regions.models import Level, Region
@@ -102,9 +104,27 @@ def _event(case: Case, actor, action: str, from_state: str, note: str = "", data
 
 
 def _tell_followers(case: Case, subject: str, body: str = "") -> None:
+    """件件有回音: reporters with an account in the app; the others by SMS or e-mail where a provider for
+    that channel is set up (otherwise nothing is queued, and the follower stays for when one is)."""
+    reachable = reachable_channels()
     for f in case.followers.select_related("user"):
         if f.user_id:
             notify(recipient=f.user, subject=subject, body=body, data={"case": case.pk})
+        elif f.channel in reachable and f.address_enc:
+            text = body or subject
+            notify(channel=f.channel, address=get_pii(f, "address"), subject=subject,
+                   body=f"{text}(事件编号 {case.number})", data={"case": case.pk})
+
+
+def _follow(case: Case, channel: str, address: str, *, from_case: Case | None = None) -> None:
+    """Add a reporter without an account as a follower, once per address."""
+    kind = CaseFollower.pii_kind("address", channel)
+    if not address or CaseFollower.objects.filter(case=case, user__isnull=True, channel=channel,
+                                                  address_hash__in=lookup_hashes(kind, address)).exists():
+        return
+    f = CaseFollower(case=case, channel=channel, from_case=from_case)
+    set_pii(f, "address", kind, address)
+    f.save()
 
 
 def _tell_unit(unit, subject: str, case: Case, role: str | None = None, dedupe: str | None = None) -> None:
@@ -196,6 +216,23 @@ def check_answers(category: Category | None, answers: dict) -> dict:
     return clean
 
 
+def check_contact(phone: str, email: str) -> tuple[str, str]:
+    """The reporter's mobile number and e-mail address, checked and normalised (each may be empty)."""
+    clean_phone = ""
+    if phone:
+        try:
+            clean_phone = validate_mobile(phone)
+        except ValueError as exc:
+            raise ApplicationError("invalid_phone", str(exc), fields={"reporter_phone": str(exc)})
+    clean_email = (email or "").strip()
+    if clean_email:
+        try:
+            validate_email(clean_email)
+        except ValidationError:
+            raise ApplicationError("invalid_email", "电子邮件地址格式不正确", fields={"reporter_email": "格式不正确"})
+    return clean_phone, clean_email
+
+
 def _district_path() -> str:
     d = Region.objects.filter(level=Level.DISTRICT, is_active=True).order_by("code").first()
     return d.path if d else "/"
@@ -204,12 +241,15 @@ def _district_path() -> str:
 def case_report(
     *, actor, channel: str, description: str, title: str = "", category=None, urgency: str | None = None,
     lon=None, lat=None, crs: str = "wgs84", address: str = "", reporter_name: str = "", reporter_phone: str = "",
+    reporter_email: str = "",
     idempotency_key: str | None = None, photos=(), is_public: bool | None = None, external_ref: str = "",
     resolved_on_spot: bool = False, resolution_note: str = "", grid: Region | None = None, device_id: str = "",
     attributes: dict | None = None, extra_attributes: dict | None = None,
 ) -> tuple[Case, bool]:
     """上报: a report from any channel becomes a case. With the same idempotency key the same case is returned
-    (created=False), so a retried submission never makes two cases."""
+    (created=False), so a retried submission never makes two cases. The reporter follows the case: in the app
+    with an account of their own (not a system account of another platform), and by SMS to `reporter_phone`
+    or e-mail to `reporter_email` when given."""
     if channel not in Channel.values:
         raise ApplicationError("invalid_channel", f"未知的上报渠道 {channel}", fields={"channel": "取值无效"})
     key = (idempotency_key or "").strip()[:100] or None
@@ -227,12 +267,7 @@ def case_report(
     if urgency not in Urgency.values:
         raise ApplicationError("invalid_urgency", "紧急程度应为一般、紧急或特急", fields={"urgency": "取值无效"})
     place = parse_place(lon, lat, crs, address)
-    phone = ""
-    if reporter_phone:
-        try:
-            phone = validate_mobile(reporter_phone)
-        except ValueError as exc:
-            raise ApplicationError("invalid_phone", str(exc), fields={"reporter_phone": str(exc)})
+    phone, email = check_contact(reporter_phone, reporter_email)
     answers = check_answers(category, attributes or {})
     if extra_attributes:  # facts from another system (e.g. Open311 media_url), kept apart from the answers
         answers["_extra"] = extra_attributes
@@ -276,8 +311,10 @@ def case_report(
                                "nearest_grid": located.nearest.code if located and located.nearest else None},
             )
             store_photos(case=case, event=report, checked=checked, actor=actor)
-            if case.reporter_id:
+            if case.reporter_id and not case.reporter.is_system:
                 CaseFollower.objects.create(case=case, user=case.reporter)
+            _follow(case, CaseFollower.Via.SMS, phone)
+            _follow(case, CaseFollower.Via.EMAIL, email)
             if resolved_on_spot:
                 _on_the_spot(case, actor, resolution_note, t)
             if category is not None and (category.is_safety or urgency == Urgency.CRITICAL) and case.lon is not None:
@@ -374,7 +411,10 @@ def case_merge(*, case: Case, actor, target: Case, note: str = "") -> Case:
     _commit(case, old, old_updated, ["state", "merged_into", "closed_at"])
     _event(case, actor, "merge", old, note=note, data={"target": target.pk})
     for f in case.followers.all():
-        CaseFollower.objects.get_or_create(case=target, user=f.user, defaults={"from_case": case})
+        if f.user_id:
+            CaseFollower.objects.get_or_create(case=target, user=f.user, defaults={"from_case": case})
+        elif f.address_enc:
+            _follow(target, f.channel, get_pii(f, "address"), from_case=case)
     CaseEvent.objects.create(case=target, at=now(), actor=actor if getattr(actor, "pk", None) else None,
                              action="merged_in", from_state=target.state, to_state=target.state,
                              data={"source": case.pk})

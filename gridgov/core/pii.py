@@ -74,6 +74,8 @@ def normalize(kind: str, value: str) -> str:
         elif digits.startswith("0086"):
             digits = digits[4:]
         return digits
+    if kind == "email":
+        return value.lower()
     return value
 
 
@@ -164,7 +166,8 @@ def _kind_of(name: str) -> str:
 def pii_fields() -> list[tuple[type, str, str]]:
     """Every protected value in the project as (model, name, kind): a `<name>_enc` column with its
     `<name>_hash` and `<name>_last4` beside it. A model whose hash kind depends on the row (identity documents
-    of several types) names the column that decides it in `PII_KIND_FIELDS`."""
+    of several types, a phone or an e-mail address) names the column that decides it in `PII_KIND_FIELDS` and
+    answers `pii_kind(name, value of that column)`."""
     from django.apps import apps
 
     found = []
@@ -184,8 +187,6 @@ def rekey_all(*, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
     batches of `batch` rows, so an interrupted run loses nothing and the next one carries on."""
     from django.db import transaction
 
-    from gridgov.core.identity import id_hash_kind
-
     current = fernet()
     stats = {"checked": 0, "rekeyed": 0, "conflicts": 0}
     for model, name, kind in pii_fields():
@@ -200,7 +201,7 @@ def rekey_all(*, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
             after = rows[-1][0]
             with transaction.atomic():
                 for pk, token, old_hash, decider in rows:
-                    row_kind = id_hash_kind(decider) if kind_field else kind
+                    row_kind = model.pii_kind(name, decider) if kind_field else kind
                     stats["checked"] += 1
                     try:
                         clear = current.decrypt(token.encode()).decode()

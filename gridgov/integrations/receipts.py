@@ -1,20 +1,43 @@
-"""Deferred intake: store the report and answer with a token at once; a worker makes the case."""
+"""Deferred intake: store the report and answer with a token at once; a worker makes the case. The reporter's
+phone and e-mail wait in the receipt encrypted, and are removed from it once the case is made."""
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 
 from django.db import transaction
 
 from gridgov.cases.services import case_report
+from gridgov.core import pii
 from gridgov.core.errors import ApplicationError
 from gridgov.integrations.models import IntakeReceipt
 
 log = logging.getLogger("gridgov.intake")
 
 
+PERSONAL = ("reporter_phone", "reporter_email")
+
+
+def _seal(payload: dict) -> dict:
+    payload = dict(payload)
+    personal = {k: payload.pop(k) for k in PERSONAL if payload.get(k)}
+    if personal:
+        payload["_sealed"] = pii.encrypt(json.dumps(personal))
+    return payload
+
+
+def _unseal(payload: dict) -> dict:
+    payload = dict(payload)
+    sealed = payload.pop("_sealed", None)
+    if sealed:
+        payload.update(json.loads(pii.decrypt(sealed)))
+    return payload
+
+
 def receipt_create(*, actor, channel: str, payload: dict) -> IntakeReceipt:
+    payload = _seal(payload)
     receipt = IntakeReceipt.objects.create(token=secrets.token_hex(16), channel=channel, payload=payload,
                                            actor=actor if getattr(actor, "pk", None) else None)
     from gridgov.integrations.tasks import process_receipt
@@ -40,14 +63,15 @@ def receipt_process(pk: int) -> IntakeReceipt:
         try:
             with transaction.atomic():
                 case, _ = case_report(actor=receipt.actor, channel=receipt.channel,
-                                      idempotency_key=f"receipt:{receipt.token}", **receipt.payload)
+                                      idempotency_key=f"receipt:{receipt.token}", **_unseal(receipt.payload))
         except ApplicationError as exc:
             receipt.status = IntakeReceipt.Status.FAILED
             receipt.error = exc.message
         else:
             receipt.status = IntakeReceipt.Status.DONE
             receipt.case = case
-        receipt.save(update_fields=["status", "error", "case"])
+        receipt.payload.pop("_sealed", None)  # the case (or nobody) keeps them now
+        receipt.save(update_fields=["status", "error", "case", "payload"])
     return receipt
 
 

@@ -50,6 +50,20 @@ def notify_users(user_ids, *, channel: str = "console", subject: str, body: str 
     return len(user_ids)
 
 
+def reachable_channels() -> set[str]:
+    """The channels that can deliver: every configured one, but not the SMS stub without a provider, nor e-mail
+    while it is Django's default (SMTP on localhost, which a deployment without a mail server does not have)."""
+    from django.conf import settings
+
+    from gridgov.notify.channels import SmsChannel
+
+    out = {name for name, ch in channels().items() if type(ch) is not SmsChannel}
+    smtp = settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    if smtp and settings.EMAIL_HOST in ("", "localhost") and not getattr(settings, "EMAIL_ENABLED", False):
+        out.discard("email")
+    return out
+
+
 def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 6 * 3600))
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.identity import IdType
+from gridgov.core.identity import IdType, id_hash_kind
 from gridgov.core.pii import mask_from_last4, pii_columns
 
 
@@ -116,6 +116,10 @@ class Resident(models.Model):
     Macao, Taiwan and abroad, another identity document (`id_type`)."""
 
     PII_KIND_FIELDS = {"id_number": "id_type"}  # documents of different types are hashed apart (core.identity)
+
+    @staticmethod
+    def pii_kind(name: str, id_type: str) -> str:
+        return id_hash_kind(id_type) if name == "id_number" else "phone"
 
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)

@@ -106,6 +106,17 @@ def database_from_env(default_sqlite: Path) -> dict:
 
 
 DATABASES = {"default": database_from_env(DATA_DIR / "gridgov.sqlite3")}
+
+# E-mail (notifications to reporters who gave an address, e.g. through Open311). Off until a server is named;
+# EMAIL_ENABLED=1 for a mail server on localhost.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_ENABLED = env_bool("EMAIL_ENABLED")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gridgov@localhost")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

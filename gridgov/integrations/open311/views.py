@@ -195,18 +195,20 @@ def _post_request(request, fmt, params):
     if len(description) > 4000:
         raise Open311Error(400, "description is longer than 4000 characters")
     name = " ".join(x for x in (params.get("last_name", ""), params.get("first_name", "")) if x)
-    extra = {k: params[k] for k in ("media_url", "device_id", "account_id", "email") if k in params}
+    extra = {k: params[k] for k in ("media_url", "device_id", "account_id") if k in params}
     values = dict(description=description or f"{category.name}(Open311 上报)", category=category.code,
                   lon=lon, lat=lat, crs=params.get("crs", "wgs84"), address=address, reporter_name=name[:50],
-                  reporter_phone=params.get("phone", ""), attributes=_attributes(params), extra_attributes=extra,
+                  reporter_phone=params.get("phone", ""), reporter_email=params.get("email", ""),
+                  attributes=_attributes(params), extra_attributes=extra,
                   device_id=params.get("device_id", ""), is_public=None)
     notice = getattr(settings, "OPEN311_SERVICE_NOTICE", "已收到,工作日2小时内签收,办理进度可随时查询")
     media = request.FILES.getlist("media")
     if getattr(settings, "OPEN311_DEFERRED", False) and not media:
-        from gridgov.cases.services import check_answers, parse_place
+        from gridgov.cases.services import check_answers, check_contact, parse_place
 
         parse_place(lon, lat, values["crs"], address)  # refuse bad input now, not in the worker
         check_answers(category, values["attributes"])
+        check_contact(values["reporter_phone"], values["reporter_email"])
         values["category"] = category.code
         receipt = receipt_create(actor=token.user, channel=Channel.OPEN311, payload=values)
         return render(fmt, [{"token": receipt.token, "service_notice": notice, "account_id": None}],

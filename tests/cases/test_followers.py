@@ -1,0 +1,126 @@
+"""件件有回音: reporters without an account (a 12345 caller, an Open311 e-mail) hear back by SMS or e-mail,
+their address kept encrypted; merged cases carry them along; nothing is queued for a channel with no provider."""
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from gridgov.accounts.services import user_create
+from gridgov.cases import services as s
+from gridgov.cases.models import Case, CaseFollower
+from gridgov.core.errors import ApplicationError
+from gridgov.core.pii import get_pii
+from gridgov.notify.channels import Channel
+from gridgov.notify.models import Message
+from gridgov.notify.services import deliver_due
+from tests.cases.conftest import report
+
+CALLER = "13912345678"
+
+
+class RecordingSms(Channel):
+    """An SMS provider for the tests: remembers what it was asked to send."""
+
+    name = "sms"
+    sent: list = []
+
+    def send(self, message) -> None:
+        RecordingSms.sent.append((message.address, message.subject, message.body))
+
+
+@pytest.fixture
+def sms(settings):
+    RecordingSms.sent.clear()
+    settings.NOTIFY_CHANNELS = ["gridgov.notify.channels.ConsoleChannel", "gridgov.notify.channels.EmailChannel",
+                                "tests.cases.test_followers.RecordingSms"]
+    return RecordingSms.sent
+
+
+def hotline(cw, **kw):
+    bridge = user_create(actor=None, username=f"hotline-{Case.objects.count()}", password="", is_system=True)
+    return report(cw, actor=bridge, channel="hotline", reporter_phone=CALLER, photos=[], **kw)
+
+
+def test_a_hotline_caller_hears_back_by_sms(cw, sms):
+    case = hotline(cw)
+    [follower] = case.followers.all()  # the caller; not the hotline bridge's system account
+    assert follower.user is None and follower.channel == "sms" and get_pii(follower, "address") == CALLER
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM cases_casefollower")
+        assert CALLER not in repr(cursor.fetchall())
+    s.case_reject(case=case, actor=cw.dispatcher, reason="不属于城市管理事项,已转相关部门")
+    deliver_due()
+    [(address, subject, body)] = sms
+    assert address == CALLER and "未予立案" in subject and case.number in body and "转相关部门" in body
+
+
+def test_without_an_sms_provider_nothing_is_queued_and_the_follower_stays(cw):
+    case = hotline(cw)
+    s.case_reject(case=case, actor=cw.dispatcher, reason="重复反映")
+    assert not Message.objects.filter(channel="sms").exists()
+    assert case.followers.filter(channel="sms").count() == 1
+
+
+def test_merging_carries_callers_along_once(cw, sms):
+    target = report(cw)
+    a, b = hotline(cw), hotline(cw)  # the same caller twice
+    s.case_merge(case=a, actor=cw.dispatcher, target=target)
+    s.case_merge(case=b, actor=cw.dispatcher, target=target)
+    assert target.followers.filter(channel="sms").count() == 1
+    assert target.followers.filter(user=cw.w.resident_user).count() == 1
+    s.case_reject(case=Case.objects.get(pk=target.pk), actor=cw.dispatcher, reason="经核实不属实")
+    deliver_due()
+    assert [x[0] for x in sms].count(CALLER) == 3  # merged (a), merged (b), then the target's refusal
+
+
+def test_an_email_reporter_hears_back_by_email(cw):
+    case = report(cw, actor=None, channel="wechat", reporter_email="Li.Si@Example.com", photos=[])
+    assert case.followers.get().channel == "email" and "Li.Si" not in str(case.attributes)
+    s.case_reject(case=case, actor=cw.dispatcher, reason="非本辖区")
+    deliver_due()
+    [message] = mail.outbox
+    assert message.to == ["li.si@example.com"] and "未予立案" in message.subject
+
+
+@pytest.mark.parametrize("kw,code", [({"reporter_email": "not-an-address"}, "invalid_email"),
+                                     ({"reporter_phone": "12345"}, "invalid_phone")])
+def test_bad_contacts_are_refused_and_change_nothing(cw, kw, code):
+    with pytest.raises(ApplicationError) as exc:
+        report(cw, **kw)
+    assert exc.value.code == code and not Case.objects.exists() and not CaseFollower.objects.exists()
+
+
+def test_email_is_off_until_a_mail_server_is_named(settings):
+    from gridgov.notify.services import reachable_channels
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "localhost"
+    assert "email" not in reachable_channels() and "sms" not in reachable_channels()
+    settings.EMAIL_HOST = "smtp.example.gov.cn"
+    assert "email" in reachable_channels()
+
+
+def test_the_api_takes_a_reporters_email(cw, client):
+    client.force_login(cw.dispatcher)
+    r = client.post("/api/v1/cases/", {"channel": "walk_in", "description": "楼道堆物", "category": "1101",
+                                       "lon": 120.005, "lat": 30.01, "reporter_email": "x@y"},
+                    content_type="application/json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_email"
+    r = client.post("/api/v1/cases/", {"channel": "walk_in", "description": "楼道堆物", "category": "1101",
+                                       "lon": 120.005, "lat": 30.01, "reporter_email": "wang@example.com"},
+                    content_type="application/json")
+    assert r.status_code == 201
+    assert Case.objects.get().followers.filter(channel="email").exists()
+
+
+def test_key_rotation_rekeys_follower_addresses_by_their_kind(cw, settings):
+    from gridgov.core import pii
+
+    case = report(cw, actor=None, channel="wechat", reporter_email="Wu@Example.com", reporter_phone=CALLER, photos=[])
+    settings.PII_KEY, settings.PII_OLD_KEYS = "rotated-key", [settings.PII_KEY]
+    pii.rekey_all()
+    settings.PII_OLD_KEYS = []
+    for f in case.followers.all():
+        address = get_pii(f, "address")
+        assert f.address_hash == pii.lookup_hash(CaseFollower.pii_kind("address", f.channel), address)
+    assert {get_pii(f, "address") for f in case.followers.all()} == {"wu@example.com", CALLER}
