@@ -123,6 +123,9 @@ def mask(kind: str, value: str) -> str:
         if len(value) == 11:
             return value[:3] + "****" + value[-4:]
         return "*" * max(len(value) - 4, 0) + value[-4:]
+    if kind == "email" and "@" in value:
+        local, domain = value.rsplit("@", 1)
+        return f"{local[:1]}***@{domain}"
     return "*" * len(value)
 
 

@@ -8,6 +8,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from gridgov.core.pii import mask
 from gridgov.core.timeutil import now
 from gridgov.notify.channels import DeliveryError, channels
 from gridgov.notify.models import Message, Status
@@ -64,6 +65,15 @@ def reachable_channels() -> set[str]:
     return out
 
 
+PERSONAL_CHANNELS = {"sms": "phone", "email": "email"}
+
+
+def _done_address(msg: Message) -> str:
+    """Once a message is sent (or given up), a phone number or e-mail address is kept masked only."""
+    kind = PERSONAL_CHANNELS.get(msg.channel)
+    return mask(kind, msg.address) if kind and msg.address else msg.address
+
+
 def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 6 * 3600))
 
@@ -96,11 +106,12 @@ def deliver_due(*, limit: int = 200) -> dict[str, int]:
             Message.objects.filter(pk=pk, status=Status.SENDING).update(
                 status=Status.FAILED if final else Status.PENDING, attempts=attempts, last_error=str(exc)[:2000],
                 next_attempt_at=now() + backoff(attempts), claimed_until=None,
+                address=_done_address(msg) if final else msg.address,
             )
             log.warning("delivery of message %s failed (attempt %s): %s", pk, attempts, exc)
             stats["failed" if final else "retry"] += 1
             continue
         Message.objects.filter(pk=pk).update(status=Status.SENT, attempts=attempts, sent_at=now(),
-                                             claimed_until=None, last_error="")
+                                             claimed_until=None, last_error="", address=_done_address(msg))
         stats["sent"] += 1
     return stats

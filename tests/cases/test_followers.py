@@ -124,3 +124,31 @@ def test_key_rotation_rekeys_follower_addresses_by_their_kind(cw, settings):
         address = get_pii(f, "address")
         assert f.address_hash == pii.lookup_hash(CaseFollower.pii_kind("address", f.channel), address)
     assert {get_pii(f, "address") for f in case.followers.all()} == {"wu@example.com", CALLER}
+
+
+def test_once_sent_or_given_up_the_outbox_keeps_addresses_masked(cw, sms, settings):
+    from gridgov.notify import services as notify_services
+
+    case = hotline(cw)
+    s.case_reject(case=case, actor=cw.dispatcher, reason="重复反映")
+    message = Message.objects.get(channel="sms")
+    assert message.address == CALLER  # waiting: the provider needs it
+    deliver_due()
+    message.refresh_from_db()
+    assert message.status == "sent" and message.address == "139****5678"
+    # a message given up after the last attempt is masked too
+    settings.NOTIFY_CHANNELS = ["gridgov.notify.channels.ConsoleChannel", "gridgov.notify.channels.EmailChannel"]
+    failing = notify_services.notify(channel="email", address="zhao.liu@example.com", subject="测试")
+    Message.objects.filter(pk=failing.pk).update(attempts=notify_services.MAX_ATTEMPTS - 1)
+    settings.EMAIL_BACKEND = "tests.cases.test_followers.BrokenMail"
+    deliver_due()
+    failing.refresh_from_db()
+    assert failing.status == "failed" and failing.address == "z***@example.com"
+
+
+class BrokenMail:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("mail server down")
