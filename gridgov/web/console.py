@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -35,6 +36,7 @@ def _menu(user) -> list[dict]:
     items = []
     if j.has_perm("case:case:dispatch"):
         items.append({"label": "受理台", "url": reverse("console-queue"), "key": "queue"})
+        items.append({"label": "来电来访登记", "url": reverse("console-intake"), "key": "intake"})
     if j.has_perm("case:case:list"):
         items.append({"label": "案件列表", "url": reverse("console-cases"), "key": "cases"})
     if handler_units(user):
@@ -145,6 +147,68 @@ def cases(request):
 @login_required(login_url="/console/login/")
 def inbox(request):
     return _list(request, title="我的待办", key="inbox", base_filters={"inbox": "1"})
+
+
+INTAKE_CHANNELS = (Channel.HOTLINE, Channel.WALK_IN, Channel.SUPERIOR, Channel.WECHAT)
+
+
+class IntakeForm(forms.Form):
+    """来电来访登记: what a center's staff type in when a caller, a visitor or a higher office reports."""
+
+    channel = forms.ChoiceField(label="来源", choices=[(c.value, c.label) for c in INTAKE_CHANNELS])
+    description = forms.CharField(label="反映内容", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    category = forms.ChoiceField(label="事件类别", required=False)
+    urgency = forms.ChoiceField(label="紧急程度", required=False, choices=[("", "按类别默认")] + list(Urgency.choices))
+    address = forms.CharField(label="地址", required=False, max_length=200,
+                              help_text="在地图上点出位置可自动落入网格;只填地址的进入区级待分拨")
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    reporter_name = forms.CharField(label="反映人", required=False, max_length=50)
+    reporter_phone = forms.CharField(label="联系电话", required=False, max_length=20,
+                                     help_text="填写后,办理结果经短信告知反映人")
+    reporter_email = forms.CharField(label="电子邮件", required=False, max_length=254)
+    external_ref = forms.CharField(label="外部编号", required=False, max_length=64, help_text="12345工单号、上级交办文号等")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "暂不分类(受理时确定)")] + [
+            (c.code, f"{c.parent.name} · {c.name}")
+            for c in Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")]
+
+
+@login_required(login_url="/console/login/")
+def intake(request):
+    if not jurisdiction_of(request.user).has_perm("case:case:dispatch"):
+        raise PermissionDenied
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case, created = services.case_report(
+                actor=request.user, channel=d["channel"], description=d["description"],
+                category=d["category"] or None, urgency=d["urgency"] or None, lon=d["lon"], lat=d["lat"],
+                address=d["address"], reporter_name=d["reporter_name"], reporter_phone=d["reporter_phone"],
+                reporter_email=d["reporter_email"], external_ref=d["external_ref"],
+                photos=request.FILES.getlist("photos"), idempotency_key=request.POST.get("submission_id") or None)
+        except ApplicationError as exc:
+            placed = False
+            for name, why in exc.fields.items():
+                name = {"location": "address", "photos": "description"}.get(name, name)
+                if name in form.fields:
+                    form.add_error(name, why if why not in ("必填", "取值无效") else exc.message)
+                    placed = True
+            if not placed:
+                form.add_error(None, exc.message)
+        else:
+            where = case.grid.name if case.grid_id else "区级待分拨(未落入网格)"
+            messages.success(request, f"已登记,编号 {case.number},{where}" if created else f"该登记已提交过,编号 {case.number}")
+            return done_redirect(request, "console-case", case.pk)
+    from django.conf import settings
+
+    return render(request, "console/intake.html", {
+        "title": "来电来访登记", "menu": _menu(request.user), "active": "intake", "form": form,
+        "tile_url": getattr(settings, "GRIDGOV_TILE_URL", ""),
+    }, status=400 if form.errors else 200)
 
 
 class ActionForm(forms.Form):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", console.LoginView.as_view(), name="console-login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/console/login/"), name="console-logout"),
     path("queue/", console.queue, name="console-queue"),
+    path("intake/", console.intake, name="console-intake"),
     path("cases/", console.cases, name="console-cases"),
     path("inbox/", console.inbox, name="console-inbox"),
     path("board/", console.board, name="console-board"),

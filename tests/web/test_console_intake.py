@@ -1,0 +1,62 @@
+"""来电来访登记 in the console: a center's staff register a call, a visit or an order from above; the spot picked
+on the map puts it in its grid; bad input is refused next to the field with everything typed kept; a form sent
+twice makes one case; only staff who dispatch see the page."""
+
+from gridgov.cases.models import Case
+from tests.cases.conftest import photo
+
+
+def form(cw, **over):
+    data = {"channel": "hotline", "description": "小区门口下水道堵塞,污水外溢", "category": "", "urgency": "",
+            "address": "甲路12号", "lon": "120.005", "lat": "30.01", "reporter_name": "王先生",
+            "reporter_phone": "13912345678", "reporter_email": "", "external_ref": "12345-20261124-0001",
+            "submission_id": "form-1"}
+    data.update(over)
+    return data
+
+
+def test_a_call_is_registered_into_its_grid_and_the_caller_will_hear_back(cw, client):
+    client.force_login(cw.dispatcher)
+    page = client.get("/console/intake/").content.decode()
+    assert "来电来访登记" in page and "12345热线" in page and 'id="pick-map"' in page
+    r = client.post("/console/intake/", {**form(cw), "photos": photo()}, follow=True)
+    case = Case.objects.get()
+    assert r.redirect_chain[-1][0] == f"/console/cases/{case.pk}/"
+    assert f"已登记,编号 {case.number}" in r.content.decode() and "受理立案" in r.content.decode()
+    assert (case.channel, case.grid, case.external_ref, case.reporter_name) == (
+        "hotline", cw.w.grid_a_west, "12345-20261124-0001", "王先生")
+    assert case.followers.filter(channel="sms").exists() and case.attachments.count() == 1
+
+
+def test_sent_twice_it_is_one_case(cw, client):
+    client.force_login(cw.dispatcher)
+    client.post("/console/intake/", form(cw))
+    r = client.post("/console/intake/", form(cw), follow=True)
+    assert Case.objects.count() == 1 and "该登记已提交过" in r.content.decode()
+
+
+def test_bad_input_is_refused_next_to_the_field_keeping_what_was_typed(cw, client):
+    client.force_login(cw.dispatcher)
+    r = client.post("/console/intake/", form(cw, lon="", lat="", address=""))
+    page = r.content.decode()
+    assert r.status_code == 400 and "请提供位置" in page and "小区门口下水道堵塞" in page
+    r = client.post("/console/intake/", form(cw, reporter_phone="12345"))
+    page = r.content.decode()
+    assert r.status_code == 400 and "手机号应为" in page and "王先生" in page
+    assert not Case.objects.exists()
+
+
+def test_an_address_alone_goes_to_the_district_queue(cw, client):
+    client.force_login(cw.dispatcher)
+    r = client.post("/console/intake/", form(cw, lon="", lat="", channel="walk_in"), follow=True)
+    case = Case.objects.get()
+    assert case.out_of_grid and case.owner_center == cw.gc_district and "区级待分拨" in r.content.decode()
+
+
+def test_only_staff_who_dispatch_may_register(cw, client):
+    client.force_login(cw.handler_cg)
+    assert client.get("/console/intake/").status_code == 403
+    assert client.post("/console/intake/", form(cw)).status_code == 403
+    assert not Case.objects.exists()
+    client.force_login(cw.dispatcher)
+    assert "来电来访登记" in client.get("/console/queue/").content.decode()
