@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from gridgov.accounts.api import MeApi
 from gridgov.analytics.api import KpiApi
-from gridgov.cases.api import ACTIONS, CaseDetailApi, CaseListCreateApi, action_view
+from gridgov.cases.api import ACTIONS, CaseDetailApi, CaseListCreateApi, CaseRevealPhoneApi, action_view
 from gridgov.integrations.api import IngestApi
 from gridgov.orgs.api import OrgUnitDetailApi, OrgUnitListApi
 from gridgov.people.api import (
@@ -35,5 +35,6 @@ urlpatterns = [
     path("ingest/<slug:source>/", IngestApi.as_view(), name="api-ingest"),
     path("cases/", CaseListCreateApi.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),
+    path("cases/<int:pk>/reveal-phone/", CaseRevealPhoneApi.as_view(), name="api-case-reveal-phone"),
     *[path(f"cases/<int:pk>/{action}/", action_view(action), name=f"api-case-{action}") for action in ACTIONS],
 ]

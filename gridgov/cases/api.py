@@ -163,6 +163,25 @@ class CaseListCreateApi(ListAPIView):
         return Response(ReportOut(case).data, status=201 if created else 200)
 
 
+class RevealPhoneIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class RevealPhoneOut(serializers.Serializer):
+    reporter_phone = serializers.CharField()
+
+
+@extend_schema(tags=["cases"], request=RevealPhoneIn, responses=RevealPhoneOut,
+               summary="查看上报人完整电话(回访、核实用;须填事由,留痕)")
+class CaseRevealPhoneApi(APIView):
+    def post(self, request, pk):
+        data = RevealPhoneIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = case_get(actor=request.user, pk=pk)
+        phone = services.case_reveal_reporter_phone(actor=request.user, case=case, **data.validated_data)
+        return Response({"reporter_phone": phone})
+
+
 @extend_schema(tags=["cases"])
 class CaseDetailApi(APIView):
     @extend_schema(responses=CaseDetailOut)

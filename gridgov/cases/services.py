@@ -35,7 +35,7 @@ from gridgov.cases.routing import center_for, nearest_emergency_units, parent_ce
 from gridgov.core.coords import parse_crs, to_wgs84, validate_lonlat
 from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.identity import validate_mobile
-from gridgov.core.pii import get_pii, lookup_hashes, set_pii
+from gridgov.core.pii import get_pii, lookup_hashes, mask, set_pii
 from gridgov.core.timeutil import now
 from gridgov.notify.services import notify, notify_users, reachable_channels
 from gridgov.orgs.models import OrgUnit, UnitKind
@@ -349,6 +349,25 @@ def _alert_emergency_units(case: Case, t) -> None:
     CaseEvent.objects.create(case=case, at=t, action="alert_emergency_units", from_state=case.state,
                              to_state=case.state, note="已通知就近最小应急单元",
                              data={"units": [{"unit": u.pk, "name": u.name, "distance_m": round(d)} for u, d in units]})
+
+
+@transaction.atomic
+def case_reveal_reporter_phone(*, actor, case: Case, reason: str) -> str:
+    """The reporter's full phone number, for the center to call back (回访, 核实): only center staff with the case
+    in their jurisdiction, with a reason, written to the audit log."""
+    from gridgov.accounts.scoping import require_perm
+    from gridgov.core.models import audit
+
+    reason = _reason(reason, "查看事由")
+    j = require_perm(actor, "case:case:dispatch")
+    if not j.covers("case:case:dispatch", case.region_path):
+        raise PermissionDenied("该事件不在您的管辖范围内")
+    phone = get_pii(case, "reporter_phone")
+    if not phone:
+        raise ApplicationError("no_phone", "该事件没有登记上报人电话")
+    audit(actor=actor, action="pii.reveal", obj=case,
+          detail={"field": "reporter_phone", "reason": reason, "masked": mask("phone", phone)})
+    return phone
 
 
 # -- the workflow actions -------------------------------------------------------------------------------

@@ -368,7 +368,28 @@ def case_detail(request, pk, action: str | None = None):
         "grid_geometry": case.grid.geometry if case.grid_id else None,
         "timeline": [{"e": e, "label": action_label(e.action)} for e in case_timeline(case)], "actions": actions, "suggested": suggested,
         "photos": [a for a in case.attachments.all() if a.public_file],
+        "can_reveal_phone": bool(case.reporter_phone_enc) and jurisdiction_of(request.user).covers(
+            "case:case:dispatch", case.region_path),
     }, status=status)
+
+
+@login_required(login_url="/console/login/")
+def reveal_phone(request, pk):
+    """查看完整号码: the reporter's phone once, in a message, for a call back; the reason goes to the audit log."""
+    if request.method != "POST":
+        return redirect("console-case", pk)
+    try:
+        case = case_get(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404("事件不存在或不在您的管辖范围内")
+    try:
+        phone = services.case_reveal_reporter_phone(actor=request.user, case=case,
+                                                    reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, f"上报人电话:{phone}(已记录查看事由)")
+    return redirect("console-case", pk)
 
 
 # -- SLA board, statistics, grid map ----------------------------------------------------------------------

@@ -16,5 +16,6 @@ urlpatterns = [
     path("map/", console.grid_map, name="console-map"),
     path("map/data.json", console.map_data, name="console-map-data"),
     path("cases/<int:pk>/", console.case_detail, name="console-case"),
+    path("cases/<int:pk>/reveal-phone/", console.reveal_phone, name="console-case-reveal-phone"),
     path("cases/<int:pk>/<str:action>/", console.case_detail, name="console-case-act"),
 ]

@@ -60,3 +60,35 @@ def test_only_staff_who_dispatch_may_register(cw, client):
     assert not Case.objects.exists()
     client.force_login(cw.dispatcher)
     assert "来电来访登记" in client.get("/console/queue/").content.decode()
+
+
+def test_the_center_sees_the_callers_full_number_with_a_reason_logged(cw, client):
+    from gridgov.core.models import AuditLog
+
+    client.force_login(cw.dispatcher)
+    client.post("/console/intake/", form(cw))
+    case = Case.objects.get()
+    page = client.get(f"/console/cases/{case.pk}/").content.decode()
+    assert "*******5678" in page and "查看完整号码" in page and "13912345678" not in page
+    r = client.post(f"/console/cases/{case.pk}/reveal-phone/", {"reason": ""}, follow=True)
+    assert "请填写查看事由" in r.content.decode() and not AuditLog.objects.filter(action="pii.reveal").exists()
+    r = client.post(f"/console/cases/{case.pk}/reveal-phone/", {"reason": "电话回访"}, follow=True)
+    assert "上报人电话:13912345678" in r.content.decode()
+    row = AuditLog.objects.get(action="pii.reveal")
+    assert row.actor == cw.dispatcher and row.detail == {"field": "reporter_phone", "reason": "电话回访",
+                                                         "masked": "139****5678"}
+    # the department it is sent to sees the case, not the number; the API answers the same way
+    from gridgov.cases import services as s
+
+    s.case_accept(case=Case.objects.get(), actor=cw.dispatcher, category="1101")
+    s.case_dispatch(case=Case.objects.get(), actor=cw.dispatcher, unit=cw.cg)
+    client.force_login(cw.handler_cg)
+    page = client.get(f"/console/cases/{case.pk}/").content.decode()
+    assert case.number in page and "查看完整号码" not in page
+    r = client.post(f"/api/v1/cases/{case.pk}/reveal-phone/", {"reason": "看看"}, content_type="application/json")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "permission_denied"
+    client.force_login(cw.dispatcher)
+    r = client.post(f"/api/v1/cases/{case.pk}/reveal-phone/", {"reason": "核实情况"},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json() == {"reporter_phone": "13912345678"}
+    assert AuditLog.objects.filter(action="pii.reveal").count() == 2
