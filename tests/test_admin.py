@@ -131,3 +131,51 @@ def test_an_overseas_resident_is_registered_with_a_passport_in_the_admin(world, 
     assert r.status_code == 200 and "该证件号码已登记为在册居民" in r.content.decode()
     api = client.get(f"/api/v1/residents/{maria.pk}/").json()
     assert api["id_type"] == "passport" and "YA1234567" not in str(api)
+
+
+def test_roles_are_granted_and_revoked_through_the_services_with_an_audit_row(world, client):
+    from gridgov.accounts.models import Membership, Role
+    from gridgov.core.models import AuditLog
+    from tests.conftest import make_user
+
+    newbie = make_user("newbie")
+    client.force_login(world.admin)
+    role = Role.objects.get(code="grid_worker")
+    r = client.post("/admin/accounts/membership/add/", {"user": newbie.pk, "role": role.pk,
+                                                        "region": world.grid_a_west.pk, "unit": ""})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    m = Membership.objects.get(user=newbie)
+    grant = AuditLog.objects.get(action="membership.grant", object_id=str(m.pk))
+    assert grant.actor == world.admin and grant.detail["role"] == "grid_worker"
+    # no editing in place, no deleting: revoke instead
+    assert client.post(f"/admin/accounts/membership/{m.pk}/change/", {"user": newbie.pk, "role": role.pk,
+                       "region": world.district.pk}).status_code == 403
+    assert client.get(f"/admin/accounts/membership/{m.pk}/delete/").status_code == 403
+    r = client.post("/admin/accounts/membership/", {"action": "revoke", "_selected_action": [m.pk]})
+    assert r.status_code == 302
+    m.refresh_from_db()
+    assert not m.is_active and AuditLog.objects.filter(action="membership.revoke", actor=world.admin).count() == 1
+    assert Membership.objects.filter(pk=m.pk).exists()
+
+
+def test_account_edits_in_the_admin_are_audited_and_accounts_are_not_deleted(world, client):
+    from gridgov.core.models import AuditLog
+
+    client.force_login(world.admin)
+    u = world.user_a
+    page = client.get(f"/admin/accounts/user/{u.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)}
+    data.update({"username": u.username, "display_name": "甲街道调度员", "is_active": "on", "is_staff": "on",
+                 "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00", "last_login_0": "",
+                 "last_login_1": "", "locked_until_0": "", "locked_until_1": "",
+                 "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    data.pop("password", None)
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+    data.pop("locked_until", None)
+    r = client.post(f"/admin/accounts/user/{u.pk}/change/", data)
+    assert r.status_code == 302, [str(e) for e in r.context["errors"]] if r.context else r.status_code
+    row = AuditLog.objects.get(action="user.update", object_id=str(u.pk))
+    assert "display_name" in row.detail["changed"] and row.actor == world.admin
+    assert client.get(f"/admin/accounts/user/{u.pk}/delete/").status_code == 403

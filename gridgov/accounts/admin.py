@@ -2,13 +2,40 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from gridgov.accounts.models import ApiToken, Membership, Role, User
-from gridgov.accounts.services import api_token_revoke, user_unlock
+from gridgov.accounts.services import (
+    api_token_revoke,
+    membership_grant,
+    membership_revoke,
+    user_record_admin_change,
+    user_unlock,
+)
+from gridgov.core.admin import ServiceAdminMixin, ServiceModelForm
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown on the account; roles are granted and revoked under 任职, where each change is audited."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["region", "unit"]
+    fields = ["role", "region", "unit", "is_active", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MembershipForm(ServiceModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "region", "unit"]
+
+    def validate_unique(self):
+        pass  # granting an existing role again reactivates it (membership_grant)
+
+    def call_service(self, cleaned):
+        return membership_grant(actor=self.actor, user=cleaned["user"], role_code=cleaned["role"].code,
+                                region=cleaned["region"], unit=cleaned.get("unit"))
 
 
 @admin.register(User)
@@ -19,6 +46,14 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (("gridgov", {"fields": ("display_name", "is_system", "locked_until")}),)
     inlines = [MembershipInline]
     actions = ["unlock"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        user_record_admin_change(actor=request.user, user=obj,
+                                 changed=list(form.changed_data) if change else ["created"])
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # accounts are deactivated (有效 off), never deleted: their history stays attributable
 
     @admin.display(description="手机号")
     def phone_masked(self, obj):
@@ -37,12 +72,31 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "region", "unit", "is_active"]
+class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Grant through the form (membership_grant), revoke with the action (membership_revoke); both audited.
+    A grant is not edited in place: revoke it and grant the new one."""
+
+    form = MembershipForm
+    list_display = ["user", "role", "region", "unit", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__display_name", "region__name"]
     autocomplete_fields = ["user", "region", "unit"]
     list_select_related = ["user", "role", "region", "unit"]
+    actions = ["revoke"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)  # the list and its actions only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="撤销所选任职")
+    def revoke(self, request, queryset):
+        done = 0
+        for membership in queryset.filter(is_active=True):
+            membership_revoke(actor=request.user, membership=membership, reason="管理后台撤销")
+            done += 1
+        messages.success(request, f"已撤销 {done} 项任职")
 
 
 @admin.register(ApiToken)

@@ -71,6 +71,27 @@ def membership_grant(*, actor, user: User, role_code: str, region, unit=None) ->
 
 
 @transaction.atomic
+def membership_revoke(*, actor, membership: Membership, reason: str = "") -> Membership:
+    """Take a role away (the record stays, inactive, for the history of who could do what)."""
+    updated = Membership.objects.filter(pk=membership.pk, is_active=True).update(is_active=False)
+    if not updated:
+        raise ApplicationError("already_revoked", "该任职已撤销")
+    membership.refresh_from_db()
+    audit(actor=actor, action="membership.revoke", obj=membership,
+          detail={"role": membership.role.code, "region": membership.region.code, "reason": (reason or "")[:200]})
+    return membership
+
+
+@transaction.atomic
+def user_record_admin_change(*, actor, user: User, changed: list[str]) -> None:
+    """An account edited in the admin (Django's own user form): which fields changed goes to the audit log."""
+    if changed:
+        audit(actor=actor, action="user.update", obj=user,
+              detail={"changed": sorted(f for f in changed if f not in ("password1", "password2")),
+                      "password": any(f.startswith("password") for f in changed)})
+
+
+@transaction.atomic
 def api_token_issue(*, actor, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
     """Issue a token for another system; the clear key is returned once and never stored."""
     if not (name or "").strip():
