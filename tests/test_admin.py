@@ -179,3 +179,39 @@ def test_account_edits_in_the_admin_are_audited_and_accounts_are_not_deleted(wor
     row = AuditLog.objects.get(action="user.update", object_id=str(u.pk))
     assert "display_name" in row.detail["changed"] and row.actor == world.admin
     assert client.get(f"/admin/accounts/user/{u.pk}/delete/").status_code == 403
+
+
+def test_building_and_organisation_edits_go_through_services_audited(world, client):
+    from gridgov.core.models import AuditLog
+    from gridgov.core.pii import get_pii
+    from gridgov.people.models import Building, Organisation
+    from gridgov.people.services import building_create, organisation_create
+
+    b1 = building_create(actor=None, grid=world.grid_a_west, name="甲一1栋")
+    building_create(actor=None, grid=world.grid_a_west, name="甲一2栋")
+    org = organisation_create(actor=None, grid=world.grid_a_west, name="老王面馆", kind="shop", phone="13700001111")
+    client.force_login(world.admin)
+    base = {"grid": world.grid_a_west.pk, "microgrid": "", "number": b1.number, "name": "甲一1栋", "address": "甲路1号",
+            "use": "residential", "floors": "6", "lon": "", "lat": ""}
+    r = client.post(f"/admin/people/building/{b1.pk}/change/", {**base, "number": "2"})  # 00002 is taken
+    assert r.status_code == 200 and "编号已被使用" in r.content.decode()
+    assert Building.objects.get(pk=b1.pk).address == ""
+    r = client.post(f"/admin/people/building/{b1.pk}/change/", {**base, "grid": world.grid_b.pk})
+    assert r.status_code == 302
+    b1.refresh_from_db()
+    assert b1.grid == world.grid_a_west and b1.address == "甲路1号" and b1.floors == 6  # the grid field is fixed
+    row = AuditLog.objects.get(action="building.update")
+    assert row.detail["changed"]["address"] == ["", "甲路1号"] and row.actor == world.admin
+
+    data = {"name": "老王面馆(新店)", "kind": "shop", "uscc": "", "grid": world.grid_a_west.pk, "address": "",
+            "legal_representative": "王五", "employees": "3", "phone": "13700002222"}
+    r = client.post(f"/admin/people/organisation/{org.pk}/change/", {**data, "uscc": "123"})
+    assert r.status_code == 200 and "统一社会信用代码" in r.content.decode()
+    r = client.post(f"/admin/people/organisation/{org.pk}/change/", data)
+    assert r.status_code == 302
+    org = Organisation.objects.get(pk=org.pk)
+    assert org.name == "老王面馆(新店)" and get_pii(org, "phone") == "13700002222"  # the phone is no longer lost
+    row = AuditLog.objects.get(action="organisation.update")
+    assert row.detail["changed"]["phone_enc"] == ["…", "…"] and "13700002222" not in str(row.detail)
+    r = client.post(f"/admin/people/organisation/{org.pk}/change/", {**data, "phone": ""})  # empty: kept
+    assert get_pii(Organisation.objects.get(pk=org.pk), "phone") == "13700002222"

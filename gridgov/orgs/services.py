@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from gridgov.core.coords import to_wgs84, validate_lonlat
+from gridgov.core.edits import update_fields
 from gridgov.core.errors import ApplicationError
 from gridgov.core.identity import validate_uscc
 from gridgov.core.models import audit
@@ -58,37 +59,21 @@ EDITABLE = ("code", "name", "kind", "department_type", "region", "parent", "phon
             "members_count", "equipment", "duty_hours", "is_active")
 
 
-def _shown(value):
-    return getattr(value, "pk", value) if value is not None else None
-
-
 @transaction.atomic
 def org_unit_update(*, actor, unit: OrgUnit, crs: str = "wgs84", **changes) -> OrgUnit:
     """Change a unit's facts; the audit row lists each changed field with its old and new value."""
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise ApplicationError("invalid", f"不能修改:{'、'.join(sorted(unknown))}")
-    unit = OrgUnit.objects.select_for_update().select_related("region").get(pk=unit.pk)
-    before = {f: _shown(getattr(unit, f)) for f in EDITABLE}
-    for field, value in changes.items():
-        setattr(unit, field, value)
-    if "lon" in changes and unit.lon is not None and unit.lat is not None:
-        unit.lon, unit.lat = to_wgs84(float(unit.lon), float(unit.lat), crs)
-    _check(unit)
-    if unit.parent_id == unit.pk:
-        raise ApplicationError("invalid", "上级机构不能是它自己", fields={"parent": "不能是它自己"})
-    if OrgUnit.objects.filter(code=unit.code).exclude(pk=unit.pk).exists():
-        raise ApplicationError("duplicate_code", f"机构编码 {unit.code} 已被使用", fields={"code": "已被使用"})
-    changed = {f: [before[f], _shown(getattr(unit, f))] for f in EDITABLE if before[f] != _shown(getattr(unit, f))}
-    if not changed:
-        return unit
-    try:
-        with transaction.atomic():
-            unit.save()
-    except IntegrityError:
-        raise ApplicationError("duplicate_center", f"「{unit.region.name}」已有启用的综治中心",
-                               fields={"region": "已有启用的综治中心"})
-    audit(actor=actor, action="org_unit.update", obj=unit,
-          detail={"changed": {f: [str(a) if a is not None else None, str(b) if b is not None else None]
-                              for f, (a, b) in changed.items()}})
-    return unit
+
+    def check(u: OrgUnit) -> None:
+        if "lon" in changes and u.lon is not None and u.lat is not None:
+            u.lon, u.lat = to_wgs84(float(u.lon), float(u.lat), crs)
+        _check(u)
+        if u.parent_id == u.pk:
+            raise ApplicationError("invalid", "上级机构不能是它自己", fields={"parent": "不能是它自己"})
+        if OrgUnit.objects.filter(code=u.code).exclude(pk=u.pk).exists():
+            raise ApplicationError("duplicate_code", f"机构编码 {u.code} 已被使用", fields={"code": "已被使用"})
+
+    region = changes.get("region") or unit.region
+    return update_fields(actor=actor, obj=unit, changes=changes, editable=EDITABLE, action="org_unit.update",
+                         check=check, on_conflict=ApplicationError(
+                             "duplicate_center", f"「{region.name}」已有启用的综治中心",
+                             fields={"region": "已有启用的综治中心"}))

@@ -24,7 +24,16 @@ from gridgov.people.models import (
     Organisation,
     Resident,
 )
-from gridgov.people.services import building_create, organisation_create, resident_create, resident_update
+from gridgov.people.services import (
+    BUILDING_EDITABLE,
+    ORGANISATION_EDITABLE,
+    building_create,
+    building_update,
+    organisation_create,
+    organisation_update,
+    resident_create,
+    resident_update,
+)
 from gridgov.web.importviews import import_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -143,13 +152,16 @@ class BuildingForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["number"].required = False
+        if self.instance.pk:
+            self.fields["grid"].disabled = True  # a building does not move to another grid
 
     def validate_unique(self):
         pass
 
     def call_service(self, cleaned):
         if self.instance.pk:
-            return self.instance  # plain attribute edits of a building are saved by the admin below
+            return building_update(actor=self.actor, building=self.instance,
+                                   **{k: v for k, v in cleaned.items() if k in BUILDING_EDITABLE})
         return building_create(actor=self.actor, grid=cleaned["grid"], name=cleaned["name"],
                                number=cleaned.get("number") or None, address=cleaned.get("address", ""),
                                use=cleaned.get("use", ""), floors=cleaned.get("floors"), lon=cleaned.get("lon"),
@@ -170,11 +182,6 @@ class BuildingAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     actions = ["export_xlsx"]
     change_list_template = "web/admin_change_list_import.html"
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-        else:
-            super().save_model(request, obj, form, change)
 
     @admin.action(description="导出所选为 Excel")
     def export_xlsx(self, request, queryset):
@@ -225,12 +232,19 @@ class OrganisationForm(ServiceModelForm):
         model = Organisation
         fields = ["name", "kind", "uscc", "grid", "address", "legal_representative", "employees"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["grid"].disabled = True
+            self.fields["phone"].help_text = f"当前:{self.instance.phone_masked or '无'};留空表示不修改"
+
     def validate_unique(self):
         pass
 
     def call_service(self, cleaned):
         if self.instance.pk:
-            return self.instance
+            return organisation_update(actor=self.actor, organisation=self.instance, phone=cleaned.get("phone"),
+                                       **{k: v for k, v in cleaned.items() if k in ORGANISATION_EDITABLE})
         return organisation_create(actor=self.actor, grid=cleaned["grid"], name=cleaned["name"],
                                    kind=cleaned["kind"], uscc=cleaned.get("uscc", ""),
                                    address=cleaned.get("address", ""),
@@ -250,11 +264,6 @@ class OrganisationAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["grid"]
     autocomplete_fields = ["grid"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-        else:
-            super().save_model(request, obj, form, change)
 
 
 def can_reveal(user) -> bool:

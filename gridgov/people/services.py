@@ -8,6 +8,7 @@ from django.db import transaction
 
 from gridgov.accounts.scoping import jurisdiction_of, require_perm
 from gridgov.core.coords import to_wgs84, validate_lonlat
+from gridgov.core.edits import update_fields
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.identity import IdType, id_hash_kind, parse_id_document, validate_mobile, validate_uscc
 from gridgov.core.models import audit
@@ -205,6 +206,74 @@ def building_create(
                                        address=address.strip(), use=use, floors=floors, lon=lon, lat=lat)
     audit(actor=actor, action="building.create", obj=building, detail={"grid": grid.code, "number": number})
     return building
+
+
+BUILDING_EDITABLE = ("microgrid", "number", "name", "address", "use", "floors", "lon", "lat")
+
+
+@transaction.atomic
+def building_update(*, actor, building: Building, **changes) -> Building:
+    """Change a building's facts (it stays in its grid); audited field by field."""
+    _require_in_jurisdiction(actor, "people:building:edit", building.grid)
+
+    def check(b: Building) -> None:
+        if not (b.name or "").strip():
+            raise ApplicationError("name_required", "楼栋名称不能为空", fields={"name": "必填"})
+        b.name = b.name.strip()
+        if "number" in changes:
+            b.number = _building_number(b.grid, changes["number"] or b.number)
+        if Building.objects.filter(grid=b.grid_id, number=b.number).exclude(pk=b.pk).exists():
+            raise ApplicationError("duplicate_building", f"网格「{b.grid.name}」已有编号为 {b.number} 的楼栋",
+                                   fields={"number": "编号已被使用"})
+        if b.use not in BuildingUse.values:
+            raise ApplicationError("invalid_use", "楼栋用途无效", fields={"use": "取值无效"})
+        if b.microgrid_id is not None and b.microgrid.parent_id != b.grid_id:
+            raise ApplicationError("microgrid_mismatch", "微网格不属于该网格", fields={"microgrid": "不属于该网格"})
+        if (b.lon is None) != (b.lat is None):
+            raise ApplicationError("invalid_location", "经度与纬度须同时填写", fields={"lon": "须与纬度同时填写"})
+        if b.lon is not None:
+            try:
+                b.lon, b.lat = validate_lonlat(b.lon, b.lat)
+            except ValueError as exc:
+                raise ApplicationError("invalid_location", str(exc), fields={"lon": str(exc)})
+
+    return update_fields(actor=actor, obj=building, changes=changes, editable=BUILDING_EDITABLE,
+                         action="building.update", check=check)
+
+
+ORGANISATION_EDITABLE = ("name", "kind", "uscc", "address", "legal_representative", "employees", "is_active",
+                         "phone_enc", "phone_hash", "phone_last4")
+
+
+@transaction.atomic
+def organisation_update(*, actor, organisation: Organisation, phone: str | None = None, **changes) -> Organisation:
+    """Change an organisation's facts (it stays in its grid); a phone given replaces the stored one. Audited
+    field by field (the phone without its value)."""
+    _require_in_jurisdiction(actor, "people:organisation:edit", organisation.grid)
+    if phone:
+        try:
+            phone = validate_mobile(phone)
+        except ValueError as exc:
+            raise ApplicationError("invalid_phone", str(exc), fields={"phone": str(exc)})
+        if organisation.phone_hash not in lookup_hashes("phone", phone):
+            holder = Organisation(phone_enc="", phone_hash="", phone_last4="")
+            set_pii(holder, "phone", "phone", phone)
+            changes.update(phone_enc=holder.phone_enc, phone_hash=holder.phone_hash, phone_last4=holder.phone_last4)
+
+    def check(o: Organisation) -> None:
+        if not (o.name or "").strip():
+            raise ApplicationError("invalid", "名称不能为空", fields={"name": "名称不能为空"})
+        if o.kind not in Organisation.Kind.values:
+            raise ApplicationError("invalid", "类型无效", fields={"kind": "类型无效"})
+        if o.uscc:
+            try:
+                o.uscc = validate_uscc(o.uscc)
+            except ValueError as exc:
+                raise ApplicationError("invalid", str(exc), fields={"uscc": str(exc)})
+
+    return update_fields(actor=actor, obj=organisation, changes=changes, editable=ORGANISATION_EDITABLE,
+                         action="organisation.update", check=check,
+                         secret=("phone_enc", "phone_hash", "phone_last4"))
 
 
 def household_get_or_create(*, building: Building, unit_number: str, room: str) -> Household:
