@@ -152,3 +152,45 @@ class BrokenMail:
 
     def send_messages(self, messages):
         raise OSError("mail server down")
+
+
+@pytest.fixture
+def gateway():
+    """A stand-in SMS gateway on 127.0.0.1 that records what it is sent and answers with `status`."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    state = {"got": [], "status": 200}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state["got"].append((self.headers.get("Authorization"), json.loads(body)))
+            self.send_response(state["status"])
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state["url"] = f"http://127.0.0.1:{server.server_port}/send"
+    yield state
+    server.shutdown()
+
+
+def test_an_http_sms_gateway_on_the_intranet_delivers_and_failures_are_retried(cw, settings, gateway):
+    settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_TOKEN = gateway["url"], "s3cret"
+    case = hotline(cw)
+    s.case_reject(case=case, actor=cw.dispatcher, reason="非本辖区事项")
+    gateway["status"] = 503
+    assert deliver_due()["retry"] == 1
+    message = Message.objects.get(channel="sms")
+    assert message.status == "pending" and message.address == CALLER and "HTTP" in message.last_error
+    gateway["status"] = 200
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=message.created_at)
+    assert deliver_due()["sent"] == 1
+    auth, payload = gateway["got"][-1]
+    assert auth == "Bearer s3cret" and payload["phone"] == CALLER and "未予立案" in payload["text"]
+    assert case.number in payload["text"]
