@@ -204,7 +204,7 @@ def test_building_and_organisation_edits_go_through_services_audited(world, clie
     assert row.detail["changed"]["address"] == ["", "甲路1号"] and row.actor == world.admin
 
     data = {"name": "老王面馆(新店)", "kind": "shop", "uscc": "", "grid": world.grid_a_west.pk, "address": "",
-            "legal_representative": "王五", "employees": "3", "phone": "13700002222"}
+            "legal_representative": "王五", "employees": "3", "phone": "13700002222", "is_active": "on"}
     r = client.post(f"/admin/people/organisation/{org.pk}/change/", {**data, "uscc": "123"})
     assert r.status_code == 200 and "统一社会信用代码" in r.content.decode()
     r = client.post(f"/admin/people/organisation/{org.pk}/change/", data)
@@ -215,3 +215,15 @@ def test_building_and_organisation_edits_go_through_services_audited(world, clie
     assert row.detail["changed"]["phone_enc"] == ["…", "…"] and "13700002222" not in str(row.detail)
     r = client.post(f"/admin/people/organisation/{org.pk}/change/", {**data, "phone": ""})  # empty: kept
     assert get_pii(Organisation.objects.get(pk=org.pk), "phone") == "13700002222"
+
+
+def test_org_units_and_organisations_are_switched_off_not_deleted(world, client):
+    from gridgov.orgs.models import UnitKind
+    from gridgov.orgs.services import org_unit_create
+    from gridgov.people.services import organisation_create
+
+    unit = org_unit_create(actor=None, code="GC-X", name="某中心", kind=UnitKind.GOVERNANCE_CENTER, region=world.comm_a)
+    org = organisation_create(actor=None, grid=world.grid_a_west, name="某店", kind="shop")
+    client.force_login(world.admin)
+    assert client.get(f"/admin/orgs/orgunit/{unit.pk}/delete/").status_code == 403
+    assert client.get(f"/admin/people/organisation/{org.pk}/delete/").status_code == 403

@@ -33,6 +33,9 @@ class OrgUnitAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["region"]
     autocomplete_fields = ["region", "parent"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a unit is switched off (有效), not deleted: its cases and staff history keep pointing at it
+
     def get_queryset(self, request):
         qs = admin.ModelAdmin.get_queryset(self, request)
         j = jurisdiction_of(request.user)

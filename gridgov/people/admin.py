@@ -230,7 +230,7 @@ class OrganisationForm(ServiceModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "uscc", "grid", "address", "legal_representative", "employees"]
+        fields = ["name", "kind", "uscc", "grid", "address", "legal_representative", "employees", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,6 +263,9 @@ class OrganisationAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "uscc"]
     list_select_related = ["grid"]
     autocomplete_fields = ["grid"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an organisation that closes is marked not 在营, not deleted
 
 
 
