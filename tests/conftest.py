@@ -120,3 +120,12 @@ def _fresh_caches():
     yield
     reset_snapshots()
     reset_locator_cache()
+
+
+def fresh_window(seconds=60):
+    """Rate limits count in fixed one-minute windows: start well inside one, so that the requests of a test are
+    never split across two windows (which made such tests fail now and then)."""
+    import time
+
+    if time.time() % seconds > seconds - 10:
+        time.sleep(seconds - time.time() % seconds + 0.1)

@@ -15,6 +15,7 @@ from gridgov.cases import services as s
 from gridgov.cases.models import Case, CategoryQuestion
 from gridgov.cases.selectors import case_list
 from tests.cases.conftest import jpeg
+from tests.conftest import fresh_window
 
 itertools.ifilter = filter  # `three` still imports itertools.ifilter (Python 2)
 from three import Three  # noqa: E402
@@ -163,6 +164,7 @@ def _check_error_body(r, fmt, status):
 
 def test_rate_limit_per_key(o311, settings):
     settings.OPEN311_RATE_LIMITS = {"key": 2, "ip": 100}
+    fresh_window()
     assert post(o311).status_code == 201
     assert post(o311).status_code == 201
     r = post(o311)
@@ -201,6 +203,7 @@ def test_round_trip_to_the_console_and_back(o311):
 
 def test_rate_limit_per_ip(o311, settings):
     settings.OPEN311_RATE_LIMITS = {"key": 100, "ip": 1}
+    fresh_window()
     assert post(o311).status_code == 201
     r = post(o311, fmt="xml")
     assert r.status_code == 429 and "<code>429</code>" in r.text

@@ -7,6 +7,7 @@ from gridgov.accounts.models import User
 from gridgov.cases.models import Case
 from gridgov.notify.models import Message
 from tests.cases.conftest import photo
+from tests.conftest import fresh_window
 
 
 def code_for(phone):
@@ -22,6 +23,7 @@ def phone_login(client, phone="13912345678"):
 def test_login_by_phone_code(cw, client):
     r = client.post("/m/login/", {"phone": "123", "step": "send"})
     assert r.status_code == 400 and "11位" in r.content.decode()
+    fresh_window()
     r = client.post("/m/login/", {"phone": "13912345678", "step": "send"})
     assert "验证码已发送" in r.content.decode()
     r = client.post("/m/login/", {"phone": "13912345678", "step": "send"})
