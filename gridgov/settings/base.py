@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "gridgov.accounts.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,7 +139,7 @@ LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 LOGIN_LOCK_DURATION = timedelta(minutes=int(os.environ.get("LOGIN_LOCK_MINUTES", "15")))
 # Idle sessions end after two hours; each request extends the session.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # renewed at most once a minute by accounts.middleware.SlidingSessionMiddleware
 SESSION_COOKIE_HTTPONLY = True
 LOGIN_URL = "/admin/login/"
 

@@ -68,9 +68,28 @@ def test_admin_login_page_speaks_chinese_and_locks(world, client, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_session_expires_when_idle(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_session_expires_when_idle_and_activity_renews_it(world, client, settings):
+    import time_machine
+    from django.contrib.sessions.models import Session
+
     assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
+    start = now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(world.user_a)
+        assert client.get("/console/cases/").status_code == 200
+        key = client.session.session_key
+        first = Session.objects.get(session_key=key).expire_date
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):  # within a minute: no write
+        client.get("/console/cases/")
+        assert Session.objects.get(session_key=key).expire_date == first
+        client.get("/static/console/console.css")
+    with time_machine.travel(start + dt.timedelta(minutes=90), tick=False):  # active again: renewed
+        assert client.get("/console/cases/").status_code == 200
+        renewed = Session.objects.get(session_key=key).expire_date
+        assert renewed > first + dt.timedelta(minutes=89)
+    with time_machine.travel(renewed + dt.timedelta(minutes=1), tick=False):  # idle past the age: logged out
+        r = client.get("/console/cases/")
+        assert r.status_code == 302 and "/console/login/" in r.url
 
 
 def test_api_token_authenticates_and_can_be_revoked(world, client):
