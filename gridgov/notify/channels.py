@@ -1,5 +1,6 @@
 """Delivery channels behind one interface. SMS and WeCom need a provider: subclass `Channel` and list the
-class in settings.NOTIFY_CHANNELS."""
+class in settings.NOTIFY_CHANNELS. A channel sends to `message.destination()` (the clear phone number or e-mail
+address, decrypted; `message.address` holds only its masked form)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,11 @@ class ConsoleChannel(Channel):
     sent: list = []  # the last messages, for development and tests
 
     def send(self, message) -> None:
-        log.info("notify to=%s subject=%s", message.recipient_id or message.address, message.subject)
+        who = message.recipient_id or message.address  # the address masked
+        if settings.DEBUG:  # development: the whole text, so a log-in code can be read off the server's log
+            log.info("notify to=%s subject=%s body=%s", who, message.subject, message.body)
+        else:
+            log.info("notify to=%s subject=%s", who, message.subject)
         ConsoleChannel.sent.append(message.pk)
         del ConsoleChannel.sent[:-1000]
 
@@ -41,7 +46,7 @@ class EmailChannel(Channel):
     name = "email"
 
     def send(self, message) -> None:
-        address = message.address or (message.recipient.email if message.recipient else "")
+        address = message.destination() or (message.recipient.email if message.recipient else "")
         if not address:
             raise DeliveryError("no e-mail address")
         send_mail(message.subject, message.body, None, [address], fail_silently=False)
@@ -53,7 +58,7 @@ class WebhookChannel(Channel):
     name = "webhook"
 
     def send(self, message) -> None:
-        url = message.address
+        url = message.destination()
         if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
             raise DeliveryError("webhook address must be https")
         body = json.dumps({"subject": message.subject, "body": message.body, "data": message.data},
@@ -85,10 +90,11 @@ class HttpSmsGatewayChannel(SmsChannel):
         url = getattr(settings, "SMS_GATEWAY_URL", "")
         if not url.startswith(("https://", "http://")):
             raise DeliveryError("SMS_GATEWAY_URL is not set")
-        if not message.address:
+        phone = message.destination()
+        if not phone:
             raise DeliveryError("no phone number")
         text = message.subject if not message.body else f"{message.subject}\n{message.body}"
-        body = json.dumps({"phone": message.address, "text": text[:500]}, ensure_ascii=False).encode()
+        body = json.dumps({"phone": phone, "text": text[:500]}, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json; charset=utf-8"}
         token = getattr(settings, "SMS_GATEWAY_TOKEN", "")
         if token:

@@ -8,10 +8,10 @@ import logging
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from gridgov.core.pii import mask
+from gridgov.core.pii import mask, set_pii
 from gridgov.core.timeutil import now
 from gridgov.notify.channels import DeliveryError, channels
-from gridgov.notify.models import Message, Status
+from gridgov.notify.models import Message, Status, personal_kind
 
 log = logging.getLogger("gridgov.notify")
 
@@ -21,11 +21,16 @@ MAX_ATTEMPTS = 8
 
 def notify(*, channel: str = "console", recipient=None, recipient_id: int | None = None, address: str = "",
            subject: str, body: str = "", data: dict | None = None, dedupe_key: str | None = None) -> Message | None:
-    """Queue a message. With a dedupe_key the same message is queued once (e.g. one warning per case)."""
+    """Queue a message. With a dedupe_key the same message is queued once (e.g. one warning per case). A phone
+    number or e-mail address is stored encrypted and shown masked."""
     if recipient is not None:
         recipient_id = recipient.pk
     msg = Message(channel=channel, recipient_id=recipient_id, address=address, subject=subject[:200], body=body,
                   data=data or {}, dedupe_key=dedupe_key, next_attempt_at=now())
+    kind = personal_kind(channel, address)
+    if kind and address:
+        set_pii(msg, "address", kind, address)
+        msg.address = mask(kind, address)
     if dedupe_key is None:
         msg.save()
         return msg
@@ -65,15 +70,6 @@ def reachable_channels() -> set[str]:
     return out
 
 
-PERSONAL_CHANNELS = {"sms": "phone", "email": "email"}
-
-
-def _done_address(msg: Message) -> str:
-    """Once a message is sent (or given up), a phone number or e-mail address is kept masked only."""
-    kind = PERSONAL_CHANNELS.get(msg.channel)
-    return mask(kind, msg.address) if kind and msg.address else msg.address
-
-
 def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 6 * 3600))
 
@@ -106,12 +102,12 @@ def deliver_due(*, limit: int = 200) -> dict[str, int]:
             Message.objects.filter(pk=pk, status=Status.SENDING).update(
                 status=Status.FAILED if final else Status.PENDING, attempts=attempts, last_error=str(exc)[:2000],
                 next_attempt_at=now() + backoff(attempts), claimed_until=None,
-                address=_done_address(msg) if final else msg.address,
+                **({"address_enc": ""} if final else {}),  # given up: the personal address goes, masked it stays
             )
             log.warning("delivery of message %s failed (attempt %s): %s", pk, attempts, exc)
             stats["failed" if final else "retry"] += 1
             continue
         Message.objects.filter(pk=pk).update(status=Status.SENT, attempts=attempts, sent_at=now(),
-                                             claimed_until=None, last_error="", address=_done_address(msg))
+                                             claimed_until=None, last_error="", address_enc="")
         stats["sent"] += 1
     return stats

@@ -25,7 +25,7 @@ class RecordingSms(Channel):
     sent: list = []
 
     def send(self, message) -> None:
-        RecordingSms.sent.append((message.address, message.subject, message.body))
+        RecordingSms.sent.append((message.destination(), message.subject, message.body))
 
 
 @pytest.fixture
@@ -126,24 +126,68 @@ def test_key_rotation_rekeys_follower_addresses_by_their_kind(cw, settings):
     assert {get_pii(f, "address") for f in case.followers.all()} == {"wu@example.com", CALLER}
 
 
-def test_once_sent_or_given_up_the_outbox_keeps_addresses_masked(cw, sms, settings):
+def test_the_outbox_keeps_addresses_encrypted_and_forgets_them_once_sent_or_given_up(cw, sms, settings):
+    from gridgov.core.pii import lookup_hash
     from gridgov.notify import services as notify_services
 
     case = hotline(cw)
     s.case_reject(case=case, actor=cw.dispatcher, reason="重复反映")
     message = Message.objects.get(channel="sms")
-    assert message.address == CALLER  # waiting: the provider needs it
+    # waiting: encrypted for the provider, masked for people, never in the clear in the table
+    assert message.address == "139****5678" and message.destination() == CALLER
+    assert message.address_hash == lookup_hash("phone", CALLER)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM notify_message")
+        assert CALLER not in repr(cursor.fetchall())
     deliver_due()
     message.refresh_from_db()
-    assert message.status == "sent" and message.address == "139****5678"
-    # a message given up after the last attempt is masked too
+    assert message.status == "sent" and message.address == "139****5678" and message.address_enc == ""
+    assert message.address_hash == lookup_hash("phone", CALLER)  # still found by a search for the number
+    # a message given up after the last attempt forgets the address too
     settings.NOTIFY_CHANNELS = ["gridgov.notify.channels.ConsoleChannel", "gridgov.notify.channels.EmailChannel"]
-    failing = notify_services.notify(channel="email", address="zhao.liu@example.com", subject="测试")
+    failing = notify_services.notify(channel="email", address="Zhao.Liu@example.com", subject="测试")
+    assert failing.address == "z***@example.com" and failing.destination() == "zhao.liu@example.com"
     Message.objects.filter(pk=failing.pk).update(attempts=notify_services.MAX_ATTEMPTS - 1)
     settings.EMAIL_BACKEND = "tests.cases.test_followers.BrokenMail"
     deliver_due()
     failing.refresh_from_db()
-    assert failing.status == "failed" and failing.address == "z***@example.com"
+    assert failing.status == "failed" and failing.address == "z***@example.com" and failing.address_enc == ""
+    # a webhook's address is no personal data: kept as it is
+    hook = notify_services.notify(channel="webhook", address="https://hooks.example.com/x", subject="测试")
+    assert hook.address == hook.destination() == "https://hooks.example.com/x" and hook.address_enc == ""
+
+
+def test_messages_waiting_at_the_upgrade_get_their_addresses_encrypted(db):
+    import importlib
+
+    from django.apps import apps
+
+    from gridgov.notify import services as notify_services
+
+    migration = importlib.import_module("gridgov.notify.migrations.0002_outbox_address_encrypted")
+    waiting = notify_services.notify(channel="sms", address=CALLER, subject="待发")
+    sent = notify_services.notify(channel="sms", address="13800001111", subject="已发")
+    Message.objects.filter(pk=waiting.pk).update(address=CALLER, address_enc="", address_hash="", address_last4="")
+    Message.objects.filter(pk=sent.pk).update(address="138****1111", address_enc="", status="sent")
+    migration.encrypt_waiting(apps, None)
+    waiting.refresh_from_db()
+    sent.refresh_from_db()
+    assert waiting.address == "139****5678" and waiting.destination() == CALLER
+    assert sent.address == "138****1111" and sent.address_enc == ""
+
+
+def test_key_rotation_rekeys_waiting_outbox_addresses(cw, settings):
+    from gridgov.core import pii
+    from gridgov.notify import services as notify_services
+
+    message = notify_services.notify(channel="email", address="wu@example.com", subject="测试")
+    old_token = message.address_enc
+    settings.PII_KEY, settings.PII_OLD_KEYS = "rotated-key", [settings.PII_KEY]
+    pii.rekey_all()
+    settings.PII_OLD_KEYS = []
+    message.refresh_from_db()
+    assert message.address_enc != old_token and message.destination() == "wu@example.com"
+    assert message.address_hash == pii.lookup_hash("email", "wu@example.com")
 
 
 class BrokenMail:
@@ -187,10 +231,24 @@ def test_an_http_sms_gateway_on_the_intranet_delivers_and_failures_are_retried(c
     gateway["status"] = 503
     assert deliver_due()["retry"] == 1
     message = Message.objects.get(channel="sms")
-    assert message.status == "pending" and message.address == CALLER and "HTTP" in message.last_error
+    assert message.status == "pending" and message.destination() == CALLER and "HTTP" in message.last_error
     gateway["status"] = 200
     Message.objects.filter(pk=message.pk).update(next_attempt_at=message.created_at)
     assert deliver_due()["sent"] == 1
     auth, payload = gateway["got"][-1]
     assert auth == "Bearer s3cret" and payload["phone"] == CALLER and "未予立案" in payload["text"]
     assert case.number in payload["text"]
+
+
+def test_the_admin_finds_messages_by_a_whole_number_and_shows_it_masked(cw, sms, client, world):
+    case = hotline(cw)
+    s.case_reject(case=case, actor=cw.dispatcher, reason="重复反映")
+    client.force_login(world.admin)
+    page = client.get("/admin/notify/message/", {"q": CALLER}).content.decode()
+    rows = page[page.index("<tbody>"):page.index("</tbody>")].replace(f"q%3D{CALLER}", "")  # the typed query
+    assert "139****5678" in rows and "未予立案" in rows and CALLER not in rows
+    page = client.get("/admin/notify/message/", {"q": "13900000000"}).content.decode()
+    assert "<tbody>" not in page or "未予立案" not in page[page.index("<tbody>"):]
+    message = Message.objects.get(channel="sms")
+    page = client.get(f"/admin/notify/message/{message.pk}/change/").content.decode()
+    assert "139****5678" in page and CALLER not in page and message.address_enc not in page

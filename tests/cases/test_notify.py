@@ -86,3 +86,17 @@ def test_unknown_channel_is_retried_not_dropped(db):
     assert n.deliver_due()["retry"] == 1
     m.refresh_from_db()
     assert "unknown channel" in m.last_error
+
+
+def test_the_console_channel_logs_a_log_in_code_in_development_only(db, settings, caplog):
+    settings.DEBUG = False
+    n.notify(address="13912345678", subject="登录验证码", body="您的验证码是 123456")
+    with caplog.at_level("INFO", logger="gridgov.notify"):
+        n.deliver_due()
+    assert "登录验证码" in caplog.text and "123456" not in caplog.text and "13912345678" not in caplog.text
+    caplog.clear()
+    settings.DEBUG = True
+    n.notify(address="13912345678", subject="登录验证码", body="您的验证码是 654321")
+    with caplog.at_level("INFO", logger="gridgov.notify"):
+        n.deliver_due()
+    assert "654321" in caplog.text and "139****5678" in caplog.text and "13912345678" not in caplog.text

@@ -5,13 +5,14 @@ import re
 
 from gridgov.accounts.models import User
 from gridgov.cases.models import Case
+from gridgov.core.pii import lookup_hash
 from gridgov.notify.models import Message
 from tests.cases.conftest import photo
 from tests.conftest import fresh_window
 
 
 def code_for(phone):
-    body = Message.objects.filter(address=phone).latest("id").body
+    body = Message.objects.filter(address_hash=lookup_hash("phone", phone)).latest("id").body
     return re.search(r"\d{6}", body).group(0)
 
 
@@ -26,6 +27,8 @@ def test_login_by_phone_code(cw, client):
     fresh_window()
     r = client.post("/m/login/", {"phone": "13912345678", "step": "send"})
     assert "验证码已发送" in r.content.decode()
+    [sent] = Message.objects.all()
+    assert sent.address == "139****5678" and sent.destination() == "13912345678"  # the number is kept encrypted
     r = client.post("/m/login/", {"phone": "13912345678", "step": "send"})
     assert "过于频繁" in r.content.decode()  # one code a minute
     r = client.post("/m/login/", {"phone": "13912345678", "code": "000000", "step": "login"})
