@@ -129,3 +129,53 @@ def fresh_window(seconds=60):
 
     if time.time() % seconds > seconds - 10:
         time.sleep(seconds - time.time() % seconds + 0.1)
+
+
+def form_values(html: str) -> dict:
+    """What a browser would submit from the page's form, as it stands: inputs (checked boxes only), selected
+    options and text areas. Tests change a few values and post the rest back (admin pages with inlines)."""
+    from html.parser import HTMLParser
+
+    values: dict[str, object] = {}
+
+    def put(name, value):
+        if name in values:  # several values of one name (a multiple select)
+            old = values[name]
+            values[name] = [*old, value] if isinstance(old, list) else [old, value]
+        else:
+            values[name] = value
+
+    class Parser(HTMLParser):
+        select = textarea = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in ("submit", "button", "file", "image"):
+                if a.get("type") in ("checkbox", "radio"):
+                    if "checked" in a:
+                        put(name, a.get("value", "on"))
+                else:
+                    put(name, a.get("value", ""))
+            elif tag == "select" and name:
+                self.select = name
+            elif tag == "option" and self.select and "selected" in a:
+                put(self.select, a.get("value", ""))
+            elif tag == "textarea" and name:
+                self.textarea, values[name] = name, ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                if str(values[self.textarea]).startswith("\n"):  # as browsers do, drop the newline after the tag
+                    values[self.textarea] = values[self.textarea][1:]
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                values[self.textarea] += data
+
+    Parser().feed(html)
+    values.pop("csrfmiddlewaretoken", None)
+    return values

@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from gridgov.accounts.models import ApiToken, Membership, Role, User
+from gridgov.accounts.permissions import PERMISSIONS, code_matches
 from gridgov.accounts.services import (
     api_token_revoke,
     membership_grant,
@@ -9,7 +11,7 @@ from gridgov.accounts.services import (
     user_record_admin_change,
     user_unlock,
 )
-from gridgov.core.admin import ServiceAdminMixin, ServiceModelForm
+from gridgov.core.admin import AuditedAdminMixin, ServiceAdminMixin, ServiceModelForm
 
 
 class MembershipInline(admin.TabularInline):
@@ -66,8 +68,27 @@ class UserAdmin(BaseUserAdmin):
         messages.success(request, f"已解除 {queryset.count()} 个账号的锁定")
 
 
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = Role
+        fields = ["code", "name", "permissions", "is_staff_role", "sort"]
+        help_texts = {"permissions": "权限标识列表,如 [\"case:case:list\", \"people:*:list\"];每项须对应平台的权限"}
+
+    def clean_permissions(self):
+        codes = self.cleaned_data["permissions"]
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise forms.ValidationError("应为权限标识的列表,如 [\"case:case:list\"]")
+        unknown = [c for c in codes if not any(code_matches(c, known) for known in PERMISSIONS)]
+        if unknown:
+            raise forms.ValidationError(f"没有这样的权限:{'、'.join(unknown)}(格式为 模块:对象:操作,可用 * 通配)")
+        return codes
+
+
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Permission changes are checked against the platform's codes and audited with their old and new lists."""
+
+    form = RoleForm
     list_display = ["code", "name", "is_staff_role", "sort"]
 
 
@@ -100,7 +121,7 @@ class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
     readonly_fields = ["prefix", "created_at", "revoked_at", "last_used_at"]
     actions = ["revoke"]

@@ -10,7 +10,7 @@ from gridgov.cases.models import (
     SlaPolicy,
     SlaTarget,
 )
-from gridgov.core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from gridgov.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 
 
 class SlaTargetInline(admin.TabularInline):
@@ -19,13 +19,13 @@ class SlaTargetInline(admin.TabularInline):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "time_basis", "warn_ratio", "escalate_grace_minutes"]
     inlines = [SlaTargetInline]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "department_type", "sla_policy", "default_urgency", "photo_required",
                     "on_the_spot_allowed", "auto_dispatch", "is_safety", "is_active"]
     list_filter = ["kind", "is_active", "is_safety"]
@@ -37,7 +37,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "start_time", "end_time", "is_active"]
     autocomplete_fields = ["region", "unit"]
     list_select_related = ["category", "region", "unit"]
@@ -73,6 +73,6 @@ class ExtensionRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(IngestSource)
-class IngestSourceAdmin(admin.ModelAdmin):
+class IngestSourceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "channel", "default_category", "dedupe_minutes", "is_active"]
     readonly_fields = ["key_hash"]

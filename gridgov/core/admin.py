@@ -2,9 +2,9 @@ from django import forms
 from django.contrib import admin
 
 from gridgov.accounts.scoping import jurisdiction_of
+from gridgov.core.edits import changes_between, field_values
 from gridgov.core.errors import ApplicationError
-from gridgov.core.models import AuditLog, CalendarDay, CalendarYear, WorkingPeriod
-from gridgov.core.workingtime import reset_calendar_cache
+from gridgov.core.models import AuditLog, CalendarDay, CalendarYear, WorkingPeriod, audit
 
 
 class ScopedAdminMixin:
@@ -100,24 +100,63 @@ class ServiceAdminMixin:
             self.save_formset(request, form, formset, change=change)
 
 
-class CalendarAdminMixin:
+class AuditedAdminMixin:
+    """Settings edited in the admin (SLA policies, categories, routing rules, the working calendar, roles…) leave
+    an audit row per record, in the admin's own transaction: `admin.add` with the values, `admin.change` with
+    each changed field's old and new value, `admin.delete` with what was removed; rows of inlines too."""
+
     def save_model(self, request, obj, form, change):
+        before = field_values(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else {}
         super().save_model(request, obj, form, change)
-        reset_calendar_cache()
+        self._audit_saved(request, obj, before, change)
+
+    def save_formset(self, request, form, formset, change):
+        model = formset.model
+        before = {f.instance.pk: field_values(model._default_manager.get(pk=f.instance.pk))
+                  for f in formset.initial_forms if f.instance.pk and f.has_changed()}
+        doomed = [(f.instance._meta.label_lower, f.instance.pk, str(f.instance), field_values(f.instance))
+                  for f in formset.deleted_forms if f.instance.pk]
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            self._audit_saved(request, obj, {}, False)
+        for obj, _fields in formset.changed_objects:
+            self._audit_saved(request, obj, before.get(obj.pk, {}), True)
+        for label, pk, shown, values in doomed:
+            audit(actor=request.user, action="admin.delete", object_type=label, object_id=str(pk),
+                  object_repr=shown, detail={"values": values})
+
+    def delete_model(self, request, obj):
+        values, pk, label = field_values(obj), obj.pk, str(obj)
+        super().delete_model(request, obj)
+        audit(actor=request.user, action="admin.delete", object_type=obj._meta.label_lower, object_id=str(pk),
+              object_repr=label, detail={"values": values})
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def _audit_saved(self, request, obj, before: dict, change: bool) -> None:
+        after = field_values(obj)
+        if not change:
+            audit(actor=request.user, action="admin.add", obj=obj, detail={"values": after})
+            return
+        changed = changes_between(before, after)
+        if changed:
+            audit(actor=request.user, action="admin.change", obj=obj, detail={"changed": changed})
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(CalendarAdminMixin, admin.ModelAdmin):
+class CalendarYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["year", "source", "created_at"]
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(CalendarAdminMixin, admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
 
 
 @admin.register(WorkingPeriod)
-class WorkingPeriodAdmin(CalendarAdminMixin, admin.ModelAdmin):
+class WorkingPeriodAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["weekday", "start", "end"]

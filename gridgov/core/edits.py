@@ -16,6 +16,18 @@ def _shown(value):
     return None if value is None else str(value)
 
 
+def field_values(obj, fields: Iterable[str] | None = None) -> dict:
+    """The fields' values as the audit log shows them (a related row by its key); all concrete fields by default."""
+    if fields is None:
+        fields = [f.attname for f in obj._meta.concrete_fields if not f.primary_key]
+    return {f: _shown(getattr(obj, f)) for f in fields}
+
+
+def changes_between(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for each field whose shown value differs."""
+    return {f: [before.get(f), v] for f, v in after.items() if before.get(f) != v}
+
+
 def update_fields(*, actor, obj, changes: dict, editable: Iterable[str], action: str,
                   check: Callable | None = None, on_conflict: ApplicationError | None = None,
                   secret: Iterable[str] = ()):
@@ -29,13 +41,12 @@ def update_fields(*, actor, obj, changes: dict, editable: Iterable[str], action:
     with transaction.atomic():
         model = type(obj)
         locked = model._default_manager.select_for_update().get(pk=obj.pk)
-        before = {f: _shown(getattr(locked, f)) for f in editable}
+        before = field_values(locked, editable)
         for field, value in changes.items():
             setattr(locked, field, value)
         if check is not None:
             check(locked)
-        changed = {f: [before[f], _shown(getattr(locked, f))] for f in editable
-                   if before[f] != _shown(getattr(locked, f))}
+        changed = changes_between(before, field_values(locked, editable))
         if not changed:
             return locked
         try:

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from gridgov.accounts.scoping import has_perm
-from gridgov.core.admin import ScopedAdminMixin, ServiceAdminMixin, ServiceModelForm
+from gridgov.core.admin import AuditedAdminMixin, ScopedAdminMixin, ServiceAdminMixin, ServiceModelForm
 from gridgov.core.xlsx import write_rows
 from gridgov.people.exporters import buildings_workbook, residents_workbook
 from gridgov.people.importers import (
@@ -205,7 +205,7 @@ class BuildingAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class HouseholdAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = "people:building:list"
     scope_edit_permission = "people:building:edit"
     scope_path_field = "grid__path"
@@ -216,7 +216,7 @@ class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(BuildingUnit)
-class BuildingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class BuildingUnitAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_permission = "people:building:list"
     scope_edit_permission = "people:building:edit"
     scope_path_field = "building__grid__path"
