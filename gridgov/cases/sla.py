@@ -171,3 +171,40 @@ def light_of(case: Case, at: dt.datetime) -> str:
     if case.warn_at and at >= case.warn_at:
         return Light.YELLOW
     return Light.GREEN
+
+
+CLOCK_STEPS = (  # (name, label, deadline field, done-at field, states in which the step's clock runs)
+    ("acknowledge", "签收", "acknowledge_due_at", "acknowledged_at", (State.DISPATCHED,)),
+    ("arrive", "到场", "arrive_due_at", "arrived_at", (State.DISPATCHED, State.HANDLING)),  # counted from dispatch
+    ("handle", "处置", "handle_due_at", "done_reported_at", (State.DISPATCHED, State.HANDLING)),
+    ("verify", "核查", "verify_due_at", "closed_at", (State.DONE_REPORTED,)),
+)
+
+
+def clock_summary(case: Case, at: dt.datetime) -> list[dict]:
+    """The case's deadlines as a person reads them: each step (签收, 到场, 处置, 核查) with its deadline, when it
+    was done, and whether it is running (the one that lights the case), paused, done on time or late, or
+    overdue. Steps without a deadline are left out."""
+    rows = []
+    for name, label, due_field, done_field, running_in in CLOCK_STEPS:
+        due = getattr(case, due_field)
+        if due is None:
+            continue
+        done = getattr(case, done_field)
+        running = case.state in running_in and not (name == "arrive" and done is not None)
+        if name == "handle" and running:
+            done = None  # reworked: handling again, an earlier 回单 no longer counts
+        if case.state == State.SUSPENDED and done is None:
+            status, tone = "挂起,暂停计时", "none"
+        elif running:
+            status, tone = ("已超时", "red") if at >= due else (
+                ("即将超时", "yellow") if case.warn_at and at >= case.warn_at and case.due_at == due else ("计时中", "green"))
+        elif done is not None:
+            status, tone = ("按时完成", "done") if done <= due else ("超时完成", "late")
+        elif name == "verify" and case.state in (State.DISPATCHED, State.HANDLING):
+            status, tone = "待回单后核查", "none"  # reworked: verified again after the next 回单
+        else:
+            status, tone = "未完成", "none"
+        rows.append({"step": name, "label": label, "due": due, "done": done, "status": status, "tone": tone,
+                     "current": running and case.due_at == due})
+    return rows

@@ -19,8 +19,10 @@ from gridgov.cases.access import handler_units
 from gridgov.cases.models import Category, Channel, Light, Satisfaction, State, Urgency
 from gridgov.cases.routing import suggest_unit
 from gridgov.cases.selectors import case_get, case_list, case_timeline
+from gridgov.cases.sla import clock_summary
 from gridgov.cases.workflow import action_label, transition
 from gridgov.core.errors import ApplicationError, NotFound
+from gridgov.core.timeutil import now
 from gridgov.orgs.models import OrgUnit, UnitKind
 from gridgov.orgs.selectors import org_unit_list
 
@@ -367,7 +369,7 @@ def case_detail(request, pk, action: str | None = None):
         "title": f"案件详情 {case.number}", "menu": _menu(request.user), "active": "cases", "case": case,
         "grid_geometry": case.grid.geometry if case.grid_id else None,
         "timeline": [{"e": e, "label": action_label(e.action)} for e in case_timeline(case)], "actions": actions, "suggested": suggested,
-        "photos": [a for a in case.attachments.all() if a.public_file],
+        "photos": [a for a in case.attachments.all() if a.public_file], "clocks": clock_summary(case, now()),
         "can_reveal_phone": bool(case.reporter_phone_enc) and jurisdiction_of(request.user).covers(
             "case:case:dispatch", case.region_path),
     }, status=status)
