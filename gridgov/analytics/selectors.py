@@ -29,6 +29,8 @@ from gridgov.core.errors import ApplicationError
 from gridgov.core.timeutil import local
 
 GROUPS = ("none", "town", "community", "grid", "department", "category", "channel", "month")
+GROUP_LABELS = {"none": "合计", "town": "按街道(镇)", "community": "按社区", "grid": "按网格", "department": "按承办单位",
+                "category": "按类别(大类)", "channel": "按上报渠道", "month": "按月份"}
 EXCLUDED = (State.MERGED, State.REJECTED, State.WITHDRAWN)
 
 

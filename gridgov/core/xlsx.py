@@ -87,16 +87,25 @@ def read_rows(file, columns: Sequence[str], required: Sequence[str]) -> list[tup
 
 
 def write_rows(columns: Sequence[str], rows: Iterable[Sequence], *, title: str = "Sheet1",
-               required: Sequence[str] = ()) -> bytes:
+               required: Sequence[str] = (), caption: str = "", percent_columns: Sequence[int] = ()) -> bytes:
+    """A workbook with a bold header row (required columns marked *). `caption` (e.g. the period of a report)
+    becomes the document title and the printed page header; `percent_columns` (0-based) hold fractions shown
+    as percentages."""
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = title
+    if caption:
+        wb.properties.title = caption
+        ws.oddHeader.center.text = caption
     ws.append([f"{c}*" if c in required else c for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
         ws.append(list(row))
+    for i in percent_columns:
+        for (cell,) in ws.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
+            cell.number_format = "0.0%"
     for i, c in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, len(c) * 2 + 4)
     ws.freeze_panes = "A2"

@@ -426,7 +426,7 @@ def board(request):
 def stats(request):
     import datetime as dt
 
-    from gridgov.analytics.selectors import GROUPS, kpis
+    from gridgov.analytics.selectors import GROUP_LABELS, GROUPS, kpis
     from gridgov.core.timeutil import local_today
 
     today = local_today()
@@ -444,12 +444,36 @@ def stats(request):
     names = dict(_group_names(rows, group_by))
     for r in rows:
         r["label"] = names.get(r["group"], r["group"])
+    if request.GET.get("export") == "xlsx" and not error:
+        return _export_kpis(rows, f"考核统计 {start_s} 至 {end_s} {GROUP_LABELS[group_by]}",
+                            f"kpi-{start_s}-{end_s}-{group_by}.xlsx")
     return render(request, "console/stats.html", {
         "title": "统计考核", "menu": _menu(request.user), "active": "stats", "rows": rows, "error": error,
-        "start": start_s, "end": end_s, "group_by": group_by, "groups": GROUPS,
+        "start": start_s, "end": end_s, "group_by": group_by, "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
         "chart": {"labels": [r["label"] for r in rows], "closure": [r["closure_rate"] or 0 for r in rows],
                   "on_time": [r["on_time_closure_rate"] or 0 for r in rows]},
     }, status=400 if error else 200)
+
+
+KPI_COLUMNS = [("label", "分组"), ("received", "受理数"), ("accepted", "立案数"), ("due", "应结案数"), ("closed", "结案数"),
+               ("closure_rate", "结案率"), ("on_time_closure_rate", "按期结案率"), ("timely_ack_rate", "及时签收率"),
+               ("rework_rate", "返工率"), ("extensions", "延期数"), ("returns", "退回数"), ("overtime_ratio", "超时倍数"),
+               ("satisfaction_rate", "满意率")]
+RATES = {"closure_rate", "on_time_closure_rate", "timely_ack_rate", "rework_rate", "satisfaction_rate"}
+
+
+def _export_kpis(rows, title: str, filename: str):
+    """The KPI table as a workbook: rates as percentages (a number with a % format, so sums and charts work)."""
+    from django.http import HttpResponse
+
+    from gridgov.core.xlsx import write_rows
+
+    body = ([r[key] if r[key] is not None else "" for key, _ in KPI_COLUMNS] for r in rows)
+    data = write_rows([label for _, label in KPI_COLUMNS], body, title="考核统计", caption=title,
+                      percent_columns=[i for i, (key, _) in enumerate(KPI_COLUMNS) if key in RATES])
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _group_names(rows, group_by):

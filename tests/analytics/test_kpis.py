@@ -112,3 +112,23 @@ def test_kpi_api(month, api):
     assert r.status_code == 200 and r.json()["rows"][0]["group"] == "11"
     r = api(month.dispatcher).get("/api/v1/kpis/", {"start": "2026-11-30", "end": "2026-11-01"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_period"
+
+
+def test_the_console_exports_the_hand_worked_month(month, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(month.dispatcher)
+    page = client.get("/console/stats/", {"start": "2026-11-01", "end": "2026-11-30", "group_by": "none"})
+    assert '<option value="department" >按承办单位</option>' in page.content.decode()
+    r = client.get("/console/stats/", {"start": "2026-11-01", "end": "2026-11-30", "group_by": "none",
+                                       "export": "xlsx"})
+    assert r.status_code == 200 and r["Content-Disposition"] == 'attachment; filename="kpi-2026-11-01-2026-11-30-none.xlsx"'
+    wb = load_workbook(io.BytesIO(r.content))
+    header, row = list(wb.active.iter_rows(values_only=True))
+    assert header[:6] == ("分组", "受理数", "立案数", "应结案数", "结案数", "结案率")
+    assert row == ("全部", 6, 5, 5, 3, 0.6, 0.4, 0.75, 0.25, 1, 1, 1.14, 1.0)
+    assert wb.active["F2"].number_format == "0.0%" and wb.properties.title == "考核统计 2026-11-01 至 2026-11-30 合计"
+    bad = client.get("/console/stats/", {"start": "2026-11-30", "end": "2026-11-01", "export": "xlsx"})
+    assert bad.status_code == 400 and "text/html" in bad["Content-Type"]  # the error shown, no workbook
