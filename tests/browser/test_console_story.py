@@ -103,6 +103,9 @@ def test_return_escalation_board_map_and_stats(cw, live_server, browser):
     case = report(cw, description="人行道井盖破损,很危险", category="0101")
     s.case_accept(case=case, actor=cw.dispatcher)
     s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, unit=cw.zj)
+    green = report(cw, description="垃圾堆放", lon=120.004, lat=30.012)  # dispatched and on time: a green dot
+    s.case_accept(case=green, actor=cw.dispatcher)
+    s.case_dispatch(case=Case.objects.get(pk=green.pk), actor=cw.dispatcher, unit=cw.cg)
     base = live_server.url
     page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
 
@@ -128,6 +131,9 @@ def test_return_escalation_board_map_and_stats(cw, live_server, browser):
     page.wait_for_function("window.gridgovMapReady > 0")
     assert page.evaluate("window.gridgovMapReady") >= 3  # town A's grids and the open case
     assert page.locator("#map canvas").count() == 1  # drawn locally: no tiles, no internet
+    markers = page.evaluate("""window.gridgovMapLayer.getLayers().filter(l => l.feature.geometry.type === 'Point')
+        .map(l => [l.feature.properties.light, l.options.fillColor])""")
+    assert sorted(markers) == [["green", "#67c23a"], ["none", "#909399"]]  # open cases, coloured by their light
     page.screenshot(path=str(ARTIFACTS / "7-map.png"), full_page=True)
     page.goto(f"{base}/console/stats/?group_by=category")
     page.wait_for_selector("#chart canvas")
