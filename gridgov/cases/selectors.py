@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
 from gridgov.cases.access import handler_units, visible_cases
@@ -13,7 +13,7 @@ from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import LOCAL_TZ
 
 FILTERS = ("state", "category", "region", "light", "channel", "urgency", "created_after", "created_before", "q",
-           "inbox", "unit", "out_of_grid")
+           "inbox", "unit", "out_of_grid", "ordering")
 
 
 def parse_moment(value: str, field: str, *, end: bool = False) -> dt.datetime:
@@ -80,7 +80,21 @@ def case_list(*, actor, filters=None) -> QuerySet[Case]:
         qs = qs.filter(handling_unit_id=unit)
     if f.get("out_of_grid") in ("1", "true"):
         qs = qs.filter(out_of_grid=True)
-    return qs.order_by("-created_at", "-id")
+    ordering = f.get("ordering") or ("due" if f.get("inbox") in ("1", "true") else "newest")
+    if ordering not in ORDERINGS:
+        raise ApplicationError("invalid_ordering", f"排序应为 {'/'.join(ORDERINGS)} 之一",
+                               fields={"ordering": "取值无效"})
+    return qs.order_by(*ORDERINGS[ordering])
+
+
+# How a list of cases may be sorted: newest reports first (the default), nearest deadline first (the default of
+# a handler's inbox; cases without a running clock last), or last changed first.
+ORDERINGS = {
+    "newest": ("-created_at", "-id"),
+    "due": (F("due_at").asc(nulls_last=True), "-created_at", "-id"),
+    "updated": ("-updated_at", "-id"),
+}
+ORDERING_LABELS = {"newest": "最新上报", "due": "时限最近", "updated": "最近办理"}
 
 
 def case_get(*, actor, pk) -> Case:

@@ -18,7 +18,7 @@ from gridgov.cases import services
 from gridgov.cases.access import handler_units
 from gridgov.cases.models import Category, Channel, Light, Satisfaction, State, Urgency
 from gridgov.cases.routing import suggest_unit
-from gridgov.cases.selectors import case_get, case_list, case_timeline
+from gridgov.cases.selectors import ORDERING_LABELS, case_get, case_list, case_timeline
 from gridgov.cases.sla import clock_summary
 from gridgov.cases.workflow import action_label, transition
 from gridgov.core.errors import ApplicationError, NotFound
@@ -81,6 +81,8 @@ class FilterForm(forms.Form):
     region = forms.CharField(label="区划/网格编码", required=False)
     created_after = forms.DateField(label="上报起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     created_before = forms.DateField(label="上报止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ordering = forms.ChoiceField(label="排序", required=False,
+                                 choices=[("", "默认")] + list(ORDERING_LABELS.items()))
 
 
 SAVED_FILTERS_KEY = "console_saved_filters"

@@ -99,3 +99,40 @@ def test_date_filters_cover_whole_days(cw, api):
     today = local_today().isoformat()
     body = api(cw.dispatcher).get("/api/v1/cases/", {"created_after": today, "created_before": today}).json()
     assert body["count"] == 1
+
+
+def test_lists_sort_by_deadline_and_the_inbox_does_by_default(cw, api, client):
+    import datetime as dt
+
+    import time_machine
+
+    from gridgov.cases import services as s
+    from gridgov.core.timeutil import LOCAL_TZ
+    from tests.cases.conftest import report
+
+    monday = dt.datetime(2026, 11, 23, 9, tzinfo=LOCAL_TZ)
+    made = {}
+    for minutes, urgency in ((0, "urgent"), (10, "normal"), (20, None)):  # the last one is never dispatched
+        with time_machine.travel(monday + dt.timedelta(minutes=minutes), tick=False):
+            case = report(cw, urgency=urgency or "normal", lon=120.001 + minutes * 0.0001)
+            if urgency:
+                s.case_accept(case=case, actor=cw.dispatcher)
+                s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, unit=cw.cg)
+        made[urgency] = case.pk
+    # newest first by default; nearest deadline first (the urgent one: 30 minutes to sign) with ordering=due,
+    # cases without a running clock last
+    ids = [c["id"] for c in api(cw.dispatcher).get("/api/v1/cases/").json()["results"]]
+    assert ids == [made[None], made["normal"], made["urgent"]]
+    ids = [c["id"] for c in api(cw.dispatcher).get("/api/v1/cases/", {"ordering": "due"}).json()["results"]]
+    assert ids == [made["urgent"], made["normal"], made[None]]
+    r = api(cw.dispatcher).get("/api/v1/cases/", {"ordering": "oldest"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_ordering"
+    # the handler's inbox: nearest deadline first unless asked otherwise
+    client.force_login(cw.handler_cg)
+    page = client.get("/console/inbox/").content.decode()
+    urgent, normal = (Case.objects.get(pk=made[k]).number for k in ("urgent", "normal"))
+    assert page.index(urgent) < page.index(normal)
+    page = client.get("/console/inbox/", {"ordering": "newest"}).content.decode()
+    assert page.index(normal) < page.index(urgent)  # the normal one was reported later
+    page = client.get("/console/inbox/", {"ordering": "updated"}).content.decode()
+    assert "时限最近" in page and "最近办理" in page
