@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import transaction
 from shapely.geometry import MultiPolygon, Point, Polygon
@@ -32,7 +33,7 @@ from gridgov.people.models import (
     ResidenceType,
     Resident,
 )
-from gridgov.regions.geometry import to_geojson
+from gridgov.regions.geometry import parse_polygon, to_geojson
 from gridgov.regions.models import GridKind, Level, Region, SpecialKind
 from gridgov.regions.services import order_west_east_north_south, region_create
 
@@ -86,14 +87,22 @@ def _id_number(rng: random.Random, birth: dt.date, gender: str, used: set[str]) 
         seq = rng.randrange(0, 500) * 2 + (1 if gender == Gender.MALE else 0)
         body = f"{county}{birth:%Y%m%d}{seq:03d}"
         number = body + ric.calc_check_digit(body + "0")
-        if number in used:
+        if number in used or not _county_existed(county, birth.year):
             continue
-        try:
-            parse_id_number(number)
-        except ValueError:
-            continue  # the county code did not exist in that birth year
         used.add(number)
         return number
+
+
+@cache
+def _county_existed(county: str, year: int) -> bool:
+    """Whether a 身份证号 of someone born in `year` may carry this county code (codes come and go; the check
+    depends on the code and the year only, so it is asked once per pair)."""
+    body = f"{county}{year}0101001"
+    try:
+        parse_id_number(body + ric.calc_check_digit(body + "0"))
+    except ValueError:
+        return False
+    return True
 
 
 def _uscc(rng: random.Random, used: set[str]) -> str:
@@ -205,30 +214,38 @@ def build_people(rng: random.Random, regions: dict, scale: int) -> dict[str, int
     used_uscc: set[str] = set(OrgUnit.objects.exclude(uscc="").values_list("uscc", flat=True))
     counts = {"buildings": 0, "households": 0, "residents": 0, "organisations": 0}
     residents: list[Resident] = []
+    organisations: list[Organisation] = []
     focus: list[tuple[int, str]] = []  # (index in residents, group)
-    microgrids = {}
+    microgrids: dict[int, list] = {}  # grid id → [(microgrid, its polygon)], parsed once
     for m in Region.objects.filter(level=Level.MICROGRID, parent__path__startswith=regions["district"].path):
-        microgrids.setdefault(m.parent_id, []).append(m)
+        microgrids.setdefault(m.parent_id, []).append((m, parse_polygon(m.geometry)))
     for grid, poly in regions["grids"]:
+        # a grid's buildings, units and households are written in three bulk INSERTs (the residents in batches)
+        buildings: list[Building] = []
+        units_made: list[BuildingUnit] = []
+        households: list[Household] = []
         estate = rng.choice(N.COMMUNITY_WORDS) + rng.choice(N.ESTATES)
         street = rng.choice(N.STREETS)
         for b in range(1, 3 * scale + 1):
             lon, lat = point_in(rng, poly)
-            micro = next((m for m in microgrids.get(grid.pk, []) if _contains(m, lon, lat)), None)
-            building = Building.objects.create(
+            micro = next((m for m, shape in microgrids.get(grid.pk, []) if shape.contains(Point(lon, lat))), None)
+            building = Building(
                 grid=grid, microgrid=micro, number=f"{b:05d}", name=f"{estate}{b}栋",
                 address=f"{street}{rng.randrange(1, 400)}号{estate}{b}栋", floors=rng.choice((6, 7, 9, 11, 18, 26)),
                 lon=lon, lat=lat,
             )
+            buildings.append(building)
             counts["buildings"] += 1
-            units = [BuildingUnit.objects.create(building=building, number=str(u)) for u in (1, 2)]
+            units = [BuildingUnit(building=building, number=str(u)) for u in (1, 2)]
+            units_made += units
             for unit in units:
                 for floor in (1, 2, 3, 4):
                     room = f"{floor}0{rng.choice((1, 2))}"
-                    household = Household.objects.create(
+                    household = Household(
                         building=building, unit=unit, room=room, grid=grid,
                         kind=rng.choices(list(Household.Kind.values)[:3], weights=(75, 20, 5))[0],
                     )
+                    households.append(household)
                     counts["households"] += 1
                     if household.kind == Household.Kind.VACANT:
                         continue
@@ -255,7 +272,7 @@ def build_people(rng: random.Random, regions: dict, scale: int) -> dict[str, int
                         else:
                             number = _id_number(rng, birth, gender, used_ids)
                             r = Resident(
-                                name=name, gender=gender, birth_date=parse_id_number(number).birth_date,
+                                name=name, gender=gender, birth_date=birth,  # the date in the number
                                 ethnicity=rng.choice(N.ETHNICITIES),
                                 residence_type=ResidenceType.FLOATING if floating else ResidenceType.REGISTERED,
                                 household=household, grid=grid, address=building.address + f"{unit.number}单元{room}",
@@ -284,18 +301,16 @@ def build_people(rng: random.Random, regions: dict, scale: int) -> dict[str, int
                                uscc=_uscc(rng, used_uscc) if kind != "shop" or rng.random() < 0.5 else "")
             org.lon, org.lat = point_in(rng, poly)
             set_pii(org, "phone", "phone", _phone(rng))
-            org.save()
+            organisations.append(org)
             counts["organisations"] += 1
+        Building.objects.bulk_create(buildings)
+        BuildingUnit.objects.bulk_create(units_made)  # each unit's building has its key now
+        Household.objects.bulk_create(households)
         if len(residents) >= 5000:
             _flush(residents, focus, counts)
     _flush(residents, focus, counts)
+    Organisation.objects.bulk_create(organisations, batch_size=2000)
     return counts
-
-
-def _contains(region: Region, lon: float, lat: float) -> bool:
-    from gridgov.regions.geometry import parse_polygon
-
-    return parse_polygon(region.geometry).contains(Point(lon, lat))
 
 
 def _flush(residents: list, focus: list, counts: dict) -> None:
