@@ -26,6 +26,7 @@ PERMISSIONS = {
     "case:case:handle": "签收、处置、回单(承办部门)",
     "case:case:verify": "核查结案(网格员)",
     "case:case:supervise": "督办",
+    "case:case:reveal": "查看反映人完整电话(回访、核实)",
     "case:kpi:view": "查看统计考核",
     "account:user:list": "查看用户",
     "account:user:edit": "维护用户与任职",
@@ -34,8 +35,6 @@ PERMISSIONS = {
 _BASE_STAFF = ["region:region:list", "org:unit:list"]
 _PEOPLE_READ = ["people:resident:list", "people:building:list", "people:organisation:list"]
 _PEOPLE_WRITE = ["people:resident:edit", "people:building:edit", "people:organisation:edit"]
-
-_CASE_CENTER = ["case:case:list", "case:case:report", "case:case:dispatch", "case:kpi:view"]
 
 DEFAULT_ROLES: list[tuple[str, str, list[str], bool]] = [
     (RoleCode.RESIDENT, "居民", [], False),

@@ -353,14 +353,15 @@ def _alert_emergency_units(case: Case, t) -> None:
 
 @transaction.atomic
 def case_reveal_reporter_phone(*, actor, case: Case, reason: str) -> str:
-    """The reporter's full phone number, for the center to call back (回访, 核实): only center staff with the case
-    in their jurisdiction, with a reason, written to the audit log."""
+    """The reporter's full phone number, for the center to call back (回访, 核实): only staff holding
+    case:case:reveal (the center dispatchers by default) with the case in their jurisdiction, with a reason,
+    written to the audit log."""
     from gridgov.accounts.scoping import require_perm
     from gridgov.core.models import audit
 
     reason = _reason(reason, "查看事由")
-    j = require_perm(actor, "case:case:dispatch")
-    if not j.covers("case:case:dispatch", case.region_path):
+    j = require_perm(actor, "case:case:reveal")
+    if not j.covers("case:case:reveal", case.region_path):
         raise PermissionDenied("该事件不在您的管辖范围内")
     phone = get_pii(case, "reporter_phone")
     if not phone:

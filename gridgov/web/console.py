@@ -373,7 +373,7 @@ def case_detail(request, pk, action: str | None = None):
         "timeline": [{"e": e, "label": action_label(e.action)} for e in case_timeline(case)], "actions": actions, "suggested": suggested,
         "photos": [a for a in case.attachments.all() if a.public_file], "clocks": clock_summary(case, now()),
         "can_reveal_phone": bool(case.reporter_phone_enc) and jurisdiction_of(request.user).covers(
-            "case:case:dispatch", case.region_path),
+            "case:case:reveal", case.region_path),
     }, status=status)
 
 

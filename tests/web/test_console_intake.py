@@ -92,3 +92,19 @@ def test_the_center_sees_the_callers_full_number_with_a_reason_logged(cw, client
                     content_type="application/json")
     assert r.status_code == 200 and r.json() == {"reporter_phone": "13912345678"}
     assert AuditLog.objects.filter(action="pii.reveal").count() == 2
+
+
+def test_seeing_the_number_is_a_permission_of_its_own(cw, client):
+    from gridgov.accounts.models import Role
+
+    client.force_login(cw.dispatcher)
+    client.post("/console/intake/", form(cw))
+    case = Case.objects.get()
+    role = Role.objects.get(code="center_dispatcher")
+    assert "case:case:reveal" in role.permissions  # granted by the migration
+    role.permissions = [p for p in role.permissions if p != "case:case:reveal"]
+    role.save()
+    page = client.get(f"/console/cases/{case.pk}/").content.decode()
+    assert "查看完整号码" not in page and "受理" in page  # still dispatches
+    r = client.post(f"/api/v1/cases/{case.pk}/reveal-phone/", {"reason": "电话回访"}, content_type="application/json")
+    assert r.status_code == 403 and "查看反映人完整电话" in r.json()["error"]["message"]
