@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 
 from gridgov.cases.models import (
     Case,
     CaseEvent,
     Category,
+    CategoryQuestion,
     ExtensionRequest,
     IngestSource,
     RoutingRule,
@@ -24,6 +26,42 @@ class SlaPolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [SlaTargetInline]
 
 
+class CategoryQuestionForm(forms.ModelForm):
+    class Meta:
+        model = CategoryQuestion
+        fields = ["code", "description", "datatype", "datatype_description", "required", "order", "values"]
+        help_texts = {
+            "values": '单选、多选题的选项,如 [{"key": "small", "name": "少量"}, {"key": "large", "name": "大量"}];其他类型留空 []',
+            "required": "必答题会让不提问的渠道(12345热线、传感器、Open311 未答)上报失败,请慎用",
+        }
+
+    def clean(self):
+        data = super().clean()
+        kind, values = data.get("datatype"), data.get("values")
+        lists = (CategoryQuestion.Datatype.SINGLE, CategoryQuestion.Datatype.MULTI)
+        if values is None or kind is None:
+            return data
+        if kind in lists:
+            ok = isinstance(values, list) and values and all(
+                isinstance(v, dict) and str(v.get("key") or "").strip() and str(v.get("name") or "").strip()
+                for v in values)
+            if not ok:
+                self.add_error("values", '单选、多选题须列出选项,每项含 key 和 name,如 [{"key": "small", "name": "少量"}]')
+            elif len({v["key"] for v in values}) != len(values):
+                self.add_error("values", "选项的 key 不能重复")
+        elif values not in ([], {}, ""):
+            self.add_error("values", "只有单选、多选题有选项,其他类型请留空 []")
+        return data
+
+
+class CategoryQuestionInline(admin.StackedInline):
+    """补充问题: asked when reporting in the category (the resident's form, the grid worker's, Open311)."""
+
+    model = CategoryQuestion
+    form = CategoryQuestionForm
+    extra = 0
+
+
 @admin.register(Category)
 class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "department_type", "sla_policy", "default_urgency", "photo_required",
@@ -31,6 +69,7 @@ class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "is_active", "is_safety"]
     search_fields = ["code", "name", "keywords"]
     list_select_related = ["sla_policy"]
+    inlines = [CategoryQuestionInline]
 
     def has_delete_permission(self, request, obj=None):
         return False

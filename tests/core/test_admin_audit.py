@@ -83,3 +83,4 @@ def test_removing_a_routing_rule_is_audited(world, client):
     assert r.status_code == 302 and not RoutingRule.objects.exists()
     removed = AuditLog.objects.get(action="admin.delete", object_type="cases.routingrule")
     assert removed.object_id == str(rule.pk) and removed.detail["values"]["unit_id"] == str(unit.pk)
+
