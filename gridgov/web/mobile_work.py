@@ -14,10 +14,11 @@ from gridgov.cases import services
 from gridgov.cases.access import handler_units
 from gridgov.cases.models import Case, PatrolCheckin, State
 from gridgov.cases.selectors import case_get, case_list
+from gridgov.cases.sla import clock_summary
 from gridgov.cases.triage import suggest_category
 from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError, NotFound
-from gridgov.core.timeutil import LOCAL_TZ, local_today
+from gridgov.core.timeutil import LOCAL_TZ, local_today, now
 from gridgov.web.console import action_panel, done_redirect
 from gridgov.web.mobile import ReportForm
 
@@ -29,7 +30,7 @@ def work_home(request):
     import datetime as dt
 
     j = jurisdiction_of(request.user)
-    to_verify = case_list(actor=request.user, filters={"state": State.DONE_REPORTED}) if j.has_perm(
+    to_verify = case_list(actor=request.user, filters={"state": State.DONE_REPORTED, "ordering": "due"}) if j.has_perm(
         "case:case:verify") else Case.objects.none()
     inbox = case_list(actor=request.user, filters={"inbox": "1"}) if handler_units(request.user) else Case.objects.none()
     start = dt.datetime.combine(local_today(), dt.time(0), tzinfo=LOCAL_TZ)
@@ -75,5 +76,6 @@ def work_case(request, pk, action: str | None = None):
     if response is not None:
         return response
     events = [{"at": e.at, "label": action_label(e.action), "note": e.note} for e in case.events.order_by("at", "id")]
-    return render(request, "mobile/work_case.html", {"case": case, "actions": panel["actions"], "events": events},
+    return render(request, "mobile/work_case.html", {"case": case, "actions": panel["actions"], "events": events,
+                                                     "clocks": clock_summary(case, now())},
                   status=400 if panel["open_action"] else 200)

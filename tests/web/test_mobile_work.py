@@ -26,8 +26,13 @@ def test_checkin_report_on_the_spot_and_verify(cw, client):
     s.case_report_done(case=Case.objects.get(pk=c2.pk), actor=cw.handler_cg, note="已清运", photos=[photo()])
     home = client.get("/m/work/").content.decode()
     assert c2.title in home and "回单待核查" in home
+    due = Case.objects.get(pk=c2.pk).verify_due_at
+    from gridgov.core.timeutil import local
+
+    assert f"核查时限 {local(due):%m-%d %H:%M}" in home and "绿灯" in home  # the worker sees how long is left
     page = client.get(f"/m/work/cases/{c2.pk}/").content.decode()
     assert "核查通过" in page and "核查不通过(返工)" in page
+    assert '<li class="current">核查时限' in page and "按时完成" in page  # 签收/处置 done on time, 核查 running
     r = client.post(f"/m/work/cases/{c2.pk}/verify_fail/", {"reason": ""})
     assert r.status_code == 400 and Case.objects.get(pk=c2.pk).state == "done_reported"
     r = client.post(f"/m/work/cases/{c2.pk}/verify_pass/", {"note": "已干净", "photos": photo()})
