@@ -112,11 +112,13 @@ def _fresh_caches():
     """Process-level caches (snapshots of reference data, locator, rate-limit counters) must not carry one test's data into the next."""
     from django.core.cache import cache
 
+    from gridgov.cases import sweeper
     from gridgov.core.snapshot import reset_snapshots
 
     cache.clear()
     reset_snapshots()
     reset_locator_cache()
+    sweeper._calendar_years_tried = None
     yield
     reset_snapshots()
     reset_locator_cache()

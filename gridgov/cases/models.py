@@ -273,6 +273,8 @@ class Case(models.Model):
             models.Index(fields=["category", "state", "created_at"], name="case_dup_lookup"),
             # likely duplicates: open cases of a category in a latitude band (cases/duplicates.py)
             models.Index(fields=["category", "lat", "lon"], name="case_open_near", condition=Q(state__in=OPEN_STATES)),
+            # the few cases whose deadlines wait for a calendar year (the sweeper fills them in)
+            models.Index(fields=["id"], name="case_clock_error", condition=~Q(clock_error="")),
         ]
 
     def __str__(self) -> str:

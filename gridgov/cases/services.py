@@ -25,6 +25,7 @@ from gridgov.cases.models import (
     Category,
     Channel,
     ExtensionRequest,
+    Light,
     Satisfaction,
     State,
     Urgency,
@@ -369,6 +370,25 @@ def case_reveal_reporter_phone(*, actor, case: Case, reason: str) -> str:
     audit(actor=actor, action="pii.reveal", obj=case,
           detail={"field": "reporter_phone", "reason": reason, "masked": mask("phone", phone)})
     return phone
+
+
+@transaction.atomic
+def case_fill_deadlines(*, case: Case) -> dict:
+    """补算时限: deadlines that waited for a working-calendar year are computed once it is entered (by the
+    sweeper), with a timeline row. A deadline already passed shows green for a moment: the same sweep turns it
+    yellow or red and tells the handler and supervisors as for any other case. Returns what was filled."""
+    if not case.clock_error:
+        return {}
+    old, old_updated = case.state, case.updated_at
+    filled = sla.fill_pending(case, now())
+    if case.clock_error:
+        return {}  # the year is still missing
+    if case.light in (Light.YELLOW, Light.RED):
+        case.light = Light.GREEN
+    _commit(case, old, old_updated, CLOCK_FIELDS)
+    _event(case, None, "deadline_filled", old, note="工作日历已录入,补算时限",
+           data={f: v.isoformat() for f, v in filled.items()})
+    return filled
 
 
 # -- the workflow actions -------------------------------------------------------------------------------

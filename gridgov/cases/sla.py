@@ -49,18 +49,65 @@ def minutes_between(start: dt.datetime, end: dt.datetime, basis: str) -> float:
     return get_calendar().working_minutes_between(start, end)
 
 
-def _deadline(case: Case, start, minutes) -> dt.datetime | None:
-    """A deadline, or None with `clock_error` set when the calendar does not cover the year."""
+def _deadline(case: Case, start, minutes, field: str | None = None) -> dt.datetime | None:
+    """A deadline, or None with `clock_error` set when the calendar does not cover the year. With `field`, a
+    deadline that cannot be computed yet is remembered (its start and minutes, in `case.sla["pending"]`) so that
+    `fill_pending` computes it once the year is entered."""
     if minutes is None:
         return None
     basis = case.time_basis or TimeBasis.WORKING
-    # Urgent on-site arrival ("五分钟之内必须到位") runs in natural time whatever the policy says.
     try:
-        return add_minutes(start, minutes, basis)
+        value = add_minutes(start, minutes, basis)
     except CalendarNotCovered as exc:
         case.clock_error = str(exc)[:200]
+        if field is not None:
+            pending = _pending(case)
+            pending[field] = {"start": start.isoformat(), "minutes": minutes, "pauses": []}
         _alert_missing_calendar(exc.year)
         return None
+    if field is not None:
+        _pending(case).pop(field, None)
+    return value
+
+
+def _pending(case: Case) -> dict:
+    """Deadlines waiting for a calendar year: {field: {"start", "minutes", "pauses": [[from, to], …]}}."""
+    if not isinstance(case.sla, dict):
+        case.sla = {}
+    return case.sla.setdefault("pending", {})
+
+
+def fill_pending(case: Case, at: dt.datetime) -> dict[str, dt.datetime]:
+    """补算时限: compute the deadlines that waited for a calendar year now entered, from the moment each clock
+    started, with the extensions granted and the pauses taken since (as `resume` would have shifted them).
+    A case from before deadlines were remembered gets its missing ones from its milestones (签收 and 处置 from
+    dispatch, 核查 from the 回单). Returns what was filled; what still cannot be computed stays pending."""
+    basis = case.time_basis or TimeBasis.WORKING
+    sla = case.sla if isinstance(case.sla, dict) else {}
+    pending = dict(sla.get("pending") or {})
+    if not pending and case.clock_error:  # remembered by nothing: rebuild from the milestones
+        for field, step, start in (("acknowledge_due_at", "acknowledge", case.dispatched_at),
+                                   ("handle_due_at", "handle", case.dispatched_at),
+                                   ("verify_due_at", "verify", case.done_reported_at)):
+            if getattr(case, field) is None and start is not None and sla.get(step) is not None:
+                pending[field] = {"start": start.isoformat(), "minutes": sla[step], "pauses": []}
+    filled, still = {}, {}
+    for field, p in pending.items():
+        try:
+            paused = sum(minutes_between(dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b), basis)
+                         for a, b in p.get("pauses") or [])
+            filled[field] = add_minutes(dt.datetime.fromisoformat(p["start"]), p["minutes"] + paused, basis)
+        except CalendarNotCovered:
+            still[field] = p
+    for field, value in filled.items():
+        setattr(case, field, value)
+    if filled or not pending:
+        case.sla = {**sla, "pending": still}
+        if not still:
+            case.sla.pop("pending")
+            case.clock_error = ""
+        refresh_active(case, at)
+    return filled
 
 
 def _alert_missing_calendar(year: int) -> None:
@@ -70,7 +117,8 @@ def _alert_missing_calendar(year: int) -> None:
     log.error("working calendar for %s is missing", year)
     for admin in User.objects.filter(is_superuser=True, is_active=True):
         notify(recipient=admin, subject=f"{year}年工作日历未录入,事件时限无法计算",
-               body="请在管理后台「工作日历年份」「节假日/调休日」中按国务院办公厅通知录入。",
+               body="请在管理后台「工作日历年份」「节假日/调休日」中按国务院办公厅通知录入;录入后,"
+                    "等待该年日历的事件时限由系统自动补算。",
                dedupe_key=f"calendar-missing-{year}-{admin.pk}")
 
 
@@ -80,28 +128,30 @@ def start_clocks(case: Case, at: dt.datetime) -> None:
     case.sla = target
     case.time_basis = target["basis"]
     case.clock_error = ""
-    case.acknowledge_due_at = _deadline(case, at, target["acknowledge"])
+    case.acknowledge_due_at = _deadline(case, at, target["acknowledge"], "acknowledge_due_at")
     # Arriving on site is physical ("五分钟之内必须到位"): natural time whatever the policy's basis.
     arrive = target["arrive"]
     case.arrive_due_at = at + dt.timedelta(minutes=arrive) if arrive else None
-    case.handle_due_at = _deadline(case, at, target["handle"])
+    case.handle_due_at = _deadline(case, at, target["handle"], "handle_due_at")
     case.verify_due_at = None
     refresh_active(case, at)
 
 
 def restart_handle(case: Case, at: dt.datetime) -> None:
-    case.handle_due_at = _deadline(case, at, (case.sla or {}).get("handle"))
+    case.handle_due_at = _deadline(case, at, (case.sla or {}).get("handle"), "handle_due_at")
     refresh_active(case, at)
 
 
 def start_verify(case: Case, at: dt.datetime) -> None:
-    case.verify_due_at = _deadline(case, at, (case.sla or {}).get("verify"))
+    case.verify_due_at = _deadline(case, at, (case.sla or {}).get("verify"), "verify_due_at")
     refresh_active(case, at)
 
 
 def extend_handle(case: Case, minutes: int, at: dt.datetime) -> None:
     if case.handle_due_at is not None:
         case.handle_due_at = _deadline(case, case.handle_due_at, minutes)
+    elif "handle_due_at" in _pending(case):  # waiting for a calendar year: the extension counts when it comes
+        _pending(case)["handle_due_at"]["minutes"] += minutes
     refresh_active(case, at)
 
 
@@ -158,6 +208,8 @@ def resume(case: Case, at: dt.datetime) -> float:
             value = getattr(case, field)
             if value is not None:
                 setattr(case, field, _deadline(case, value, paused) if paused else value)
+        for waiting in (case.sla or {}).get("pending", {}).values():  # shifted when they are computed
+            waiting.setdefault("pauses", []).append([case.paused_at.isoformat(), at.isoformat()])
     case.paused_at = None
     refresh_active(case, at)
     return paused

@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.db.models import F
 
-from gridgov.cases.models import Case, CaseEvent, Light, State
+from gridgov.cases.models import OPEN_STATES, Case, CaseEvent, Light, State
 from gridgov.cases.reference import unit_staff
 from gridgov.cases.routing import parent_center
 from gridgov.core.timeutil import now
@@ -119,14 +119,40 @@ def _escalate_step(t) -> int:
             return done
 
 
+_calendar_years_tried: frozenset | None = None
+
+
+def _fill_step() -> int:
+    """Cases whose deadlines waited for a working-calendar year get them once the year is entered. Tried when
+    this process first sweeps and whenever the calendar's years change, not every minute."""
+    global _calendar_years_tried
+    from gridgov.cases.services import case_fill_deadlines
+    from gridgov.core.errors import ApplicationError
+    from gridgov.core.workingtime import get_calendar
+
+    years = get_calendar().years
+    if years == _calendar_years_tried:
+        return 0
+    filled = 0
+    for case in Case.objects.filter(state__in=OPEN_STATES).exclude(clock_error="").order_by("pk").iterator():
+        try:
+            case_fill_deadlines(case=case)
+            filled += not case.clock_error
+        except ApplicationError:
+            continue  # changed meanwhile: the next change of years, or the next process, tries again
+    _calendar_years_tried = years
+    return filled
+
+
 def sweep() -> dict[str, int]:
     t = now()
+    filled = _fill_step()
     yellow = _light_step(t, to=Light.YELLOW, condition={"warn_at__lte": t, "due_at__gt": t},
                          from_lights=(Light.GREEN,), action="sla_warning", subject="【即将超时】",
                          supervisors=False)
     red = _light_step(t, to=Light.RED, condition={"due_at__lte": t}, from_lights=(Light.GREEN, Light.YELLOW),
                       action="sla_overdue", subject="【已超时】", supervisors=True)
     escalated = _escalate_step(t)
-    if yellow or red or escalated:
-        log.info("sweep: %s yellow, %s red, %s escalated", yellow, red, escalated)
-    return {"yellow": yellow, "red": red, "escalated": escalated}
+    if filled or yellow or red or escalated:
+        log.info("sweep: %s deadlines filled, %s yellow, %s red, %s escalated", filled, yellow, red, escalated)
+    return {"filled": filled, "yellow": yellow, "red": red, "escalated": escalated}

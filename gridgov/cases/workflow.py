@@ -76,7 +76,7 @@ def allowed(state: str, kinds: set[str]) -> list[Transition]:
 # Timeline rows that are not workflow actions
 OTHER_LABELS = {
     "report": "上报", "alert_emergency_units": "通知最小应急单元", "sla_warning": "即将超时(黄灯)",
-    "sla_overdue": "已超时(红灯)", "merged_in": "合并同类事件", "repeat_alarm": "设备重复告警",
+    "sla_overdue": "已超时(红灯)", "deadline_filled": "补算时限", "merged_in": "合并同类事件", "repeat_alarm": "设备重复告警",
 }
 
 

@@ -98,6 +98,60 @@ def test_dispatch_into_an_uncovered_year_keeps_the_case_and_alerts(cw):
     assert Message.objects.filter(subject__contains="2027年工作日历未录入").count() == 1  # alerted once
 
 
+
+def test_deadlines_that_waited_for_the_year_are_filled_in_once_it_is_entered(cw):
+    from gridgov.cases.models import CaseEvent
+    from gridgov.cases.sweeper import sweep
+
+    def fresh():
+        return Case.objects.get(pk=case.pk)
+
+    with time_machine.travel(at(2026, 12, 30, 10, 0), tick=False):
+        case = report(cw)
+        s.case_accept(case=case, actor=cw.dispatcher)
+        s.case_dispatch(case=fresh(), actor=cw.dispatcher, unit=cw.cg)
+    with time_machine.travel(at(2026, 12, 30, 10, 30), tick=False):
+        s.case_acknowledge(case=fresh(), actor=cw.handler_cg)
+        req = s.case_request_extension(case=fresh(), actor=cw.handler_cg, minutes=420, reason="等配件")
+        s.case_decide_extension(case=fresh(), actor=cw.dispatcher, approve=True)  # counts once the year exists
+        assert req.pk and fresh().handle_due_at is None
+    with time_machine.travel(at(2026, 12, 31, 9, 0), tick=False):
+        s.case_suspend(case=fresh(), actor=cw.dispatcher, reason="等待产权单位确认")
+    with time_machine.travel(at(2026, 12, 31, 10, 0), tick=False):
+        s.case_resume(case=fresh(), actor=cw.dispatcher)  # one working hour paused
+    with time_machine.travel(at(2027, 1, 2, 9, 0), tick=False):
+        assert sweep()["filled"] == 0  # 2027 not entered yet: still waiting, nothing guessed
+        assert fresh().handle_due_at is None and "2027" in fresh().clock_error
+        CalendarYear.objects.create(year=2027, source="国务院办公厅通知")
+        CalendarDay.objects.create(date=dt.date(2027, 1, 1), kind="holiday", name="元旦")
+        assert sweep()["filled"] == 1
+        assert sweep()["filled"] == 0  # once
+    case = fresh()
+    # 2,100 working minutes from Wed 30 Dec 10:00 (330 + 420 in 2026; 1 Jan a holiday, then 420 a day) end on
+    # Thu 7 Jan 10:00; plus the 420-minute extension and the hour paused: Fri 8 Jan 11:00
+    assert case.handle_due_at == at(2027, 1, 8, 11, 0) and case.clock_error == "" and case.light == "green"
+    assert "pending" not in case.sla
+    event = CaseEvent.objects.get(case=case, action="deadline_filled")
+    assert event.data == {"handle_due_at": at(2027, 1, 8, 11, 0).isoformat()} and event.note.startswith("工作日历已录入")
+    with time_machine.travel(at(2027, 1, 8, 11, 1), tick=False):
+        assert sweep()["red"] == 1  # and from now on like any other case
+
+
+def test_a_case_from_before_deadlines_were_remembered_gets_them_from_its_milestones(cw):
+    from gridgov.cases.sweeper import sweep
+
+    with time_machine.travel(at(2026, 12, 30, 10, 0), tick=False):
+        case = report(cw)
+        s.case_accept(case=case, actor=cw.dispatcher)
+        s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, unit=cw.cg)
+    case = Case.objects.get(pk=case.pk)
+    Case.objects.filter(pk=case.pk).update(sla={k: v for k, v in case.sla.items() if k != "pending"})
+    CalendarYear.objects.create(year=2027, source="国务院办公厅通知")
+    CalendarDay.objects.create(date=dt.date(2027, 1, 1), kind="holiday", name="元旦")
+    with time_machine.travel(at(2027, 1, 2, 9, 0), tick=False):
+        assert sweep()["filled"] == 1
+    assert Case.objects.get(pk=case.pk).handle_due_at == at(2027, 1, 7, 10, 0)
+
 def test_photo_is_checked_by_content_and_stripped_of_exif(cw):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
