@@ -145,9 +145,57 @@ class AuditedAdminMixin:
             audit(actor=request.user, action="admin.change", obj=obj, detail={"changed": changed})
 
 
+class CalendarEnterForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    source = forms.CharField(label="来源", max_length=100, help_text="如 国办发明电〔2026〕X号")
+    text = forms.CharField(label="节假日安排", widget=forms.Textarea(attrs={"rows": 14, "cols": 100}))
+    replace = forms.BooleanField(label="覆盖已录入的安排", required=False,
+                                 help_text="该年已录入时,删除该年原有的节假日/调休日,按本次内容重录")
+
+
 @admin.register(CalendarYear)
 class CalendarYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """A year's days one by one, or all at once from the State Council notice (录入全年安排)."""
+
     list_display = ["year", "source", "created_at"]
+    change_list_template = "core/admin_calendar_change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("enter/", self.admin_site.admin_view(self.enter_view), name="core_calendaryear_enter"),
+                *super().get_urls()]
+
+    def enter_view(self, request):
+        from django.core.exceptions import PermissionDenied
+        from django.template.response import TemplateResponse
+
+        from gridgov.core.calendar_entry import calendar_year_enter
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CalendarEnterForm(request.POST or None)
+        result, status = None, 200
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                result = calendar_year_enter(actor=request.user, year=d["year"], source=d["source"], text=d["text"],
+                                             replace=d["replace"], dry_run="save" not in request.POST)
+            except ApplicationError as exc:
+                form.add_error(next(iter(exc.fields), None), exc.message)
+            if result and result["errors"]:
+                status = 400
+        elif request.method == "POST":
+            status = 400
+        days = [{"date": d, "weekday": "一二三四五六日"[d.weekday()], "kind": CalendarDay.Kind(k).label, "name": n}
+                for d, k, n in (result or {}).get("days", [])]
+        return TemplateResponse(request, "core/admin_calendar_enter.html", {
+            **self.admin_site.each_context(request), "title": "录入全年节假日安排", "form": form, "result": result,
+            "days": days, "year": form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None,
+            "holidays": sum(d["kind"] == CalendarDay.Kind.HOLIDAY.label for d in days),
+            "workdays": sum(d["kind"] == CalendarDay.Kind.WORKDAY.label for d in days),
+            "opts": self.model._meta,
+        }, status=status)
 
 
 @admin.register(CalendarDay)
