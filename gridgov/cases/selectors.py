@@ -107,3 +107,23 @@ def case_get(*, actor, pk) -> Case:
 
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor", "actor_unit").prefetch_related("attachments").order_by("at", "id")
+
+
+def case_result(case: Case) -> dict | None:
+    """What the reporter is told of the outcome (their own case only): the handling result that passed the
+    check (the last 回单, with its photos), the reason a report was not taken on, or the case it was merged
+    into. None while the case is open."""
+    from gridgov.cases.models import State
+
+    if case.state == State.REJECTED:
+        event = case.events.filter(action="reject").order_by("-at", "-id").first()
+        return {"title": "未予立案", "text": event.note if event else "", "photos": []}
+    if case.state == State.MERGED and case.merged_into_id:
+        return {"title": "已合并办理", "text": f"与同一问题合并办理,请查看编号 {case.merged_into.number} 的进度",
+                "photos": []}
+    if case.state == State.CLOSED:
+        event = (case.events.filter(action="report_done").prefetch_related("attachments")
+                 .order_by("-at", "-id").first())
+        return {"title": "办理结果", "text": event.note if event else "",
+                "photos": [a for a in event.attachments.all() if a.public_file] if event else []}
+    return None

@@ -674,7 +674,9 @@ def case_verify(*, case: Case, actor, passed: bool, note: str = "", photos=()) -
     event = _event(case, actor, action, old, note=note)
     store_photos(case=case, event=event, checked=checked, actor=actor)
     if passed:
-        _tell_followers(case, f"您反映的事件「{case.title}」已办结,请对办理结果进行评价")
+        done = case.events.filter(action="report_done").order_by("-at", "-id").values_list("note", flat=True).first()
+        _tell_followers(case, f"您反映的事件「{case.title}」已办结,请对办理结果进行评价",
+                        f"办理结果:{done}" if done else "")
     else:
         _tell_unit(case.handling_unit, f"事件核查未通过,请返工:{case.title}", case)
     return case

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from gridgov.accounts.services import phone_code_login, phone_code_send
 from gridgov.cases import services
 from gridgov.cases.models import OPEN_STATES, Case, Category, Satisfaction, State
+from gridgov.cases.selectors import case_result
 from gridgov.cases.triage import suggest_category
 from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError
@@ -111,7 +112,7 @@ def m_case(request, pk):
               for e in case.events.filter(action__in=PUBLIC_ACTIONS).order_by("at", "id")]
     can_rate = any(t.action == "follow_up" for t in services.available_actions(case, request.user))
     return render(request, "mobile/case.html", {
-        "case": case, "events": events, "can_rate": can_rate, "error": error,
+        "case": case, "events": events, "can_rate": can_rate, "error": error, "result": case_result(case),
         "ratings": [(v, label) for v, label in Satisfaction.choices],
     }, status=400 if error else 200)
 

@@ -7,7 +7,7 @@ from gridgov.accounts.models import User
 from gridgov.cases.models import Case
 from gridgov.core.pii import lookup_hash
 from gridgov.notify.models import Message
-from tests.cases.conftest import photo
+from tests.cases.conftest import photo, report
 from tests.conftest import fresh_window
 
 
@@ -74,3 +74,32 @@ def test_only_my_reports_and_nearby(cw, client):
     near = client.get("/m/nearby/", {"lon": 120.005, "lat": 30.01}).content.decode()
     assert other.title in near and "米" in near
     assert "需要您的位置" in client.get("/m/nearby/").content.decode()
+
+
+def test_the_reporter_hears_the_result_and_sees_its_photos(cw, client):
+    from gridgov.cases import services as s
+    from gridgov.notify.models import Message
+
+    phone_login(client)
+    client.post("/m/", {"description": "小区门口垃圾堆放", "category": "1101", "lon": 120.005, "lat": 30.01,
+                        "submission_id": "r-1"})
+    case = Case.objects.get()
+    s.case_accept(case=case, actor=cw.dispatcher)
+    s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, unit=cw.cg)
+    s.case_acknowledge(case=Case.objects.get(pk=case.pk), actor=cw.handler_cg)
+    s.case_report_done(case=Case.objects.get(pk=case.pk), actor=cw.handler_cg, note="第一次清运", photos=[photo()])
+    assert "办理结果" not in client.get(f"/m/cases/{case.pk}/").content.decode()  # not before it passes the check
+    s.case_verify(case=Case.objects.get(pk=case.pk), actor=cw.w.worker_a, passed=False, note="还有残余")
+    s.case_report_done(case=Case.objects.get(pk=case.pk), actor=cw.handler_cg, note="已全部清运,地面已冲洗",
+                       photos=[photo()])
+    s.case_verify(case=Case.objects.get(pk=case.pk), actor=cw.w.worker_a, passed=True)
+    page = client.get(f"/m/cases/{case.pk}/").content.decode()
+    assert "办理结果" in page and "已全部清运,地面已冲洗" in page and "第一次清运" not in page
+    assert page.count('alt="处置照片"') == 1
+    told = Message.objects.get(subject__contains="已办结")
+    assert told.body == "办理结果:已全部清运,地面已冲洗"
+    other = report(cw, description="另一处", lon=120.0052)  # a report not taken on: the reason is shown
+    Case.objects.filter(pk=other.pk).update(reporter=case.reporter)
+    s.case_reject(case=Case.objects.get(pk=other.pk), actor=cw.dispatcher, reason="属物业管理范围,已转物业")
+    page = client.get(f"/m/cases/{other.pk}/").content.decode()
+    assert "未予立案" in page and "属物业管理范围,已转物业" in page
