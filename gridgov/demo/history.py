@@ -114,10 +114,23 @@ def build_history(*, days: int = 90, per_day: int = 25, seed: int = 90) -> dict[
     return {"cases": made, **result}
 
 
+REPLIES = ["已处置完毕,现场已恢复", "已安排人员到场处理,问题已解决", "已责令当事人整改,现已整改到位",
+           "已清理完毕并加强巡查", "已维修完成,经测试正常使用"]
+
+
+def _awake(rng, t: dt.datetime) -> dt.datetime:
+    """People act between 07:30 and 20:30: a step that would fall at night happens the next morning."""
+    local = t.astimezone(LOCAL_TZ)
+    if dt.time(7, 30) <= local.time() <= dt.time(20, 30):
+        return t
+    day = local.date() + dt.timedelta(days=1 if local.time() > dt.time(20, 30) else 0)
+    return dt.datetime.combine(day, dt.time(8, 0), tzinfo=LOCAL_TZ) + dt.timedelta(minutes=rng.randint(0, 90))
+
+
 def _one_case(rng, t, end, category, text, grid, actors) -> Case | None:
     def step(minutes_low, minutes_high):
         nonlocal t
-        t = t + dt.timedelta(minutes=rng.randint(minutes_low, minutes_high))
+        t = _awake(rng, t + dt.timedelta(minutes=rng.randint(minutes_low, minutes_high)))
         return t < end
 
     channel = rng.choices([c for c, _ in CHANNELS], weights=[w for _, w in CHANNELS])[0]
@@ -195,11 +208,11 @@ def _one_case(rng, t, end, category, text, grid, actors) -> Case | None:
     case = Case.objects.get(pk=case.pk)
     allowed = (case.handle_due_at - t).total_seconds() / 60 if case.handle_due_at else 2000
     share = rng.uniform(1.05, 1.6) if rng.random() < 0.18 else rng.uniform(0.1, 0.9)
-    t2 = t + dt.timedelta(minutes=max(30, allowed * share))
+    t2 = _awake(rng, t + dt.timedelta(minutes=max(30, allowed * share)))
     if t2 >= end:
         return case
     t = t2
-    act(s.case_report_done, actor=handler, note="已处置完毕,现场已恢复", photos=[_photo(rng)])
+    act(s.case_report_done, actor=handler, note=rng.choice(REPLIES), photos=[_photo(rng)])
     if not step(30, 600):
         return case
     if rng.random() < 0.08:
