@@ -55,12 +55,14 @@ class Message(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(_("最近错误"), blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)  # 站内信: when its recipient opened it
 
     class Meta:
         verbose_name = _("消息")
         verbose_name_plural = _("消息")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+                   models.Index(fields=["recipient", "channel", "-created_at"], name="inbox_of_user")]
 
     def __str__(self) -> str:
         return f"[{self.channel}] {self.subject}"

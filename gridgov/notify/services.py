@@ -111,3 +111,13 @@ def deliver_due(*, limit: int = 200) -> dict[str, int]:
                                              claimed_until=None, last_error="", address_enc="")
         stats["sent"] += 1
     return stats
+
+
+def mark_read(*, user, ids=None) -> int:
+    """Mark the user's own in-app messages read (those in `ids`, or all); returns how many changed."""
+    from gridgov.notify.selectors import inbox
+
+    qs = inbox(user).filter(read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=now())

@@ -520,3 +520,42 @@ def map_data(request):
                                  "state": str(State(c.state).label), "url": reverse("console-case", args=[c.pk])}}
                  for c in cases]
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@login_required(login_url="/console/login/")
+def message_list(request):
+    """消息: the in-app messages for this user (new cases for their unit, lights, escalations, alerts)."""
+    from gridgov.notify.selectors import inbox
+    from gridgov.notify.services import mark_read
+
+    if request.method == "POST" and request.POST.get("read_all"):
+        done = mark_read(user=request.user)
+        messages.success(request, f"已将 {done} 条消息标为已读")
+        return redirect("console-messages")
+    qs = inbox(request.user)
+    return render(request, "console/messages.html", {
+        "title": "消息", "menu": _menu(request.user), "active": "messages", "page": _page(request, qs),
+        "unread": qs.filter(read_at__isnull=True).count(),
+    })
+
+
+@login_required(login_url="/console/login/")
+def message_open(request, pk):
+    """Open one message: marked read, then its case (when it has one and the user may see it) or the list; with
+    ?m=1 the phone pages' case page."""
+    from gridgov.notify.selectors import inbox
+    from gridgov.notify.services import mark_read
+
+    message = inbox(request.user).filter(pk=pk).first()
+    if message is None:
+        raise Http404("没有这条消息")
+    mark_read(user=request.user, ids=[message.pk])
+    case_id = (message.data or {}).get("case")
+    if case_id:
+        try:
+            case_get(actor=request.user, pk=case_id)
+        except NotFound:
+            messages.info(request, "该事件已不在您的管辖范围内")
+            return redirect("console-messages")
+        return redirect("m-work-case" if request.GET.get("m") else "console-case", case_id)
+    return redirect("m-work" if request.GET.get("m") else "console-messages")

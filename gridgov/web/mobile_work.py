@@ -19,6 +19,7 @@ from gridgov.cases.triage import suggest_category
 from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import LOCAL_TZ, local_today, now
+from gridgov.notify.selectors import inbox as message_inbox
 from gridgov.web.console import action_panel, done_redirect
 from gridgov.web.mobile import ReportForm
 
@@ -62,6 +63,7 @@ def work_home(request):
             return done_redirect(request, "m-work-case", case.pk)
     return render(request, "mobile/work.html", {
         "form": form, "to_verify": to_verify[:30], "inbox": inbox[:30], "checkins": checkins, "mine": mine,
+        "unread": list(message_inbox(request.user).filter(read_at__isnull=True)[:5]),
     }, status=400 if form.errors else 200)
 
 

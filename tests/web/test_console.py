@@ -154,3 +154,33 @@ def test_list_filters_match_the_api(cw, client):
     page = client.get("/console/cases/", {"created_after": "2026-13-45"}).content.decode()
     assert "筛选条件「上报起」格式无效" in page and "共 2 条" in page  # said plainly, never a server error
     assert "created_after" not in page.split("筛选条件")[1][:80]  # in the user's words, not the API's
+
+
+def test_staff_read_their_messages_in_the_console(cw, client):
+    from gridgov.cases import services as s
+    from gridgov.notify.models import Message
+
+    case = report(cw)
+    s.case_accept(case=case, actor=cw.dispatcher)
+    s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, unit=cw.cg)
+    client.force_login(cw.handler_cg)
+    page = client.get("/console/inbox/").content.decode()
+    assert '消息 <span class="badge">1</span>' in page  # 【主办】新派事件
+    page = client.get("/console/messages/").content.decode()
+    assert "新派事件" in page and case.title in page and "未读 1 条" in page
+    message = Message.objects.get(recipient=cw.handler_cg)
+    r = client.get(f"/console/messages/{message.pk}/")
+    assert r.status_code == 302 and r.url == f"/console/cases/{case.pk}/"
+    assert Message.objects.get(pk=message.pk).read_at is not None
+    assert 'class="badge"' not in client.get("/console/inbox/").content.decode()
+    client.force_login(cw.dispatcher)  # someone else's message is not theirs to open
+    assert client.get(f"/console/messages/{message.pk}/").status_code == 404
+    Message.objects.create(channel="console", recipient=cw.dispatcher, subject="测试一", next_attempt_at=message.created_at)
+    Message.objects.create(channel="console", recipient=cw.dispatcher, subject="测试二", next_attempt_at=message.created_at)
+    unread = Message.objects.filter(recipient=cw.dispatcher, channel="console", read_at__isnull=True).count()
+    assert unread >= 3  # the new report to accept, and these two
+    assert f'<span class="badge">{unread}</span>' in client.get("/console/messages/").content.decode()
+    r = client.post("/console/messages/", {"read_all": "1"}, follow=True)
+    assert f"已将 {unread} 条消息标为已读" in r.content.decode()
+    assert not Message.objects.filter(recipient=cw.dispatcher, read_at__isnull=True).exists()
+    assert Message.objects.filter(recipient=cw.handler_cg, read_at__isnull=False).count() == 1  # untouched

@@ -40,3 +40,16 @@ def test_checkin_report_on_the_spot_and_verify(cw, client):
     # the worker cannot verify their own on-the-spot resolution; the center can
     r = client.post(f"/m/work/cases/{case.pk}/verify_pass/", {"note": "自己核查"})
     assert Case.objects.get(pk=case.pk).state == "done_reported"
+
+
+def test_the_phone_page_shows_unread_messages_and_opens_the_case(cw, client):
+    from gridgov.notify.services import notify
+
+    case = report(cw)
+    message = notify(recipient=cw.w.worker_a, subject="【待核查】请到现场核查", data={"case": case.pk})
+    client.force_login(cw.w.worker_a)
+    page = client.get("/m/work/").content.decode()
+    assert "未读消息" in page and "【待核查】请到现场核查" in page
+    r = client.get(f"/console/messages/{message.pk}/?m=1")
+    assert r.status_code == 302 and r.url == f"/m/work/cases/{case.pk}/"
+    assert "未读消息" not in client.get("/m/work/").content.decode()
