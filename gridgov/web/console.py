@@ -16,7 +16,7 @@ from django.urls import reverse
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.cases import services
 from gridgov.cases.access import handler_units
-from gridgov.cases.models import Category, Channel, Light, Satisfaction, State, Urgency
+from gridgov.cases.models import Case, Category, Channel, Light, Satisfaction, State, Urgency
 from gridgov.cases.routing import suggest_unit
 from gridgov.cases.selectors import ORDERING_LABELS, case_get, case_list, case_timeline
 from gridgov.cases.sla import clock_summary
@@ -542,7 +542,7 @@ def message_list(request):
 @login_required(login_url="/console/login/")
 def message_open(request, pk):
     """Open one message: marked read, then its case (when it has one and the user may see it) or the list; with
-    ?m=1 the phone pages' case page."""
+    ?m=resident or ?m=work the phone pages' own case page."""
     from gridgov.notify.selectors import inbox
     from gridgov.notify.services import mark_read
 
@@ -551,11 +551,17 @@ def message_open(request, pk):
         raise Http404("没有这条消息")
     mark_read(user=request.user, ids=[message.pk])
     case_id = (message.data or {}).get("case")
+    page = request.GET.get("m", "")  # "resident": 掌上社区; "work": the grid worker's phone pages
+    home = {"resident": "m-home", "work": "m-work"}.get(page, "console-messages")
+    if case_id and page == "resident":
+        if Case.objects.filter(pk=case_id, reporter=request.user).exists():
+            return redirect("m-case", case_id)  # their own report's progress
+        return redirect(home)
     if case_id:
         try:
             case_get(actor=request.user, pk=case_id)
         except NotFound:
             messages.info(request, "该事件已不在您的管辖范围内")
-            return redirect("console-messages")
-        return redirect("m-work-case" if request.GET.get("m") else "console-case", case_id)
-    return redirect("m-work" if request.GET.get("m") else "console-messages")
+            return redirect(home)
+        return redirect("m-work-case" if page == "work" else "console-case", case_id)
+    return redirect(home)

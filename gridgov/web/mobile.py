@@ -92,7 +92,11 @@ def m_home(request):
         else:
             return done_redirect(request, "m-case", case.pk)
     mine = Case.objects.filter(reporter=request.user).select_related("category").order_by("-created_at")[:30]
-    return render(request, "mobile/home.html", {"form": form, "mine": mine}, status=400 if form.errors else 200)
+    from gridgov.notify.selectors import inbox
+
+    unread = list(inbox(request.user).filter(read_at__isnull=True)[:5])
+    return render(request, "mobile/home.html", {"form": form, "mine": mine, "unread": unread},
+                  status=400 if form.errors else 200)
 
 
 @login_required(login_url=LOGIN)

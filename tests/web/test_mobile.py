@@ -103,3 +103,22 @@ def test_the_reporter_hears_the_result_and_sees_its_photos(cw, client):
     s.case_reject(case=Case.objects.get(pk=other.pk), actor=cw.dispatcher, reason="属物业管理范围,已转物业")
     page = client.get(f"/m/cases/{other.pk}/").content.decode()
     assert "未予立案" in page and "属物业管理范围,已转物业" in page
+
+
+def test_the_resident_reads_news_of_their_report_on_the_home_page(cw, client):
+    from gridgov.cases import services as s
+    from gridgov.notify.models import Message
+
+    phone_login(client)
+    client.post("/m/", {"description": "小区门口垃圾堆放", "category": "1101", "lon": 120.005, "lat": 30.01,
+                        "submission_id": "n-1"})
+    case = Case.objects.get()
+    s.case_accept(case=case, actor=cw.dispatcher)
+    s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, unit=cw.cg)
+    s.case_acknowledge(case=Case.objects.get(pk=case.pk), actor=cw.handler_cg)  # the reporter is told
+    page = client.get("/m/").content.decode()
+    assert "新消息" in page and "已由" in page
+    message = Message.objects.get(recipient=case.reporter)
+    r = client.get(f"/console/messages/{message.pk}/?m=resident")
+    assert r.status_code == 302 and r.url == f"/m/cases/{case.pk}/"
+    assert "新消息" not in client.get("/m/").content.decode()

@@ -50,6 +50,6 @@ def test_the_phone_page_shows_unread_messages_and_opens_the_case(cw, client):
     client.force_login(cw.w.worker_a)
     page = client.get("/m/work/").content.decode()
     assert "未读消息" in page and "【待核查】请到现场核查" in page
-    r = client.get(f"/console/messages/{message.pk}/?m=1")
+    r = client.get(f"/console/messages/{message.pk}/?m=work")
     assert r.status_code == 302 and r.url == f"/m/work/cases/{case.pk}/"
     assert "未读消息" not in client.get("/m/work/").content.decode()
