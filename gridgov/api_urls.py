@@ -5,6 +5,7 @@ from gridgov.accounts.api import MeApi
 from gridgov.analytics.api import KpiApi
 from gridgov.cases.api import ACTIONS, CaseDetailApi, CaseListCreateApi, CaseRevealPhoneApi, action_view
 from gridgov.integrations.api import IngestApi
+from gridgov.notify.api import MessageListApi, MessageReadApi
 from gridgov.orgs.api import OrgUnitDetailApi, OrgUnitListApi
 from gridgov.people.api import (
     BuildingListApi,
@@ -20,6 +21,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("me/", MeApi.as_view(), name="api-me"),
+    path("messages/", MessageListApi.as_view(), name="api-message-list"),
+    path("messages/read/", MessageReadApi.as_view(), name="api-message-read"),
     path("regions/", RegionListApi.as_view(), name="api-region-list"),
     path("regions/<str:code>/", RegionDetailApi.as_view(), name="api-region-detail"),
     path("locate/", LocateApi.as_view(), name="api-locate"),

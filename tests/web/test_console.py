@@ -184,3 +184,25 @@ def test_staff_read_their_messages_in_the_console(cw, client):
     assert f"已将 {unread} 条消息标为已读" in r.content.decode()
     assert not Message.objects.filter(recipient=cw.dispatcher, read_at__isnull=True).exists()
     assert Message.objects.filter(recipient=cw.handler_cg, read_at__isnull=False).count() == 1  # untouched
+
+
+def test_messages_over_the_api(cw, api):
+    from gridgov.notify.services import notify
+
+    case = report(cw)
+    for i in range(3):
+        notify(recipient=cw.handler_cg, subject=f"提醒{i}", body="请及时处理", data={"case": case.pk})
+    notify(recipient=cw.handler_zj, subject="别人的消息")
+    client = api(cw.handler_cg)
+    body = client.get("/api/v1/messages/", {"unread": "true"}).json()
+    assert body["count"] == 3 and body["results"][0]["subject"] == "提醒2" and body["results"][0]["case"] == case.pk
+    first = body["results"][2]["id"]
+    r = client.post("/api/v1/messages/read/", {"ids": [first]}, format="json")
+    assert r.json() == {"marked": 1, "unread": 2}
+    r = client.post("/api/v1/messages/read/", {}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid" and "ids" in r.json()["error"]["fields"]
+    other = api(cw.handler_zj).get("/api/v1/messages/").json()["results"][0]["id"]
+    assert client.post("/api/v1/messages/read/", {"ids": [other]}, format="json").json()["marked"] == 0
+    assert client.post("/api/v1/messages/read/", {"all": True}, format="json").json() == {"marked": 2, "unread": 0}
+    assert api(cw.handler_zj).get("/api/v1/messages/", {"unread": "1"}).json()["count"] == 1
+    assert api().get("/api/v1/messages/").status_code in (401, 403)
