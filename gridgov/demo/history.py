@@ -8,6 +8,7 @@ import io
 import random
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from PIL import Image
 
 from gridgov.accounts.models import Membership, RoleCode
@@ -18,6 +19,7 @@ from gridgov.cases.sweeper import sweep
 from gridgov.core.errors import ApplicationError
 from gridgov.core.timeutil import LOCAL_TZ, clock_at, now
 from gridgov.demo.geography import point_in
+from gridgov.notify.models import Message
 from gridgov.orgs.models import OrgUnit, UnitKind
 from gridgov.regions.geometry import parse_polygon
 from gridgov.regions.models import Level, Region
@@ -111,6 +113,9 @@ def build_history(*, days: int = 90, per_day: int = 25, seed: int = 90) -> dict[
                 continue  # e.g. a routing gap: the case stays where the platform left it
     with clock_at(end):
         result = sweep()
+    # staff read their messages: all but the last day's are read a few minutes after they came
+    Message.objects.filter(channel="console", recipient__isnull=False, created_at__lt=end - dt.timedelta(days=1)).update(
+        read_at=F("created_at") + dt.timedelta(minutes=12))
     return {"cases": made, **result}
 
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.pii import decrypt, pii_columns
+from gridgov.core.timeutil import now
 
 
 class Status(models.TextChoices):
@@ -38,7 +39,7 @@ def personal_kind(channel: str, address: str) -> str | None:
 class Message(models.Model):
     PII_KIND_FIELDS = {"address": "address"}  # the masked address tells an e-mail address from a phone number
 
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), default=now)  # the platform's clock (replayed history too)
     channel = models.CharField(_("渠道"), max_length=20)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")

@@ -68,6 +68,13 @@ def test_demo_district(client):
 
     [row] = kpis(actor=User.objects.get(username="district"), start=now() - dt.timedelta(days=11), end=now())
     assert row["received"] == result.counts["cases"] and row["closed"] > 0
+    # the staff's messages came when the history happened, and all but the last day's have been read
+    from gridgov.notify.models import Message
+
+    inbox = Message.objects.filter(channel="console", recipient__isnull=False)
+    assert inbox.filter(created_at__lt=now() - dt.timedelta(days=5)).exists()
+    assert not inbox.filter(created_at__lt=now() - dt.timedelta(days=1), read_at__isnull=True).exists()
+    assert inbox.filter(read_at__isnull=True).exists()
 
     again = build_demo(seed=1)
     assert not again.created and {x.username for x in again.logins} == usernames
