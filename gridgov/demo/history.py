@@ -178,7 +178,9 @@ def _one_case(rng, t, end, category, text, grid, actors) -> Case | None:
         return case
     if rng.random() < 0.03:
         act(s.case_suspend, actor=center(), reason="需等待业主委员会表决")
-        return case
+        if not step(720, 5760) or rng.random() < 0.25:
+            return case  # still waiting
+        act(s.case_resume, actor=center(), note="业主委员会已表决同意")
     act(s.case_dispatch, actor=center())
     case = Case.objects.get(pk=case.pk)
     handler = actors["handlers"].get(case.handling_unit_id)
@@ -234,4 +236,13 @@ def _one_case(rng, t, end, category, text, grid, actors) -> Case | None:
         rating = rng.choices([5, 4, 3, 2, 1], weights=[55, 28, 10, 5, 2])[0]
         act(s.case_follow_up, actor=reporter or center(), satisfaction=rating,
             comment="电话回访" if reporter is None else "")
+        if Case.objects.get(pk=case.pk).state == State.ACCEPTED:  # 不满意 reopened it: the center sends it back
+            for fn, who, minutes, kw in ((s.case_dispatch, center, (30, 480), {"note": "回访不满意,重新派遣"}),
+                                         (s.case_acknowledge, lambda: handler, (10, 120), {}),
+                                         (s.case_report_done, lambda: handler, (120, 1440),
+                                          {"note": "已重新处置,并向反映人说明情况", "photos": [_photo(rng)]}),
+                                         (s.case_verify, center, (30, 600), {"passed": True, "note": "复查已解决"})):
+                if not step(*minutes):
+                    return case
+                act(fn, actor=who(), **kw)
     return case
