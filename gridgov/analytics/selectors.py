@@ -139,3 +139,19 @@ def kpis(*, actor, start: dt.datetime, end: dt.datetime, group_by: str = "none")
             "satisfaction_rate": _ratio(n.get("satisfied", 0), n.get("rated", 0)),
         })
     return out
+
+
+def top_categories(*, actor, start: dt.datetime, end: dt.datetime, limit: int = 10) -> list[dict]:
+    """高发问题: the 小类 reported most in [start, end) within the actor's jurisdiction, with their share of all
+    reports (the monthly report's "top 3"; 未分类 counted as its own line)."""
+    from django.db.models import Count, F
+
+    require_perm(actor, "case:kpi:view")
+    if end <= start:
+        raise ApplicationError("invalid_period", "结束时间须晚于开始时间", fields={"end": "须晚于开始"})
+    reports = visible_cases(actor).filter(created_at__gte=start, created_at__lt=end)
+    total = reports.count()
+    rows = (reports.values("category__code", "category__name").annotate(n=Count("id"))
+            .order_by("-n", F("category__code").asc(nulls_last=True))[:limit])
+    return [{"code": r["category__code"] or "", "name": r["category__name"] or "未分类", "count": r["n"],
+             "share": _ratio(r["n"], total)} for r in rows]

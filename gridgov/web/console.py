@@ -428,19 +428,20 @@ def board(request):
 def stats(request):
     import datetime as dt
 
-    from gridgov.analytics.selectors import GROUP_LABELS, GROUPS, kpis
+    from gridgov.analytics.selectors import GROUP_LABELS, GROUPS, kpis, top_categories
     from gridgov.core.timeutil import local_today
 
     today = local_today()
     start_s = request.GET.get("start") or (today - dt.timedelta(days=30)).isoformat()
     end_s = request.GET.get("end") or today.isoformat()
     group_by = request.GET.get("group_by") or "town"
-    rows, error = [], ""
+    rows, top, error = [], [], ""
     try:
         from gridgov.cases.selectors import parse_moment
 
-        rows = kpis(actor=request.user, start=parse_moment(start_s, "start"), end=parse_moment(end_s, "end", end=True),
-                    group_by=group_by)
+        start, end = parse_moment(start_s, "start"), parse_moment(end_s, "end", end=True)
+        rows = kpis(actor=request.user, start=start, end=end, group_by=group_by)
+        top = top_categories(actor=request.user, start=start, end=end)
     except ApplicationError as exc:
         error = exc.message
     names = dict(_group_names(rows, group_by))
@@ -450,7 +451,7 @@ def stats(request):
         return _export_kpis(rows, f"考核统计 {start_s} 至 {end_s} {GROUP_LABELS[group_by]}",
                             f"kpi-{start_s}-{end_s}-{group_by}.xlsx")
     return render(request, "console/stats.html", {
-        "title": "统计考核", "menu": _menu(request.user), "active": "stats", "rows": rows, "error": error,
+        "title": "统计考核", "menu": _menu(request.user), "active": "stats", "rows": rows, "error": error, "top": top,
         "start": start_s, "end": end_s, "group_by": group_by, "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
         "chart": {"labels": [r["label"] for r in rows], "closure": [r["closure_rate"] or 0 for r in rows],
                   "on_time": [r["on_time_closure_rate"] or 0 for r in rows]},

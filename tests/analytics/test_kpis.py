@@ -132,3 +132,22 @@ def test_the_console_exports_the_hand_worked_month(month, client):
     assert wb.active["F2"].number_format == "0.0%" and wb.properties.title == "考核统计 2026-11-01 至 2026-11-30 合计"
     bad = client.get("/console/stats/", {"start": "2026-11-30", "end": "2026-11-01", "export": "xlsx"})
     assert bad.status_code == 400 and "text/html" in bad["Content-Type"]  # the error shown, no workbook
+
+
+def test_high_incidence_categories(month, api, client):
+    from gridgov.analytics.selectors import top_categories
+
+    new(month, at(25), category="1501", description="占道经营")
+    new(month, at(26), category=None, description="说不清是什么问题")
+    end = dt.datetime(2026, 12, 1, tzinfo=LOCAL_TZ)
+    top = top_categories(actor=month.dispatcher, start=at(1, 0), end=end)
+    assert [(t["code"], t["count"]) for t in top] == [("1101", 6), ("1501", 1), ("", 1)]
+    assert top[0]["name"] == "暴露垃圾" and top[0]["share"] == 0.75 and top[2]["name"] == "未分类"
+    assert top_categories(actor=month.dispatcher, start=at(1, 0), end=end, limit=1)[0]["code"] == "1101"
+    body = api(month.dispatcher).get("/api/v1/kpis/", {"start": "2026-11-01", "end": "2026-11-30"}).json()
+    assert body["top_categories"][0] == {"code": "1101", "name": "暴露垃圾", "count": 6, "share": 0.75}
+    client.force_login(month.dispatcher)
+    page = client.get("/console/stats/", {"start": "2026-11-01", "end": "2026-11-30"}).content.decode()
+    assert "高发问题" in page and "1101 暴露垃圾" in page and "75%" in page
+    with pytest.raises(PermissionDenied):
+        top_categories(actor=month.handler_cg, start=at(1, 0), end=end)
