@@ -119,6 +119,9 @@ def _fresh_caches():
     reset_snapshots()
     reset_locator_cache()
     sweeper._calendar_years_tried = None
+    from gridgov.cases import sla
+
+    sla._reminded.clear()
     yield
     reset_snapshots()
     reset_locator_cache()

@@ -122,6 +122,31 @@ def _alert_missing_calendar(year: int) -> None:
                dedupe_key=f"calendar-missing-{year}-{admin.pk}")
 
 
+REMIND_FROM = (11, 15)  # month, day: from then on, a missing next year is asked for
+_reminded: set[int] = set()
+
+
+def remind_next_year(at: dt.datetime) -> bool:
+    """From mid-November, ask the administrators once for next year's holiday arrangement while it is missing
+    (deadlines reaching into January need it from mid-December). True when a reminder was queued."""
+    from gridgov.accounts.models import User
+    from gridgov.core.timeutil import LOCAL_TZ
+    from gridgov.notify.services import notify
+
+    today = at.astimezone(LOCAL_TZ).date()
+    year = today.year + 1
+    if (today.month, today.day) < REMIND_FROM or year in _reminded or year in get_calendar().years:
+        return False
+    queued = False
+    for admin in User.objects.filter(is_superuser=True, is_active=True):
+        queued |= notify(recipient=admin, subject=f"请录入{year}年节假日安排",
+                         body=f"国务院办公厅通知发布后,请在管理后台「工作日历年份 › 录入全年安排」粘贴通知全文录入。"
+                              f"{year}年1月起的工作日时限需要它,未录入前这些时限无法计算。",
+                         dedupe_key=f"calendar-remind-{year}-{admin.pk}") is not None
+    _reminded.add(year)
+    return queued
+
+
 def start_clocks(case: Case, at: dt.datetime) -> None:
     """At dispatch: copy the targets and set acknowledge, arrive and handle deadlines."""
     target = target_for(policy_for(case), case.urgency)

@@ -146,6 +146,9 @@ def _fill_step() -> int:
 
 def sweep() -> dict[str, int]:
     t = now()
+    from gridgov.cases.sla import remind_next_year
+
+    remind_next_year(t)
     filled = _fill_step()
     yellow = _light_step(t, to=Light.YELLOW, condition={"warn_at__lte": t, "due_at__gt": t},
                          from_lights=(Light.GREEN,), action="sla_warning", subject="【即将超时】",

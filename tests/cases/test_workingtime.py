@@ -171,3 +171,22 @@ def test_photo_is_checked_by_content_and_stripped_of_exif(cw):
     with att.public_file.open("rb") as f:
         img = Image.open(f)
         assert not img.getexif() and "exif" not in img.info
+
+
+def test_next_years_arrangement_is_asked_for_from_mid_november(cw):
+    from gridgov.cases import sla
+    from gridgov.cases.sweeper import sweep
+
+    with time_machine.travel(at(2026, 11, 10, 9, 0), tick=False):
+        sweep()
+    assert not Message.objects.filter(subject__contains="请录入2027年").exists()  # too early
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        sweep()
+        sla._reminded.clear()  # another process, or a restart: still asked once
+        sweep()
+    [reminder] = Message.objects.filter(subject__contains="请录入2027年节假日安排")
+    assert reminder.recipient == cw.w.admin and "录入全年安排" in reminder.body
+    CalendarYear.objects.create(year=2028, source="测试")
+    with time_machine.travel(at(2027, 11, 20, 9, 0), tick=False):
+        sweep()
+    assert not Message.objects.filter(subject__contains="请录入2028年").exists()  # already entered
