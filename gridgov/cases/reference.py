@@ -35,7 +35,15 @@ def _load_staff() -> dict:
     return dict(staff)
 
 
+def _load_policies() -> dict:
+    from gridgov.cases.models import SlaPolicy, SlaTarget
+
+    return {"by_id": {p.pk: p for p in SlaPolicy.objects.all()},
+            "targets": {(t.policy_id, t.urgency): t for t in SlaTarget.objects.all()}}
+
+
 categories = Snapshot(_load_categories, name="categories")
+policies = Snapshot(_load_policies, name="sla_policies")
 centers = Snapshot(_load_centers, name="centers")
 staff = Snapshot(_load_staff, name="staff")
 
@@ -43,6 +51,20 @@ staff = Snapshot(_load_staff, name="staff")
 def category_by_code(code: str):
     """The category with this code (active or not), or None."""
     return categories.get().get(code)
+
+
+def category_by_id(pk: int | None):
+    """The category with this id, from the snapshot (None for None or an unknown id)."""
+    if pk is None:
+        return None
+    return next((c for c in categories.get().values() if c.pk == pk), None)
+
+
+def sla_policy(pk: int):
+    """(the policy, {urgency: target}) from the snapshot, or (None, {}) for an id it does not know yet."""
+    snap = policies.get()
+    policy = snap["by_id"].get(pk)
+    return policy, {u: t for (pid, u), t in snap["targets"].items() if pid == pk}
 
 
 def center_by_region_code() -> dict:
@@ -65,11 +87,12 @@ def unit_staff(unit_id: int | None, roles: tuple[str, ...] | str | None = None) 
 def connect() -> None:
     """Edits made in this process show at once (called from the app's ready())."""
     from gridgov.accounts.models import Membership, Role, User
-    from gridgov.cases.models import Category, CategoryQuestion
+    from gridgov.cases.models import Category, CategoryQuestion, SlaPolicy, SlaTarget
     from gridgov.orgs.models import OrgUnit
     from gridgov.regions.models import Region
 
     for snapshot, models in ((categories, (Category, CategoryQuestion)), (centers, (OrgUnit, Region)),
+                             (policies, (SlaPolicy, SlaTarget)),
                              (staff, (Membership, Role, User, OrgUnit))):
         for model in models:
             for signal in (post_save, post_delete):

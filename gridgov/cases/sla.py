@@ -15,20 +15,29 @@ DEFAULT_POLICY_CODE = "default"
 
 
 def policy_for(case: Case) -> SlaPolicy:
-    category = case.category
+    """The policy of the case's category, or of the nearest parent category that has one, or the default —
+    read from the reference snapshot (cases.reference), not the database, on every dispatch."""
+    from gridgov.cases.reference import category_by_id, policies, sla_policy
+
+    category = category_by_id(case.category_id) or case.category
     while category is not None:
         if category.sla_policy_id:
-            return category.sla_policy
-        category = category.parent
-    policy = SlaPolicy.objects.filter(code=DEFAULT_POLICY_CODE).first()
+            policy, _ = sla_policy(category.sla_policy_id)
+            return policy or SlaPolicy.objects.get(pk=category.sla_policy_id)
+        category = category_by_id(category.parent_id) if category.parent_id else None
+    policy = next((p for p in policies.get()["by_id"].values() if p.code == DEFAULT_POLICY_CODE), None)
     if policy is None:
-        policy = SlaPolicy.objects.create(code=DEFAULT_POLICY_CODE, name="默认时限")
+        policy, _ = SlaPolicy.objects.get_or_create(code=DEFAULT_POLICY_CODE, defaults={"name": "默认时限"})
     return policy
 
 
 def target_for(policy: SlaPolicy, urgency: str) -> dict:
-    t = SlaTarget.objects.filter(policy=policy, urgency=urgency).first() or SlaTarget.objects.filter(
-        policy=policy, urgency=Urgency.NORMAL).first()
+    from gridgov.cases.reference import sla_policy
+
+    _, targets = sla_policy(policy.pk)
+    if not targets:  # a policy the snapshot does not know yet
+        targets = {t.urgency: t for t in SlaTarget.objects.filter(policy=policy)}
+    t = targets.get(urgency) or targets.get(Urgency.NORMAL)
     if t is None:  # a policy without targets: the 12345 norm of 5 working days
         return {"acknowledge": 120, "arrive": None, "handle": 5 * 420, "verify": 420,
                 "basis": policy.time_basis, "warn_ratio": policy.warn_ratio, "grace": policy.escalate_grace_minutes}

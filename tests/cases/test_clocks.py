@@ -64,3 +64,21 @@ def test_the_case_page_shows_the_clocks(cw, client):
     with time_machine.travel(at(10), tick=False):
         page = client.get(f"/console/cases/{case.pk}/").content.decode()
     assert "签收 <small>(当前计时)</small>" in page and "到场" in page and "2026-11-23 11:00" in page
+
+
+def test_policies_come_from_the_snapshot_and_an_edit_counts_at_once(cw, django_assert_max_num_queries):
+    from gridgov.cases.models import SlaTarget
+    from gridgov.cases.sla import policy_for, target_for
+
+    with time_machine.travel(MONDAY_9, tick=False):
+        case = report(cw)
+        s.case_accept(case=case, actor=cw.dispatcher)
+        case = Case.objects.get(pk=case.pk)
+        policy_for(case)  # warms the snapshot
+        with django_assert_max_num_queries(0):
+            assert target_for(policy_for(case), "normal")["acknowledge"] == 120
+        target = SlaTarget.objects.get(policy=policy_for(case), urgency="normal")
+        target.acknowledge_minutes = 60
+        target.save()  # as the admin does: the snapshot is reset by the signal
+        case = s.case_dispatch(case=case, actor=cw.dispatcher, unit=cw.cg)
+    assert case.acknowledge_due_at == at(60)
