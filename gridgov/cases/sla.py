@@ -74,16 +74,25 @@ def _deadline(case: Case, start, minutes, field: str | None = None) -> dt.dateti
             pending[field] = {"start": start.isoformat(), "minutes": minutes, "pauses": []}
         _alert_missing_calendar(exc.year)
         return None
-    if field is not None:
-        _pending(case).pop(field, None)
+    waiting = _waiting(case)
+    if field is not None and field in waiting:
+        del waiting[field]
+        if not waiting:
+            del case.sla["pending"]
     return value
 
 
 def _pending(case: Case) -> dict:
-    """Deadlines waiting for a calendar year: {field: {"start", "minutes", "pauses": [[from, to], …]}}."""
+    """Deadlines waiting for a calendar year: {field: {"start", "minutes", "pauses": [[from, to], …]}}, created
+    on the case's SLA snapshot when needed."""
     if not isinstance(case.sla, dict):
         case.sla = {}
     return case.sla.setdefault("pending", {})
+
+
+def _waiting(case: Case) -> dict:
+    """The same, read only: {} for a case with nothing waiting."""
+    return case.sla.get("pending") or {} if isinstance(case.sla, dict) else {}
 
 
 def fill_pending(case: Case, at: dt.datetime) -> dict[str, dt.datetime]:
@@ -184,8 +193,8 @@ def start_verify(case: Case, at: dt.datetime) -> None:
 def extend_handle(case: Case, minutes: int, at: dt.datetime) -> None:
     if case.handle_due_at is not None:
         case.handle_due_at = _deadline(case, case.handle_due_at, minutes)
-    elif "handle_due_at" in _pending(case):  # waiting for a calendar year: the extension counts when it comes
-        _pending(case)["handle_due_at"]["minutes"] += minutes
+    elif "handle_due_at" in _waiting(case):  # waiting for a calendar year: the extension counts when it comes
+        _waiting(case)["handle_due_at"]["minutes"] += minutes
     refresh_active(case, at)
 
 
@@ -242,7 +251,7 @@ def resume(case: Case, at: dt.datetime) -> float:
             value = getattr(case, field)
             if value is not None:
                 setattr(case, field, _deadline(case, value, paused) if paused else value)
-        for waiting in (case.sla or {}).get("pending", {}).values():  # shifted when they are computed
+        for waiting in _waiting(case).values():  # shifted when they are computed
             waiting.setdefault("pauses", []).append([case.paused_at.isoformat(), at.isoformat()])
     case.paused_at = None
     refresh_active(case, at)

@@ -29,6 +29,7 @@ def test_each_step_with_its_deadline_and_the_running_one(cw):
         s.case_accept(case=case, actor=cw.dispatcher)
         case = s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, unit=cw.cg)
     assert case.arrive_due_at == at(120)  # urgent: on site within two hours
+    assert "pending" not in case.sla  # nothing waits for a calendar year
     assert rows(case, 10) == {"acknowledge": ("计时中", True), "arrive": ("计时中", False),
                               "handle": ("计时中", False)}  # no 核查 deadline yet
     with time_machine.travel(at(40), tick=False):  # 30 minutes allowed to sign
