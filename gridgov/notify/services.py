@@ -121,3 +121,24 @@ def mark_read(*, user, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=now())
+
+
+def purge_old(*, days: int | None = None, batch: int = 5000) -> int:
+    """Forget delivered messages older than `days` (settings.NOTIFY_RETENTION_DAYS, 365 by default): sent ones,
+    given-up ones and, for the in-app channel, read ones. Waiting, retrying and unread in-app messages stay
+    however old. In batches, so a long backlog does not hold one long transaction. Returns how many went."""
+    from django.conf import settings
+
+    days = int(days if days is not None else getattr(settings, "NOTIFY_RETENTION_DAYS", 365))
+    if days < 30:
+        raise ValueError("keep messages for at least 30 days")
+    cutoff = now() - dt.timedelta(days=days)
+    old = Message.objects.filter(created_at__lt=cutoff).filter(
+        Q(status=Status.FAILED) | Q(status=Status.SENT, recipient__isnull=True) | Q(status=Status.SENT, read_at__isnull=False)
+        | Q(status=Status.SENT, channel__in=["sms", "email", "webhook"]))
+    gone = 0
+    while True:
+        ids = list(old.values_list("pk", flat=True)[:batch])
+        if not ids:
+            return gone
+        gone += Message.objects.filter(pk__in=ids).delete()[0]

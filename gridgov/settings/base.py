@@ -216,5 +216,8 @@ OPEN311_RATE_LIMITS = {"key": int(os.environ.get("OPEN311_RATE_PER_KEY", "60")),
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
+# Delivered messages (sent SMS/e-mail, read 站内信, given-up ones) are forgotten after this many days (min. 30).
+NOTIFY_RETENTION_DAYS = int(os.environ.get("NOTIFY_RETENTION_DAYS", "365"))
+
 # Map tiles for the console map: an intranet tile server, e.g. http://tiles.local/{z}/{x}/{y}.png; empty = none
 GRIDGOV_TILE_URL = os.environ.get("GRIDGOV_TILE_URL", "")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.db import transaction
 
@@ -100,3 +101,24 @@ def test_the_console_channel_logs_a_log_in_code_in_development_only(db, settings
     with caplog.at_level("INFO", logger="gridgov.notify"):
         n.deliver_due()
     assert "654321" in caplog.text and "139****5678" in caplog.text and "13912345678" not in caplog.text
+
+
+def test_old_delivered_messages_are_forgotten_but_not_waiting_or_unread_ones(world, settings):
+    old = now() - dt.timedelta(days=400)
+
+    def make(**kw):
+        m = Message.objects.create(subject="旧消息", next_attempt_at=old, **kw)
+        Message.objects.filter(pk=m.pk).update(created_at=old)
+        return m.pk
+
+    gone = [make(channel="sms", address="139****5678", status="sent"),
+            make(channel="console", recipient=world.user_a, status="sent", read_at=old),
+            make(channel="email", status="failed")]
+    kept = [make(channel="console", recipient=world.user_a, status="sent"),  # never read
+            make(channel="sms", status="pending"),  # still to be delivered
+            Message.objects.create(channel="sms", subject="新的", status="sent", next_attempt_at=now()).pk]
+    assert n.purge_old() == 3
+    assert set(Message.objects.values_list("pk", flat=True)) == set(kept) and not set(gone) & set(kept)
+    settings.NOTIFY_RETENTION_DAYS = 7
+    with pytest.raises(ValueError):
+        n.purge_old()
