@@ -1,5 +1,41 @@
 // Upload progress for forms with photos: the form is sent with XMLHttpRequest so that a bar can show how much
 // has gone; the server's answer (a redirect, or the form again with its errors) replaces the page as usual.
+// A photo too big to be accepted (a 50-megapixel phone camera's) is made smaller in the browser first: drawn at
+// most 4096 px on its longer side and saved as JPEG, so it uploads instead of being refused. Photos that fit are
+// sent untouched (the original keeps its EXIF place and time as evidence).
+var PHOTO_LIMIT = 9.5 * 1024 * 1024;  // the server refuses more than 10 MB
+
+function shrinkPhoto(file) {
+  if (file.size <= PHOTO_LIMIT || !/^image\/(jpeg|png|webp)$/.test(file.type) || !window.createImageBitmap) {
+    return Promise.resolve(file);
+  }
+  return createImageBitmap(file).then(function (img) {
+    var scale = Math.min(1, 4096 / Math.max(img.width, img.height));
+    var canvas = document.createElement("canvas");
+    canvas.width = Math.round(img.width * scale);
+    canvas.height = Math.round(img.height * scale);
+    canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+    var encode = function (quality) {
+      return new Promise(function (done) { canvas.toBlob(done, "image/jpeg", quality); }).then(function (blob) {
+        return blob.size > PHOTO_LIMIT && quality > 0.5 ? encode(quality - 0.15) : blob;
+      });
+    };
+    return encode(0.85).then(function (blob) {
+      return new File([blob], file.name.replace(/\.[^.]*$/, "") + ".jpg", {type: "image/jpeg"});
+    });
+  }, function () { return file; });  // cannot be decoded here: send it as it is, the server says why
+}
+
+function formWithSmallerPhotos(form) {
+  var data = new FormData(form);
+  var inputs = Array.prototype.filter.call(form.querySelectorAll("input[type=file]"), function (i) { return i.name && i.files.length; });
+  return Promise.all(inputs.map(function (input) {
+    return Promise.all(Array.prototype.map.call(input.files, shrinkPhoto)).then(function (files) {
+      data.delete(input.name);
+      files.forEach(function (f) { data.append(input.name, f, f.name); });
+    });
+  })).then(function () { return data; });
+}
 document.addEventListener("submit", function (ev) {
   var form = ev.target;
   if (form.enctype !== "multipart/form-data") return;
@@ -37,5 +73,6 @@ document.addEventListener("submit", function (ev) {
     text.textContent = "网络中断,内容未丢失,请重试";
     if (button) button.disabled = false;
   };
-  xhr.send(new FormData(form));
+  text.textContent = "正在准备照片…";
+  formWithSmallerPhotos(form).then(function (data) { xhr.send(data); });
 });
