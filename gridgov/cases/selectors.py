@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import F, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
@@ -127,3 +128,21 @@ def case_result(case: Case) -> dict | None:
         return {"title": "办理结果", "text": event.note if event else "",
                 "photos": [a for a in event.attachments.all() if a.public_file] if event else []}
     return None
+
+
+def cases_of_caller(*, actor, phone: str = "", case: Case | None = None, limit: int = 10) -> list[Case]:
+    """The reports of one caller (by their phone number's keyed hash, never shown), newest first, within what the
+    actor may see: for the operator with a caller on the line (重复诉求), or beside a case (its reporter's other
+    reports). Empty for a number that is not a mobile or landline number."""
+    from gridgov.core.pii import lookup_hashes
+
+    if case is not None:
+        hashes = [case.reporter_phone_hash] if case.reporter_phone_hash else []
+    else:
+        hashes = lookup_hashes("phone", phone) if len(re.sub(r"\D", "", phone or "")) >= 7 else []
+    if not hashes:
+        return []
+    qs = visible_cases(actor).filter(reporter_phone_hash__in=hashes).select_related("category")
+    if case is not None:
+        qs = qs.exclude(pk=case.pk)
+    return list(qs.order_by("-created_at", "-id")[:limit])

@@ -16,9 +16,9 @@ from django.urls import reverse
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.cases import services
 from gridgov.cases.access import handler_units
-from gridgov.cases.models import Case, Category, Channel, Light, Satisfaction, State, Urgency
+from gridgov.cases.models import OPEN_STATES, Case, Category, Channel, Light, Satisfaction, State, Urgency
 from gridgov.cases.routing import suggest_unit
-from gridgov.cases.selectors import ORDERING_LABELS, case_get, case_list, case_timeline
+from gridgov.cases.selectors import ORDERING_LABELS, case_get, case_list, case_timeline, cases_of_caller
 from gridgov.cases.sla import clock_summary
 from gridgov.cases.workflow import action_label, transition
 from gridgov.core.errors import ApplicationError, NotFound
@@ -169,7 +169,10 @@ class IntakeForm(forms.Form):
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     reporter_name = forms.CharField(label="反映人", required=False, max_length=50)
     reporter_phone = forms.CharField(label="联系电话", required=False, max_length=20,
-                                     help_text="填写后,办理结果经短信告知反映人")
+                                     help_text="填写后,办理结果经短信告知反映人;该号码以前的反映会列在下面",
+                                     widget=forms.TextInput(attrs={
+                                         "hx-get": "/console/intake/caller/", "hx-target": "#caller-history",
+                                         "hx-trigger": "keyup changed delay:400ms, change", "autocomplete": "off"}))
     reporter_email = forms.CharField(label="电子邮件", required=False, max_length=254)
     external_ref = forms.CharField(label="外部编号", required=False, max_length=64, help_text="12345工单号、上级交办文号等")
 
@@ -178,6 +181,17 @@ class IntakeForm(forms.Form):
         self.fields["category"].choices = [("", "暂不分类(受理时确定)")] + [
             (c.code, f"{c.parent.name} · {c.name}")
             for c in Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")]
+
+
+@login_required(login_url="/console/login/")
+def caller_history(request):
+    """重复诉求: while the operator types the caller's number, their earlier reports (htmx partial)."""
+    from gridgov.cases.selectors import cases_of_caller
+
+    if not jurisdiction_of(request.user).has_perm("case:case:dispatch"):
+        raise PermissionDenied
+    cases = cases_of_caller(actor=request.user, phone=request.GET.get("reporter_phone", ""))
+    return render(request, "console/_caller_history.html", {"cases": cases, "open_states": OPEN_STATES})
 
 
 @login_required(login_url="/console/login/")
@@ -372,6 +386,7 @@ def case_detail(request, pk, action: str | None = None):
         "grid_geometry": case.grid.geometry if case.grid_id else None,
         "timeline": [{"e": e, "label": action_label(e.action)} for e in case_timeline(case)], "actions": actions, "suggested": suggested,
         "photos": [a for a in case.attachments.all() if a.public_file], "clocks": clock_summary(case, now()),
+        "caller_cases": cases_of_caller(actor=request.user, case=case), "open_states": OPEN_STATES,
         "can_reveal_phone": bool(case.reporter_phone_enc) and jurisdiction_of(request.user).covers(
             "case:case:reveal", case.region_path),
     }, status=status)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="/console/login/"), name="console-logout"),
     path("queue/", console.queue, name="console-queue"),
     path("intake/", console.intake, name="console-intake"),
+    path("intake/caller/", console.caller_history, name="console-caller-history"),
     path("cases/", console.cases, name="console-cases"),
     path("inbox/", console.inbox, name="console-inbox"),
     path("board/", console.board, name="console-board"),
