@@ -39,3 +39,8 @@ def test_a_call_registered_by_clicking_the_map(cw, live_server, browser):
     assert case.grid == cw.w.grid_a_west and case.owner_center == cw.gc_comm_a
     assert case.followers.filter(channel="sms").exists()
     page.screenshot(path=str(ARTIFACTS / "intake-done.png"), full_page=True)
+    # the same caller again: their earlier report shows as the number is typed
+    page.click("text=来电来访登记")
+    page.locator("input[name=reporter_phone]").press_sequentially("13912345678", delay=20)
+    page.wait_for_selector("#caller-history >> text=该号码反映过 1 件")
+    assert case.number in page.inner_text("#caller-history")
