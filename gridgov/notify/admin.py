@@ -6,7 +6,8 @@ from gridgov.notify.models import Message, personal_kind
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "channel", "recipient", "address", "subject", "status", "attempts", "sent_at"]
+    list_display = ["created_at", "channel", "recipient", "address", "subject", "status", "attempts", "sent_at",
+                    "read_at"]
     list_filter = ["channel", "status"]
     search_fields = ["subject", "address"]
     readonly_fields = [f.name for f in Message._meta.fields if f.name != "address_enc"]

@@ -76,17 +76,24 @@ def test_only_my_reports_and_nearby(cw, client):
     assert "需要您的位置" in client.get("/m/nearby/").content.decode()
 
 
+
+def reported_and_taken_on(cw, client) -> Case:
+    """A resident's report from the phone, accepted, dispatched and signed for by the department."""
+    from gridgov.cases import services as s
+
+    phone_login(client)
+    client.post("/m/", {"description": "小区门口垃圾堆放", "category": "1101", "lon": 120.005, "lat": 30.01,
+                        "submission_id": "taken-on"})
+    case = Case.objects.get()
+    s.case_accept(case=case, actor=cw.dispatcher)
+    s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, unit=cw.cg)
+    return s.case_acknowledge(case=Case.objects.get(pk=case.pk), actor=cw.handler_cg)
+
 def test_the_reporter_hears_the_result_and_sees_its_photos(cw, client):
     from gridgov.cases import services as s
     from gridgov.notify.models import Message
 
-    phone_login(client)
-    client.post("/m/", {"description": "小区门口垃圾堆放", "category": "1101", "lon": 120.005, "lat": 30.01,
-                        "submission_id": "r-1"})
-    case = Case.objects.get()
-    s.case_accept(case=case, actor=cw.dispatcher)
-    s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, unit=cw.cg)
-    s.case_acknowledge(case=Case.objects.get(pk=case.pk), actor=cw.handler_cg)
+    case = reported_and_taken_on(cw, client)
     s.case_report_done(case=Case.objects.get(pk=case.pk), actor=cw.handler_cg, note="第一次清运", photos=[photo()])
     assert "办理结果" not in client.get(f"/m/cases/{case.pk}/").content.decode()  # not before it passes the check
     s.case_verify(case=Case.objects.get(pk=case.pk), actor=cw.w.worker_a, passed=False, note="还有残余")
@@ -106,16 +113,9 @@ def test_the_reporter_hears_the_result_and_sees_its_photos(cw, client):
 
 
 def test_the_resident_reads_news_of_their_report_on_the_home_page(cw, client):
-    from gridgov.cases import services as s
     from gridgov.notify.models import Message
 
-    phone_login(client)
-    client.post("/m/", {"description": "小区门口垃圾堆放", "category": "1101", "lon": 120.005, "lat": 30.01,
-                        "submission_id": "n-1"})
-    case = Case.objects.get()
-    s.case_accept(case=case, actor=cw.dispatcher)
-    s.case_dispatch(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, unit=cw.cg)
-    s.case_acknowledge(case=Case.objects.get(pk=case.pk), actor=cw.handler_cg)  # the reporter is told
+    case = reported_and_taken_on(cw, client)  # the reporter is told it was taken on
     page = client.get("/m/").content.decode()
     assert "新消息" in page and "已由" in page
     message = Message.objects.get(recipient=case.reporter)
