@@ -115,7 +115,7 @@ def build_history(*, days: int = 90, per_day: int = 25, seed: int = 90) -> dict[
         result = sweep()
     # staff read their messages: all but the last day's are read a few minutes after they came
     Message.objects.filter(channel="console", recipient__isnull=False, created_at__lt=end - dt.timedelta(days=1)).update(
-        read_at=F("created_at") + dt.timedelta(minutes=12))
+        read_at=F("created_at") + dt.timedelta(minutes=12), status="sent", sent_at=F("created_at"), attempts=1)
     return {"cases": made, **result}
 
 

@@ -74,6 +74,7 @@ def test_demo_district(client):
     inbox = Message.objects.filter(channel="console", recipient__isnull=False)
     assert inbox.filter(created_at__lt=now() - dt.timedelta(days=5)).exists()
     assert not inbox.filter(created_at__lt=now() - dt.timedelta(days=1), read_at__isnull=True).exists()
+    assert not inbox.filter(created_at__lt=now() - dt.timedelta(days=1), status="pending").exists()  # no backlog
     assert inbox.filter(read_at__isnull=True).exists()
 
     again = build_demo(seed=1)
