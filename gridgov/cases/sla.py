@@ -137,9 +137,10 @@ def _alert_missing_calendar(year: int) -> None:
         notify(recipient=admin, subject=f"{year}年工作日历未录入,事件时限无法计算",
                body="请在管理后台「工作日历年份」「节假日/调休日」中按国务院办公厅通知录入;录入后,"
                     "等待该年日历的事件时限由系统自动补算。",
-               dedupe_key=f"calendar-missing-{year}-{admin.pk}")
+               data={"url": CALENDAR_ENTRY_URL}, dedupe_key=f"calendar-missing-{year}-{admin.pk}")
 
 
+CALENDAR_ENTRY_URL = "/admin/core/calendaryear/enter/"
 REMIND_FROM = (11, 15)  # month, day: from then on, a missing next year is asked for
 _reminded: set[int] = set()
 
@@ -160,7 +161,7 @@ def remind_next_year(at: dt.datetime) -> bool:
         queued |= notify(recipient=admin, subject=f"请录入{year}年节假日安排",
                          body=f"国务院办公厅通知发布后,请在管理后台「工作日历年份 › 录入全年安排」粘贴通知全文录入。"
                               f"{year}年1月起的工作日时限需要它,未录入前这些时限无法计算。",
-                         dedupe_key=f"calendar-remind-{year}-{admin.pk}") is not None
+                         data={"url": CALENDAR_ENTRY_URL}, dedupe_key=f"calendar-remind-{year}-{admin.pk}") is not None
     _reminded.add(year)
     return queued
 

@@ -567,6 +567,9 @@ def message_open(request, pk):
         raise Http404("没有这条消息")
     mark_read(user=request.user, ids=[message.pk])
     case_id = (message.data or {}).get("case")
+    url = str((message.data or {}).get("url") or "")
+    if url.startswith("/") and not url.startswith("//"):
+        return redirect(url)  # a page of this platform the message is about (e.g. 录入全年安排)
     page = request.GET.get("m", "")  # "resident": 掌上社区; "work": the grid worker's phone pages
     home = {"resident": "m-home", "work": "m-work"}.get(page, "console-messages")
     if case_id and page == "resident":

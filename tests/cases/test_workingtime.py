@@ -186,6 +186,13 @@ def test_next_years_arrangement_is_asked_for_from_mid_november(cw):
         sweep()
     [reminder] = Message.objects.filter(subject__contains="请录入2027年节假日安排")
     assert reminder.recipient == cw.w.admin and "录入全年安排" in reminder.body
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cw.w.admin)
+    assert "前往处理" in client.get("/console/messages/").content.decode()
+    r = client.get(f"/console/messages/{reminder.pk}/")
+    assert r.status_code == 302 and r.url == "/admin/core/calendaryear/enter/"
     CalendarYear.objects.create(year=2028, source="测试")
     with time_machine.travel(at(2027, 11, 20, 9, 0), tick=False):
         sweep()
