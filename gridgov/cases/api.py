@@ -142,6 +142,7 @@ class CaseListCreateApi(ListAPIView):
         OpenApiParameter("created_after", str, description="YYYY-MM-DD 或 ISO 8601"),
         OpenApiParameter("created_before", str), OpenApiParameter("q", str, description="标题、描述、编号"),
         OpenApiParameter("inbox", bool, description="只看派给我单位待办的"),
+        OpenApiParameter("clock_error", bool, description="只看时限待工作日历录入后补算的"),
         OpenApiParameter("ordering", str, enum=["newest", "due", "updated"],
                          description="排序:newest 最新上报(默认)、due 时限最近(我的待办默认)、updated 最近办理"),
     ])

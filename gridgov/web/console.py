@@ -422,13 +422,14 @@ def _board_data(user) -> dict:
     qs = case_list(actor=user, filters={}).filter(state__in=OPEN_STATES)
     counts = {"green": Count("id", filter=Q(light="green")), "yellow": Count("id", filter=Q(light="yellow")),
               "red": Count("id", filter=Q(light="red"))}
+    totals_extra = {"waiting_calendar": Count("id", filter=~Q(clock_error=""))}
     by_unit = list(qs.exclude(handling_unit__isnull=True).values("handling_unit__name").annotate(**counts)
                    .order_by("-red", "-yellow", "handling_unit__name"))
     by_grid = list(qs.exclude(grid__isnull=True).values("grid__name").annotate(**counts)
                    .order_by("-red", "-yellow", "grid__name")[:30])
     red = list(qs.filter(light="red").select_related("handling_unit", "grid").order_by("due_at")[:50])
     escalated = list(qs.filter(escalation_level__gt=0).select_related("owner_center").order_by("-updated_at")[:20])
-    totals = qs.aggregate(**counts)
+    totals = qs.aggregate(**counts, **totals_extra)
     return {"by_unit": by_unit, "by_grid": by_grid, "red": red, "escalated": escalated, "totals": totals}
 
 

@@ -119,6 +119,12 @@ def test_deadlines_that_waited_for_the_year_are_filled_in_once_it_is_entered(cw)
         s.case_suspend(case=fresh(), actor=cw.dispatcher, reason="等待产权单位确认")
     with time_machine.travel(at(2026, 12, 31, 10, 0), tick=False):
         s.case_resume(case=fresh(), actor=cw.dispatcher)  # one working hour paused
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cw.dispatcher)
+    assert "1 件时限待工作日历录入后补算" in client.get("/console/board/").content.decode()
+    assert case.number in client.get("/console/cases/", {"clock_error": "1"}).content.decode()
     with time_machine.travel(at(2027, 1, 2, 9, 0), tick=False):
         assert sweep()["filled"] == 0  # 2027 not entered yet: still waiting, nothing guessed
         assert fresh().handle_due_at is None and "2027" in fresh().clock_error
@@ -135,6 +141,7 @@ def test_deadlines_that_waited_for_the_year_are_filled_in_once_it_is_entered(cw)
     assert event.data == {"handle_due_at": at(2027, 1, 8, 11, 0).isoformat()} and event.note.startswith("工作日历已录入")
     with time_machine.travel(at(2027, 1, 8, 11, 1), tick=False):
         assert sweep()["red"] == 1  # and from now on like any other case
+    assert "待工作日历录入后补算" not in client.get("/console/board/").content.decode()
 
 
 def test_a_case_from_before_deadlines_were_remembered_gets_them_from_its_milestones(cw):
