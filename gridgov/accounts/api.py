@@ -1,11 +1,21 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.accounts.scoping import jurisdiction_of
 
 
-@extend_schema(tags=["accounts"], summary="当前用户、角色与管辖范围")
+class MeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    is_superuser = serializers.BooleanField()
+    roles = serializers.ListField(child=serializers.CharField(), help_text="角色编码")
+    regions = serializers.ListField(child=serializers.CharField(), help_text="任职区划编码")
+
+
+@extend_schema(tags=["accounts"], summary="当前用户、角色与管辖范围", responses=MeOut)
 class MeApi(APIView):
     def get(self, request):
         user = request.user

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与权限"
 
     def ready(self):
-        from gridgov.accounts import signals  # noqa: F401
+        from gridgov.accounts import schema, signals  # noqa: F401 - registered by being imported

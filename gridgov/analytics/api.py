@@ -1,4 +1,5 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -6,7 +7,39 @@ from gridgov.analytics.selectors import GROUPS, kpis, top_categories
 from gridgov.cases.selectors import parse_moment
 
 
-@extend_schema(tags=["analytics"], summary="考核指标(结案率、按期结案率等)与高发问题(top_categories)", parameters=[
+class KpiRowOut(serializers.Serializer):
+    group = serializers.CharField(help_text="分组:区划编码、承办单位、类别大类、渠道或月份")
+    received = serializers.IntegerField(help_text="受理数")
+    accepted = serializers.IntegerField(help_text="立案数")
+    due = serializers.IntegerField(help_text="应结案数")
+    closed = serializers.IntegerField(help_text="结案数")
+    closed_on_time = serializers.IntegerField(help_text="按期结案数")
+    closure_rate = serializers.FloatField(allow_null=True, help_text="结案率 = 结案数 / 应结案数")
+    on_time_closure_rate = serializers.FloatField(allow_null=True, help_text="按期结案率")
+    timely_ack_rate = serializers.FloatField(allow_null=True, help_text="及时签收率")
+    rework_rate = serializers.FloatField(allow_null=True, help_text="返工率")
+    extensions = serializers.IntegerField(help_text="延期数")
+    returns = serializers.IntegerField(help_text="退回数")
+    overtime_ratio = serializers.FloatField(allow_null=True, help_text="超时倍数")
+    satisfaction_rate = serializers.FloatField(allow_null=True, help_text="满意率")
+
+
+class TopCategoryOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+
+
+class KpiOut(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    rows = KpiRowOut(many=True)
+    top_categories = TopCategoryOut(many=True, help_text="高发问题(按小类)")
+
+
+@extend_schema(tags=["analytics"], summary="考核指标(结案率、按期结案率等)与高发问题(top_categories)",
+               responses=KpiOut, parameters=[
     OpenApiParameter("start", str, required=True, description="YYYY-MM-DD"),
     OpenApiParameter("end", str, required=True, description="YYYY-MM-DD(含当天)"),
     OpenApiParameter("group_by", str, enum=list(GROUPS)),

@@ -54,7 +54,28 @@ class LocateIn(serializers.Serializer):
     crs = serializers.CharField(required=False, default="wgs84")
 
 
-@extend_schema(tags=["regions"], parameters=[LocateIn], summary="坐标定位到网格")
+class PlaceOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+
+
+class LocateOut(serializers.Serializer):
+    lon = serializers.FloatField(help_text="WGS-84")
+    lat = serializers.FloatField(help_text="WGS-84")
+    found = serializers.BooleanField(help_text="是否落入网格")
+    grid = PlaceOut(allow_null=True)
+    microgrid = PlaceOut(allow_null=True)
+    community = PlaceOut(allow_null=True)
+    town = PlaceOut(allow_null=True)
+    district = PlaceOut(allow_null=True)
+    nearest_grid = PlaceOut(allow_null=True, help_text="未落入网格时最近的网格")
+    nearest_distance_m = serializers.FloatField(allow_null=True)
+    input = serializers.DictField(help_text="收到的坐标与坐标系")
+
+
+@extend_schema(tags=["regions"], parameters=[LocateIn], summary="坐标定位到网格", responses=LocateOut)
 class LocateApi(APIView):
     """Point → grid (and community, town, district). Input may be WGS-84, CGCS2000, GCJ-02 or BD-09."""
 
