@@ -122,7 +122,11 @@ def user_unlock(*, actor, user: User) -> User:
 
 
 CODE_TTL_MINUTES = 10
-CODE_MAX_ATTEMPTS = 5
+CODE_MAX_ATTEMPTS = 5  # wrong tries per code; the code is dead after that
+# Codes sent: one a minute per number, five an hour per number, twenty an hour per address (so at most 25 guesses
+# an hour at a number's 10^6 codes).
+CODE_SEND_LIMITS = (("phone-code", "phone", 1, 60), ("phone-code-hour", "phone", 5, 3600),
+                    ("phone-code-ip", "ip", 20, 3600))
 
 
 def _code_hash(phone_hash: str, code: str) -> str:
@@ -131,9 +135,16 @@ def _code_hash(phone_hash: str, code: str) -> str:
     return hashlib.sha256(f"{phone_hash}:{code}".encode()).hexdigest()
 
 
-@transaction.atomic
+def _checked_mobile(phone: str) -> str:
+    try:
+        return validate_mobile(phone)
+    except ValueError as exc:
+        raise ApplicationError("invalid_phone", str(exc), fields={"phone": str(exc)})
+
+
 def phone_code_send(*, phone: str, ip: str = "") -> None:
-    """Send a 6-digit log-in code through the notification channel (SMS in production, the log in development)."""
+    """Send a 6-digit log-in code through the notification channel (SMS in production, the log in development).
+    The number is not looked up: whether it belongs to anyone is not told."""
     import datetime as dt
     import secrets as _secrets
 
@@ -143,45 +154,69 @@ def phone_code_send(*, phone: str, ip: str = "") -> None:
     from gridgov.core.ratelimit import hit
     from gridgov.notify.services import notify
 
-    try:
-        phone = validate_mobile(phone)
-    except ValueError as exc:
-        raise ApplicationError("invalid_phone", str(exc), fields={"phone": str(exc)})
+    phone = _checked_mobile(phone)
     h = lookup_hash("phone", phone)
-    if not hit("phone-code", h, 1, 60) or not hit("phone-code-ip", ip or "-", 10, 600):
-        raise ApplicationError("too_frequent", "验证码发送过于频繁,请1分钟后再试", fields={"phone": "请稍后再试"})
+    for scope, by, limit, window in CODE_SEND_LIMITS:  # counted outside the transaction: refusals count too
+        if not hit(scope, h if by == "phone" else (ip or "-"), limit, window):
+            wait = "1分钟" if window == 60 else "1小时"
+            raise ApplicationError("too_frequent", f"验证码发送过于频繁,请{wait}后再试", fields={"phone": "请稍后再试"},
+                                   status=429)
     code = f"{_secrets.randbelow(10**6):06d}"
     t = now()
-    PhoneCode.objects.create(phone_hash=h, code_hash=_code_hash(h, code), created_at=t,
-                             expires_at=t + dt.timedelta(minutes=CODE_TTL_MINUTES))
-    notify(channel=getattr(settings, "PHONE_CODE_CHANNEL", "console"), address=phone, subject="登录验证码",
-           body=f"您的验证码是 {code},{CODE_TTL_MINUTES}分钟内有效。如非本人操作请忽略。", data={"purpose": "login"})
+    with transaction.atomic():
+        PhoneCode.objects.create(phone_hash=h, code_hash=_code_hash(h, code), created_at=t,
+                                 expires_at=t + dt.timedelta(minutes=CODE_TTL_MINUTES))
+        notify(channel=getattr(settings, "PHONE_CODE_CHANNEL", "console"), address=phone, subject="登录验证码",
+               body=f"您的验证码是 {code},{CODE_TTL_MINUTES}分钟内有效。如非本人操作请忽略。", data={"purpose": "login"})
 
 
-@transaction.atomic
+def is_staff_account(user: User) -> bool:
+    """Staff, administrators and system accounts log in with their password (never with a phone code alone)."""
+    if user.is_superuser or user.is_staff or user.is_system:
+        return True
+    return Membership.objects.filter(user=user, is_active=True, role__is_staff_role=True).exists()
+
+
 def phone_code_login(*, phone: str, code: str) -> User:
-    """Check the code; the first log-in of a number opens a resident account for it."""
+    """Check the code; the first log-in of a number opens a resident account for it. A code opens only a
+    resident's (or volunteer's) session: an account with a staff role must use its password."""
     from gridgov.accounts.models import PhoneCode
 
-    try:
-        phone = validate_mobile(phone)
-    except ValueError as exc:
-        raise ApplicationError("invalid_phone", str(exc), fields={"phone": str(exc)})
+    phone = _checked_mobile(phone)
     h = lookup_hash("phone", phone)
     t = now()
-    pc = (PhoneCode.objects.select_for_update().filter(phone_hash=h, used_at__isnull=True, expires_at__gt=t)
-          .order_by("-created_at").first())
-    if pc is None or pc.attempts >= CODE_MAX_ATTEMPTS:
-        raise ApplicationError("code_expired", "验证码已失效,请重新获取", fields={"code": "已失效"})
-    if pc.code_hash != _code_hash(h, (code or "").strip()):
-        PhoneCode.objects.filter(pk=pc.pk).update(attempts=pc.attempts + 1)
-        raise ApplicationError("code_wrong", "验证码不正确", fields={"code": "不正确"})
-    PhoneCode.objects.filter(pk=pc.pk).update(used_at=t)
-    user = User.objects.filter(phone_hash__in=lookup_hashes("phone", phone)).first()
-    if user is None:
-        user = User(username=f"m{phone[:3]}{h[:10]}", display_name=f"居民{phone[-4:]}")
-        user.set_unusable_password()
-        set_pii(user, "phone", "phone", phone)
-        user.save()
-        audit(actor=None, action="user.signup_by_phone", obj=user)
-    return user
+    with transaction.atomic():
+        pc = (PhoneCode.objects.select_for_update().filter(phone_hash=h, used_at__isnull=True, expires_at__gt=t)
+              .order_by("-created_at").first())
+        if pc is None or pc.attempts >= CODE_MAX_ATTEMPTS:
+            error = ApplicationError("code_expired", "验证码已失效,请重新获取", fields={"code": "已失效"})
+        elif not _secrets_equal(pc.code_hash, _code_hash(h, (code or "").strip())):
+            # committed with the refusal (raising inside the block would roll the count back)
+            PhoneCode.objects.filter(pk=pc.pk).update(attempts=pc.attempts + 1)
+            left = CODE_MAX_ATTEMPTS - pc.attempts - 1
+            error = ApplicationError("code_wrong", f"验证码不正确,还可尝试 {left} 次" if left else
+                                     "验证码不正确,已失效,请重新获取", fields={"code": "不正确"})
+        else:
+            error = None
+            PhoneCode.objects.filter(pk=pc.pk).update(used_at=t)
+    if error is not None:
+        raise error
+    with transaction.atomic():
+        user = User.objects.filter(phone_hash__in=lookup_hashes("phone", phone)).first()
+        if user is not None and is_staff_account(user):
+            audit(actor=user, action="user.phone_login_refused", obj=user)
+        elif user is None:
+            user = User(username=f"m{phone[:3]}{h[:10]}", display_name=f"居民{phone[-4:]}")
+            user.set_unusable_password()
+            set_pii(user, "phone", "phone", phone)
+            user.save()
+            audit(actor=None, action="user.signup_by_phone", obj=user)
+            return user
+        else:
+            return user
+    raise ApplicationError("password_login_required", "工作人员账号请使用用户名和密码登录(管理后台或工作台)",
+                           fields={"phone": "请使用密码登录"}, status=403)
+
+
+def _secrets_equal(a: str, b: str) -> bool:
+    return secrets.compare_digest(a, b)

@@ -103,3 +103,16 @@ class WorkingPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"星期{'一二三四五六日'[self.weekday]} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class RateCounter(models.Model):
+    """One fixed window of a rate limit (`core.ratelimit`): kept in the database so that every worker and every
+    host counts the same requests. Old windows are deleted by a nightly task."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("限流计数")
+        verbose_name_plural = _("限流计数")
