@@ -1,8 +1,7 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from gridgov.cases.views import photo_original, photo_public
 from gridgov.core.views import healthz
 from gridgov.web.views import home
 
@@ -18,7 +17,8 @@ urlpatterns = [
     path("open311/v2/", include("gridgov.integrations.open311.urls")),
     path("console/", include("gridgov.web.urls_console")),
     path("m/", include("gridgov.web.urls_mobile")),
+    # Uploaded files have no public URL: every photo goes through a view that checks who asks (see README,
+    # "Production": nginx serves them with X-Accel-Redirect).
+    path("files/photos/<int:pk>.jpg", photo_public, name="case-photo"),
+    path("files/photos/<int:pk>/original", photo_original, name="case-photo-original"),
 ]
-
-if settings.DEBUG:  # development only: production serves uploads from nginx or object storage
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

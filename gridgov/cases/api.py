@@ -53,7 +53,7 @@ class EventOut(serializers.Serializer):
         return str(obj.actor) if obj.actor_id else None
 
     def get_photos(self, obj) -> list[str]:
-        return [a.public_file.url for a in obj.attachments.all() if a.public_file]
+        return [a.url for a in obj.attachments.all() if a.public_file]
 
 
 class ActionOut(serializers.Serializer):

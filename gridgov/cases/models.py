@@ -380,6 +380,19 @@ class Attachment(models.Model):
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
 
+    @property
+    def url(self) -> str:
+        """The public copy, through the view that checks who may see the case (no file has a public URL)."""
+        from django.urls import reverse
+
+        return reverse("case-photo", args=[self.pk])
+
+    @property
+    def original_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("case-photo-original", args=[self.pk])
+
 
 class ExtensionRequest(models.Model):
     class Status(models.TextChoices):

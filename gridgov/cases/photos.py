@@ -83,11 +83,11 @@ def store_photos(*, case, event, checked, actor) -> list:
     for data, _name, content_type, w, h in checked:
         digest = hashlib.sha256(data).hexdigest()
         ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}[content_type]
-        stem = uuid.uuid4().hex
         att = Attachment(case=case, event=event, content_type=content_type, size=len(data), sha256=digest,
                          width=w, height=h, uploaded_by=actor if getattr(actor, "pk", None) else None)
-        att.file.save(f"{stem}.{ext}", ContentFile(data), save=False)
-        att.public_file.save(f"{stem}.jpg", ContentFile(public_copy(data)), save=False)
+        # unrelated names: the original's cannot be derived from the public copy's
+        att.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
+        att.public_file.save(f"{uuid.uuid4().hex}.jpg", ContentFile(public_copy(data)), save=False)
         att.save()
         saved.append(att)
     return saved

@@ -153,8 +153,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-MEDIA_URL = "/media/"
+MEDIA_URL = "/media/"  # never served: every uploaded file goes through a view that checks who asks
 MEDIA_ROOT = DATA_DIR / "media"
+# Behind nginx: the view answers with X-Accel-Redirect to this internal location (e.g. /protected-media/) and
+# nginx sends the file; empty = the view streams the file itself.
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

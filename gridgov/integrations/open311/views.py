@@ -234,7 +234,7 @@ def _status_notes(case: Case, events: dict) -> str:
 
 
 def _media(request, case: Case) -> list[str]:
-    return [request.build_absolute_uri(a.public_file.url) for a in case.attachments.all() if a.public_file]
+    return [request.build_absolute_uri(a.url) for a in case.attachments.all() if a.public_file]
 
 
 def _as_request(request, case: Case, events: dict, extensions: bool) -> dict:
@@ -374,7 +374,7 @@ def service_request_updates(request, fmt, params):
               .select_related("case").prefetch_related("attachments").order_by("at", "id")[:MAX_RESULTS])
     updates = []
     for ev in events:
-        photos = [request.build_absolute_uri(a.public_file.url) for a in ev.attachments.all() if a.public_file]
+        photos = [request.build_absolute_uri(a.url) for a in ev.attachments.all() if a.public_file]
         status = UPDATE_STATUS[ev.action]
         if ev.action == "follow_up" and (ev.data or {}).get("reopened"):
             status = "REOPEN"

@@ -1,0 +1,25 @@
+"""Serving stored files that are not public: the view checks who asks, then either streams the file itself
+(development, or no proxy configured) or hands it to nginx with X-Accel-Redirect (production), so that nothing
+under the media directory has a public URL."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+
+
+def serve_file(fieldfile, *, content_type: str = "", filename: str = "", cache_seconds: int = 3600) -> HttpResponse:
+    content_type = content_type or mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
+    prefix = getattr(settings, "PRIVATE_MEDIA_ACCEL_PREFIX", "")
+    if prefix:  # nginx: `location <prefix> { internal; alias <MEDIA_ROOT>/; }`
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + fieldfile.name.lstrip("/")
+    else:
+        response = FileResponse(fieldfile.open("rb"), content_type=content_type)
+    # private: a shared cache (proxy) must never keep what another user may not see
+    response["Cache-Control"] = f"private, max-age={cache_seconds}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="{filename or fieldfile.name.rsplit("/", 1)[-1]}"'
+    return response
