@@ -212,6 +212,9 @@ CASE_DUPLICATE_RADIUS_M = int(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))
 CASE_DUPLICATE_HOURS = int(os.environ.get("CASE_DUPLICATE_HOURS", "72"))
 CASE_MAX_REOPEN = int(os.environ.get("CASE_MAX_REOPEN", "1"))
 
+# Reverse proxies in front of gridgov (nginx: 1): the client's address is then read from X-Forwarded-For.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
 # Open311 GeoReport v2
 OPEN311_DEFERRED = env_bool("OPEN311_DEFERRED", False)  # answer POST with a token; the worker makes the case
 OPEN311_RATE_LIMITS = {"key": int(os.environ.get("OPEN311_RATE_PER_KEY", "60")),

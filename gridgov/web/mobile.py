@@ -18,6 +18,7 @@ from gridgov.cases.selectors import case_result
 from gridgov.cases.triage import suggest_category
 from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError
+from gridgov.core.net import client_ip
 from gridgov.web.console import done_redirect
 
 LOGIN = "/m/login/"
@@ -47,7 +48,7 @@ def m_login(request):
         phone, code = form.cleaned_data["phone"], form.cleaned_data["code"]
         try:
             if request.POST.get("step") == "send":
-                phone_code_send(phone=phone, ip=request.META.get("REMOTE_ADDR", ""))
+                phone_code_send(phone=phone, ip=client_ip(request))
                 sent = True
             else:
                 user = phone_code_login(phone=phone, code=code)

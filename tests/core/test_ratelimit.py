@@ -56,3 +56,13 @@ def test_ended_windows_are_purged():
     RateCounter.objects.create(key="old", count=3, expires_at=now() - dt.timedelta(minutes=1))
     assert purge_expired() == 1
     assert RateCounter.objects.count() == 1
+
+
+def test_behind_a_proxy_the_client_address_is_the_one_the_proxy_saw(rf, settings):
+    from gridgov.core.net import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3")
+    assert client_ip(request) == "127.0.0.1"
+    settings.TRUSTED_PROXIES = 1
+    assert client_ip(request) == "10.1.2.3"  # "6.6.6.6" was written by the client itself
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.9")) == "10.0.0.9"

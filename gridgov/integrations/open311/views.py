@@ -18,6 +18,7 @@ from gridgov.cases.models import Case, CaseEvent, Category, Channel, State
 from gridgov.cases.selectors import parse_moment
 from gridgov.cases.services import case_report
 from gridgov.core.errors import ApplicationError
+from gridgov.core.net import client_ip
 from gridgov.core.ratelimit import hit
 from gridgov.core.timeutil import local, now
 from gridgov.integrations.models import IntakeReceipt
@@ -153,10 +154,6 @@ def _api_token(params) -> ApiToken:
     return token
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _attributes(params) -> dict:
     out = {}
     for k, v in params.items():
@@ -176,7 +173,7 @@ def _post_request(request, fmt, params):
     token = _api_token(params)
     limits = getattr(settings, "OPEN311_RATE_LIMITS", {"key": 60, "ip": 30})
     if not hit("open311-key", str(token.pk), limits.get("key", 60)) or not hit(
-            "open311-ip", _client_ip(request), limits.get("ip", 30)):
+            "open311-ip", client_ip(request), limits.get("ip", 30)):
         raise Open311Error(429, "too many requests: slow down")
     _jurisdiction(params)
     code = params.get("service_code")
