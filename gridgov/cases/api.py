@@ -154,7 +154,9 @@ class CaseListCreateApi(ListAPIView):
 
     @extend_schema(request=ReportIn, responses={201: ReportOut, 200: ReportOut}, summary="上报事件",
                    description="返回事件编号与去向;详情(办理记录、可执行操作)请 GET /api/v1/cases/{id}/。"
-                               "带相同 Idempotency-Key 重复提交返回同一事件(200)。")
+                               "带相同 Idempotency-Key 重复提交返回同一事件(200);键属于调用方"
+                               "(不同令牌/账号的相同键互不影响),同一键用于内容不同的上报返回 409 "
+                               "idempotency_key_reused。")
     def post(self, request):
         data = ReportIn(data=request.data)
         data.is_valid(raise_exception=True)

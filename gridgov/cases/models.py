@@ -220,7 +220,10 @@ class Case(models.Model):
     reporter_phone_enc, reporter_phone_hash, reporter_phone_last4 = pii_columns()
     external_ref = models.CharField(_("外部编号"), max_length=64, blank=True, db_index=True,
                                     help_text=_("12345工单号、设备告警号等"))
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    # "<caller>:<key>" (u<user id> or sys): a key is the caller's own; the hash of what was sent with it tells a
+    # retry (the same case back) from a reuse for something else (409)
+    idempotency_key = models.CharField(max_length=140, null=True, blank=True, editable=False)
+    idempotency_hash = models.CharField(max_length=64, blank=True, editable=False)
     device_id = models.CharField(_("设备编号"), max_length=64, blank=True, db_index=True)
     attributes = models.JSONField(_("补充信息"), default=dict, blank=True)
     is_public = models.BooleanField(_("公开"), default=True)

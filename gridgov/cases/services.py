@@ -239,6 +239,42 @@ def _district_path() -> str:
     return d.path if d else "/"
 
 
+def idempotency_scoped(actor, key: str | None) -> str | None:
+    """An Idempotency-Key belongs to its caller: the same key from another account (or token) is another key."""
+    key = (key or "").strip()[:100]
+    if not key:
+        return None
+    return f"u{actor.pk}:{key}" if getattr(actor, "pk", None) else f"sys:{key}"
+
+
+def _report_fingerprint(*values) -> str:
+    import hashlib
+    import json
+
+    def norm(v):
+        if isinstance(v, str):
+            return v.strip()
+        if isinstance(v, dict):
+            return {str(k): norm(x) for k, x in sorted(v.items())}
+        if isinstance(v, list | tuple):
+            return [norm(x) for x in v]
+        return v if v is None or isinstance(v, bool) else str(v)
+
+    return hashlib.sha256(json.dumps([norm(v) for v in values], ensure_ascii=False).encode()).hexdigest()
+
+
+def _seen_report(channel: str, key: str, fingerprint: str) -> Case | None:
+    """The case made earlier with this caller's key; a key sent again with a different report is refused (409)
+    rather than answered with the first case, which would silently drop the second report."""
+    seen = Case.objects.filter(channel=channel, idempotency_key=key).first()
+    if seen is None:
+        return None
+    if seen.idempotency_hash and fingerprint and seen.idempotency_hash != fingerprint:
+        raise ApplicationError("idempotency_key_reused", "该 Idempotency-Key 已用于另一份不同内容的上报,请换一个",
+                               fields={"idempotency_key": "已用于其他上报"}, status=409)
+    return seen
+
+
 def case_report(
     *, actor, channel: str, description: str, title: str = "", category=None, urgency: str | None = None,
     lon=None, lat=None, crs: str = "wgs84", address: str = "", reporter_name: str = "", reporter_phone: str = "",
@@ -253,11 +289,15 @@ def case_report(
     or e-mail to `reporter_email` when given."""
     if channel not in Channel.values:
         raise ApplicationError("invalid_channel", f"未知的上报渠道 {channel}", fields={"channel": "取值无效"})
-    key = (idempotency_key or "").strip()[:100] or None
+    key = idempotency_scoped(actor, idempotency_key)
+    fingerprint = ""
     if key:
-        seen = Case.objects.filter(channel=channel, idempotency_key=key).values_list("pk", flat=True)[:1]
-        if seen:
-            return Case.objects.get(pk=seen[0]), False
+        fingerprint = _report_fingerprint(
+            channel, description, title, getattr(category, "code", category), urgency, lon, lat, crs, address,
+            reporter_name, reporter_phone, reporter_email, attributes, external_ref, is_public, resolved_on_spot,
+            device_id)
+        if (seen := _seen_report(channel, key, fingerprint)) is not None:
+            return seen, False
     description = (description or "").strip()
     if not description:
         raise ApplicationError("description_required", "请描述发生了什么", fields={"description": "必填"})
@@ -294,7 +334,7 @@ def case_report(
         title=(title or description[:30]).strip()[:100], description=description, category=category, channel=channel,
         urgency=urgency, grid_id=grid_id, region_path=region_path, out_of_grid=out_of_grid, owner_center=owner,
         reporter=actor if getattr(actor, "pk", None) else None, reporter_name=(reporter_name or "").strip()[:50],
-        idempotency_key=key, is_public=category.is_public_default if (is_public is None and category) else bool(
+        idempotency_key=key, idempotency_hash=fingerprint, is_public=category.is_public_default if (is_public is None and category) else bool(
             is_public if is_public is not None else True),
         external_ref=(external_ref or "")[:64], device_id=(device_id or "")[:64], attributes=answers,
         created_at=t, updated_at=t, **place,
@@ -323,9 +363,8 @@ def case_report(
             _tell_unit(owner, f"新事件待受理:{case.title}", case, role="center_dispatcher")
     except IntegrityError:
         if key:  # a concurrent retry with the same key won the race: return its case
-            existing = Case.objects.filter(channel=channel, idempotency_key=key).first()
-            if existing:
-                return existing, False
+            if (seen := _seen_report(channel, key, fingerprint)) is not None:
+                return seen, False
         raise
     return case, True
 

@@ -10,7 +10,7 @@ import secrets
 from django.db import transaction
 
 from gridgov.cases.models import Case, CaseEvent, IngestSource
-from gridgov.cases.services import case_report, parse_place
+from gridgov.cases.services import case_report, idempotency_scoped, parse_place
 from gridgov.core.errors import ApplicationError
 from gridgov.core.timeutil import now
 
@@ -50,7 +50,7 @@ def ingest_alarm(*, source: IngestSource, alarm_id: str, device_id: str, descrip
                                fields={"alarm_id": "必填", "device_id": "必填"})
     parse_place(lon, lat, crs, address)  # a bad location is refused before anything else happens
     key = f"{source.code}:{alarm_id}"
-    existing = Case.objects.filter(channel=source.channel, idempotency_key=key).first()
+    existing = Case.objects.filter(channel=source.channel, idempotency_key=idempotency_scoped(None, key)).first()
     if existing:
         return existing, "duplicate"
     window = now() - dt.timedelta(minutes=source.dedupe_minutes)

@@ -153,3 +153,46 @@ def test_reference_edits_show_at_once_in_this_process(cw):
     with pytest.raises(ApplicationError) as exc:
         report(cw)
     assert exc.value.code == "inactive_category"
+
+
+def test_an_idempotency_key_is_the_callers_own(cw):
+    """Another caller's key is another key: it never answers with someone else's case nor drops the report."""
+    mine, _ = s.case_report(actor=cw.w.user_a, channel="hotline", description="路灯不亮", category="0102",
+                            lon=120.005, lat=30.01, idempotency_key="12345-0001")
+    theirs, created = s.case_report(actor=cw.w.user_b, channel="hotline", description="井盖缺失", category="0102",
+                                    lon=120.03, lat=30.01, idempotency_key="12345-0001")
+    assert created and theirs.pk != mine.pk and theirs.grid == cw.w.grid_b
+    assert Case.objects.count() == 2
+
+
+def test_a_key_reused_for_a_different_report_is_refused(cw):
+    s.case_report(actor=cw.w.user_a, channel="hotline", description="路灯不亮", category="0102",
+                  lon=120.005, lat=30.01, idempotency_key="k-9")
+    with pytest.raises(ApplicationError) as exc:
+        s.case_report(actor=cw.w.user_a, channel="hotline", description="另一件事:垃圾满溢", category="0102",
+                      lon=120.005, lat=30.01, idempotency_key="k-9")
+    assert exc.value.code == "idempotency_key_reused" and exc.value.status == 409
+    assert Case.objects.count() == 1
+
+
+def test_api_key_reuse_by_another_token_and_with_another_body(cw):
+    from rest_framework.test import APIClient
+
+    from gridgov.accounts.services import api_token_issue
+
+    def client_for(user):
+        _, key = api_token_issue(actor=None, user=user, name=f"t-{user.username}")
+        c = APIClient()
+        c.credentials(HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_IDEMPOTENCY_KEY="wo-1")
+        return c
+
+    district, town_b = client_for(cw.district_dispatcher), client_for(cw.w.user_b)
+    body = {"channel": "hotline", "description": "路灯不亮", "category": "0102", "lon": 120.005, "lat": 30.01}
+    first = district.post("/api/v1/cases/", body, format="json")
+    assert first.status_code == 201
+    assert district.post("/api/v1/cases/", body, format="json").json()["id"] == first.json()["id"]  # a retry
+    other = town_b.post("/api/v1/cases/", {**body, "lon": 120.03, "description": "乙街道的路灯"}, format="json")
+    assert other.status_code == 201 and other.json()["id"] != first.json()["id"]
+    reused = district.post("/api/v1/cases/", {**body, "description": "别的事"}, format="json")
+    assert reused.status_code == 409 and reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert Case.objects.count() == 2
