@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -86,6 +87,20 @@ def read_rows(file, columns: Sequence[str], required: Sequence[str]) -> list[tup
     return out
 
 
+# A text cell starting with one of these is read as a formula by Excel/WPS (=HYPERLINK(…), =cmd|…, +…, -…, @…)
+# or starts a new cell on import (tab, CR): such values are written as text, never as formulas.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text_cell(ws, value):
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # a string cell, not a formula
+        cell.quotePrefix = True  # shown and re-saved by Excel as text (as if typed with a leading ')
+        return cell
+    return value
+
+
 def write_rows(columns: Sequence[str], rows: Iterable[Sequence], *, title: str = "Sheet1",
                required: Sequence[str] = (), caption: str = "", percent_columns: Sequence[int] = ()) -> bytes:
     """A workbook with a bold header row (required columns marked *). `caption` (e.g. the period of a report)
@@ -102,7 +117,7 @@ def write_rows(columns: Sequence[str], rows: Iterable[Sequence], *, title: str =
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
-        ws.append(list(row))
+        ws.append([_as_text_cell(ws, v) for v in row])
     for i in percent_columns:
         for (cell,) in ws.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
             cell.number_format = "0.0%"
