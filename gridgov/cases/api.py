@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from gridgov.cases import services
 from gridgov.cases.models import Case, Channel, State, Urgency
 from gridgov.cases.selectors import case_get, case_list, case_timeline
+from gridgov.core.api import StrictFloatField
 from gridgov.core.errors import ApplicationError
 from gridgov.orgs.models import OrgUnit
 
@@ -88,8 +89,8 @@ class ReportIn(serializers.Serializer):
     description = serializers.CharField(max_length=4000)
     category = serializers.CharField(required=False, allow_blank=True)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
-    lon = serializers.FloatField(required=False, allow_null=True)
-    lat = serializers.FloatField(required=False, allow_null=True)
+    lon = StrictFloatField(required=False, allow_null=True)
+    lat = StrictFloatField(required=False, allow_null=True)
     crs = serializers.CharField(required=False, default="wgs84")
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
     reporter_name = serializers.CharField(required=False, allow_blank=True, max_length=50)

@@ -17,6 +17,10 @@ FILTERS = ("state", "category", "region", "light", "channel", "urgency", "create
            "inbox", "unit", "out_of_grid", "clock_error", "ordering")
 
 
+# Dates a filter may name: wide enough for any record, narrow enough that no conversion overflows (0001, 9999).
+MOMENT_YEARS = (1970, 2199)
+
+
 def parse_moment(value: str, field: str, *, end: bool = False) -> dt.datetime:
     """A date (YYYY-MM-DD, Beijing time; with end=True the end of that day) or an ISO 8601 moment."""
     value = (value or "").strip()
@@ -26,13 +30,30 @@ def parse_moment(value: str, field: str, *, end: bool = False) -> dt.datetime:
     except ValueError:  # well formed but impossible, e.g. 2026-13-45
         day = parsed = None
     if day is not None:
+        if not MOMENT_YEARS[0] <= day.year <= MOMENT_YEARS[1]:
+            raise _out_of_range(field)
         return dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time(0), tzinfo=LOCAL_TZ)
     if parsed is None:
         raise ApplicationError("invalid_filter", f"{field} 应为日期(YYYY-MM-DD)或 ISO 8601 时间",
                                fields={field: "格式无效"})
+    if not MOMENT_YEARS[0] <= parsed.year <= MOMENT_YEARS[1]:  # before any conversion: year 1 or 9999 overflow
+        raise _out_of_range(field)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=LOCAL_TZ)
     return parsed
+
+
+def parse_id(value, field: str) -> int:
+    """A database id from a query string: a whole number that fits the id column, else invalid_filter."""
+    text = str(value).strip()
+    if not text.isdigit() or not 0 < int(text) < 2**63:
+        raise ApplicationError("invalid_filter", f"{field} 应为编号(正整数)", fields={field: "应为编号"})
+    return int(text)
+
+
+def _out_of_range(field: str) -> ApplicationError:
+    why = f"日期超出范围({MOMENT_YEARS[0]}–{MOMENT_YEARS[1]} 年)"
+    return ApplicationError("invalid_filter", f"{field} {why}", fields={field: why})
 
 
 def case_list(*, actor, filters=None) -> QuerySet[Case]:
@@ -78,7 +99,7 @@ def case_list(*, actor, filters=None) -> QuerySet[Case]:
         qs = qs.filter(assignments__unit_id__in=handler_units(actor),
                        assignments__status__in=["dispatched", "acknowledged"]).distinct()
     if unit := f.get("unit"):
-        qs = qs.filter(handling_unit_id=unit)
+        qs = qs.filter(handling_unit_id=parse_id(unit, "unit"))
     if f.get("out_of_grid") in ("1", "true"):
         qs = qs.filter(out_of_grid=True)
     if f.get("clock_error") in ("1", "true"):  # deadlines waiting for a working-calendar year

@@ -144,6 +144,8 @@ def from_wgs84(lon: float, lat: float, crs: CRS | str) -> tuple[float, float]:
 
 
 def validate_lonlat(lon, lat) -> tuple[float, float]:
+    if isinstance(lon, bool) or isinstance(lat, bool):  # true is 1.0 to float(): a mistake, never a place
+        raise ValueError("经纬度必须是数字")
     try:
         lon_f, lat_f = float(lon), float(lat)
     except (TypeError, ValueError):

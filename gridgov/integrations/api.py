@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.cases.models import Urgency
+from gridgov.core.api import StrictFloatField
 from gridgov.integrations.ingest import authenticate_source, ingest_alarm
 
 
@@ -12,8 +13,8 @@ class AlarmIn(serializers.Serializer):
     alarm_id = serializers.CharField(max_length=64)
     device_id = serializers.CharField(max_length=64)
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
-    lon = serializers.FloatField(required=False, allow_null=True)
-    lat = serializers.FloatField(required=False, allow_null=True)
+    lon = StrictFloatField(required=False, allow_null=True)
+    lat = StrictFloatField(required=False, allow_null=True)
     crs = serializers.CharField(required=False, default="wgs84")
     address = serializers.CharField(required=False, allow_blank=True, default="")
     category = serializers.CharField(required=False, allow_blank=True, allow_null=True)

@@ -23,7 +23,8 @@ class MessageOut(serializers.Serializer):
 
 
 class ReadIn(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="要标为已读的消息 id")
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
+                                max_length=1000, help_text="要标为已读的消息 id(至多1000个)")
     all = serializers.BooleanField(required=False, default=False, help_text="全部标为已读")
 
     def validate(self, data):

@@ -6,6 +6,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gridgov.core.api import StrictFloatField
 from gridgov.core.coords import parse_crs, validate_lonlat
 from gridgov.core.errors import ApplicationError
 from gridgov.regions.locator import get_locator
@@ -49,8 +50,8 @@ class RegionDetailApi(RetrieveAPIView):
 
 
 class LocateIn(serializers.Serializer):
-    lon = serializers.FloatField()
-    lat = serializers.FloatField()
+    lon = StrictFloatField()
+    lat = StrictFloatField()
     crs = serializers.CharField(required=False, default="wgs84")
 
 

@@ -43,6 +43,8 @@ def parse_polygon(value) -> Polygon | MultiPolygon:
         raise GeometryError("边界必须是 GeoJSON 对象")
     if value.get("type") == "Feature":
         value = value.get("geometry") or {}
+        if not isinstance(value, dict):
+            raise GeometryError("边界必须是 GeoJSON 对象")
     if value.get("type") not in ("Polygon", "MultiPolygon"):
         raise GeometryError(f"边界类型必须是 Polygon 或 MultiPolygon,而不是 {value.get('type')!r}")
     try:

@@ -54,6 +54,9 @@ def import_grids(data, *, actor=None, dry_run: bool = True) -> ImportResult:
         result.errors.append(RowError(1, "文件", "须为 GeoJSON FeatureCollection"))
         return result
     features = data.get("features") or []
+    if not isinstance(features, list):
+        result.errors.append(RowError(1, "features", "features 须为要素数组"))
+        return result
     result.rows = len(features)
     if not features:
         result.errors.append(RowError(1, "文件", "没有要素"))
@@ -65,7 +68,13 @@ def import_grids(data, *, actor=None, dry_run: bool = True) -> ImportResult:
     clean = []
     for n, feature in enumerate(features, start=1):
         errs = []
-        props = (feature or {}).get("properties") or {}
+        if not isinstance(feature, dict) or feature.get("type", "Feature") != "Feature":
+            result.errors.append(RowError(n, "要素", "须为 GeoJSON Feature 对象"))
+            continue
+        props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            result.errors.append(RowError(n, "properties", "properties 须为对象(键值对)"))
+            continue
         parent_code = _prop(props, "parent", "parent_code", "community_code", "所属社区编码", "上级编码")
         name = _prop(props, "name", "名称", "网格名称")
         code = _prop(props, "code", "编码", "网格编码")
@@ -107,7 +116,7 @@ def import_grids(data, *, actor=None, dry_run: bool = True) -> ImportResult:
                     errs.append(RowError(n, "code", f"编码 {code} 已存在"))
                 seen_codes[code] = n
         try:
-            geom = parse_polygon((feature or {}).get("geometry"))
+            geom = parse_polygon(feature.get("geometry"))
         except GeometryError as exc:
             errs.append(RowError(n, "geometry", str(exc)))
             geom = None

@@ -99,20 +99,22 @@ def _list(request, *, title: str, key: str, base_filters: dict | None = None):
     form = FilterForm(request.GET or None)
     filters = {k: v for k, v in (form.data.items() if form.is_bound else []) if v and k not in ("page", "export")}
     filters.update(base_filters or {})
+    status = 200
     try:
         qs = case_list(actor=request.user, filters=filters)
     except ApplicationError as exc:
         named = [f"「{form.fields[name].label}」{why}" for name, why in exc.fields.items() if name in form.fields]
-        messages.error(request, f"筛选条件{'、'.join(named)},已忽略全部筛选条件(日期请按 2026-01-31 的格式填写)"
-                       if named else exc.message)
+        hint = "(日期请按 2026-01-31 的格式填写)" if "格式无效" in exc.fields.values() else ""
+        messages.error(request, f"筛选条件{'、'.join(named)},已忽略全部筛选条件{hint}" if named else exc.message)
         qs = case_list(actor=request.user, filters=base_filters or {})
+        status = 400
     if request.GET.get("export") == "xlsx":
         return _export(qs)
     qs = qs.prefetch_related("attachments")
     return render(request, "console/case_list.html", {
         "title": title, "menu": _menu(request.user), "active": key, "form": form, "page": _page(request, qs),
         "saved": saved, "query": request.GET.urlencode(),
-    })
+    }, status=status)
 
 
 EXPORT_COLUMNS = ["编号", "标题", "类别", "网格", "渠道", "紧急程度", "状态", "亮灯", "承办单位", "处置时限", "上报时间",

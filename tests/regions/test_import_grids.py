@@ -98,3 +98,29 @@ def test_admin_geojson_export_action(world, client):
     assert r.status_code == 200 and r["Content-Type"].startswith("application/geo+json")
     codes = [f["properties"]["code"] for f in json.loads(r.content)["features"]]
     assert codes == [world.grid_a_west.code, world.grid_b.code]
+
+
+def test_wrong_shapes_are_listed_not_crashed_on(world, client):
+    """A hostile or broken file: features an object, features that are scalars, properties a list."""
+    square = {"type": "Polygon", "coordinates": [[[120.0, 30.0], [120.001, 30.0], [120.001, 30.001], [120.0, 30.0]]]}
+    shapes = [
+        json.dumps({"type": "FeatureCollection", "features": {"a": 1}}),
+        json.dumps({"type": "FeatureCollection", "features": [1, "x", None, [1, 2]]}),
+        json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": ["parent", "name"], "geometry": square}]}),
+        json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"parent": world.comm_a.code, "name": "x"}, "geometry": [1, 2]}]}),
+    ]
+    for text in shapes:
+        result = import_grids(text, actor=world.admin, dry_run=True)
+        assert result.errors and not result.ok, text
+    assert [e.column for e in import_grids(shapes[1], actor=world.admin).errors] == ["要素"] * 4
+    assert import_grids(shapes[2], actor=world.admin).errors[0].column == "properties"
+    client.force_login(world.admin)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for text in shapes:
+        r = client.post("/admin/regions/region/import/", {
+            "file": SimpleUploadedFile("g.geojson", text.encode(), content_type="application/geo+json"),
+            "dry_run": "on"})
+        assert r.status_code == 200 and "未导入任何数据" in r.content.decode()

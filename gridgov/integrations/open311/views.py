@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from gridgov.accounts.authentication import valid_token
 from gridgov.accounts.models import ApiToken
 from gridgov.cases.models import Case, CaseEvent, Category, Channel, State
-from gridgov.cases.selectors import parse_moment
+from gridgov.cases.selectors import MOMENT_YEARS, parse_moment
 from gridgov.cases.services import case_report
 from gridgov.core.errors import ApplicationError
 from gridgov.core.net import client_ip
@@ -30,6 +30,7 @@ SPEC = "http://wiki.open311.org/GeoReport_v2"
 CLOSED = (State.CLOSED, State.REJECTED, State.MERGED, State.WITHDRAWN)
 MAX_SPAN = dt.timedelta(days=90)
 MAX_RESULTS = 1000
+MAX_PAGE = 100_000  # an OFFSET beyond this is no listing anyone needs, and a huge one overflows the database
 
 # Workflow actions as mySociety's extended statuses (servicerequestupdates)
 UPDATE_STATUS = {
@@ -271,7 +272,10 @@ def _moment(value: str, name: str) -> dt.datetime:
     """The one date parser of the case API, with the Open311 error."""
     try:
         return parse_moment(value, name)
-    except ApplicationError:
+    except ApplicationError as exc:
+        if "超出范围" in exc.message:
+            lo, hi = MOMENT_YEARS
+            raise Open311Error(400, f"{name} must lie between the years {lo} and {hi}")
         raise Open311Error(400, f"{name} must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00+08:00")
 
 
@@ -318,6 +322,8 @@ def _get_requests(request, fmt, params):
             size = min(max(int(params.get("page_size", MAX_RESULTS)), 1), MAX_RESULTS)
         except ValueError:
             raise Open311Error(400, "page and page_size must be whole numbers")
+        if page > MAX_PAGE:
+            raise Open311Error(400, f"page must be at most {MAX_PAGE}")
         cases = list(qs[(page - 1) * size: page * size])
     events = _last_public_events(cases)
     return render(fmt, [_as_request(request, c, events, extensions) for c in cases], root="service_requests",

@@ -1,0 +1,76 @@
+"""Bad input found by a hostile probe: each is a 400 with a stable code (a Chinese page in the console), never a
+500. Dates far out of range, huge numbers, wrong JSON shapes."""
+
+import pytest
+from rest_framework.test import APIClient
+
+FAR_DATES = [("created_after", "0001-01-01"), ("created_before", "9999-12-31T23:59:59"),
+             ("created_before", "9999-12-31"), ("created_after", "0001-01-01T00:00:00+14:00")]
+
+
+@pytest.fixture
+def api(cw):
+    c = APIClient()
+    c.force_authenticate(cw.district_dispatcher)
+    return c
+
+
+@pytest.mark.parametrize("name,value", FAR_DATES)
+def test_case_list_filters_with_dates_out_of_range(api, client, cw, name, value):
+    r = api.get("/api/v1/cases/", {name: value})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_filter"
+    client.force_login(cw.district_dispatcher)
+    page = client.get("/console/cases/", {name: value})
+    assert page.status_code == 400 and "日期超出范围" in page.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "-1", "1.5"])
+def test_unit_filter_must_be_an_id(api, value):
+    r = api.get("/api/v1/cases/", {"unit": value})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_filter"
+
+
+def test_kpis_over_all_time(api, client, cw):
+    r = api.get("/api/v1/kpis/", {"start": "0001-01-01", "end": "9999-12-31"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_filter"
+    client.force_login(cw.district_dispatcher)
+    page = client.get("/console/stats/", {"start": "0001-01-01", "end": "9999-12-31"})
+    assert page.status_code == 400 and "日期超出范围" in page.content.decode()
+
+
+def test_open311_dates_and_pages_out_of_range(cw, client):
+    for params in ({"updated_after": "0001-01-01"}, {"updated_before": "9999-12-31T23:59:59"},
+                   {"start_date": "0001-01-01", "end_date": "0001-02-01"}, {"page": "99999999999999999999"},
+                   {"page": "100000000000"}):
+        r = client.get("/open311/v2/requests.json", params)
+        assert r.status_code == 400, params
+        assert r.json()[0]["code"] == 400
+    for params in ({"start_date": "0001-01-01", "end_date": "0001-01-02"},
+                   {"start_date": "9999-12-30", "end_date": "9999-12-31T23:59:59"}):
+        r = client.get("/open311/v2/servicerequestupdates.json", params)
+        assert r.status_code == 400, params
+
+
+def test_marking_huge_message_ids_read(api):
+    r = api.post("/api/v1/messages/read/", {"ids": [10**30]}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid"
+    r = api.post("/api/v1/messages/read/", {"ids": [2**63]}, format="json")
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize("value", [True, False, "true"])
+def test_booleans_are_not_coordinates(api, value):
+    r = api.post("/api/v1/cases/", {"channel": "hotline", "description": "路灯不亮", "lon": value, "lat": 30.01},
+                 format="json")
+    assert r.status_code == 400
+    r = api.get("/api/v1/locate/", {"lon": "true", "lat": "30.01"})
+    assert r.status_code == 400
+
+
+def test_a_boolean_coordinate_is_refused_by_the_service_too(cw):
+    from gridgov.cases.services import case_report
+    from gridgov.core.errors import ApplicationError
+
+    with pytest.raises(ApplicationError) as exc:
+        case_report(actor=cw.dispatcher, channel="hotline", description="路灯不亮", lon=True, lat=30.01)
+    assert exc.value.code == "invalid_location"
