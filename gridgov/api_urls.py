@@ -14,6 +14,7 @@ from gridgov.people.api import (
     ResidentExportApi,
     ResidentListApi,
     ResidentRevealApi,
+    ResidentSearchApi,
 )
 from gridgov.regions.api import LocateApi, RegionDetailApi, RegionListApi
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("org-units/", OrgUnitListApi.as_view(), name="api-org-unit-list"),
     path("org-units/<int:pk>/", OrgUnitDetailApi.as_view(), name="api-org-unit-detail"),
     path("residents/", ResidentListApi.as_view(), name="api-resident-list"),
+    path("residents/search/", ResidentSearchApi.as_view(), name="api-resident-search"),
     path("residents/export.xlsx", ResidentExportApi.as_view(), name="api-resident-export"),
     path("residents/<int:pk>/", ResidentDetailApi.as_view(), name="api-resident-detail"),
     path("residents/<int:pk>/reveal/", ResidentRevealApi.as_view(), name="api-resident-reveal"),

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.accounts.scoping import require_perm
+from gridgov.core.errors import ApplicationError
 from gridgov.people.exporters import residents_workbook
 from gridgov.people.models import Building, Organisation, Resident
 from gridgov.people.selectors import building_list, organisation_list, resident_get, resident_list
@@ -42,14 +43,57 @@ RESIDENT_FILTERS = [
 ]
 
 
-@extend_schema(tags=["people"], parameters=RESIDENT_FILTERS)
+def _identifier_in_url(params) -> bool:
+    """A full identity number, document number or phone: anything with six digits or more."""
+    if params.get("id_number") or params.get("phone"):
+        return True
+    q = params.get("q") or ""
+    return sum(ch.isdigit() for ch in q) >= 6
+
+
+def _refuse_identifier_in_url(params) -> None:
+    if _identifier_in_url(params):
+        raise ApplicationError("identifier_in_url", "证件号码、手机号不能放在网址中,请用 POST /api/v1/residents/search/ 查询",
+                               fields={"q": "请用 POST 查询"})
+
+
+@extend_schema(tags=["people"], parameters=RESIDENT_FILTERS,
+               description="按证件号码或手机号查询请用 POST /api/v1/residents/search/:号码不得出现在网址(及访问日志)中。")
 class ResidentListApi(ListAPIView):
     serializer_class = ResidentOut
 
     def get_queryset(self):
+        _refuse_identifier_in_url(self.request.query_params)
         return resident_list(actor=self.request.user, filters=self.request.query_params).prefetch_related(
             "focus_groups"
         )
+
+
+class ResidentSearchIn(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                              help_text="姓名(包含)、完整证件号码或手机号(精确)")
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=40, help_text="完整证件号码")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text="完整手机号")
+    region = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text="区划/网格编码(含下级)")
+    residence_type = serializers.ChoiceField(choices=["registered", "floating", "overseas"], required=False)
+    focus_group = serializers.CharField(required=False, allow_blank=True, max_length=40)
+
+
+@extend_schema(tags=["people"], request=ResidentSearchIn, responses=ResidentOut(many=True),
+               summary="查询实有人口(证件号码、手机号放在请求体中,不进网址与日志)",
+               parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)])
+class ResidentSearchApi(ListAPIView):
+    serializer_class = ResidentOut
+    http_method_names = ["post", "options"]
+
+    def post(self, request, *args, **kwargs):
+        data = ResidentSearchIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.filters = data.validated_data
+        return self.list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return resident_list(actor=self.request.user, filters=self.filters).prefetch_related("focus_groups")
 
 
 @extend_schema(tags=["people"])
@@ -80,12 +124,19 @@ class ResidentRevealApi(APIView):
         return Response({"field": data.validated_data["field"], "value": value})
 
 
+def _refuse_identifier_in_url(params) -> None:
+    if _identifier_in_url(params):
+        raise ApplicationError("identifier_in_url", "证件号码、手机号不能放在网址中,请用 POST /api/v1/residents/search/ 查询",
+                               fields={"q": "请用 POST 查询"})
+
+
 @extend_schema(tags=["people"], parameters=RESIDENT_FILTERS, responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
 class ResidentExportApi(APIView):
     """The residents the actor may see, as .xlsx (identity numbers and phones masked)."""
 
     def get(self, request):
         require_perm(request.user, "people:resident:export")
+        _refuse_identifier_in_url(request.query_params)
         qs = resident_list(actor=request.user, filters=request.query_params)
         content = residents_workbook(qs)
         response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.cases import services
@@ -173,8 +174,10 @@ class IntakeForm(forms.Form):
     reporter_phone = forms.CharField(label="联系电话", required=False, max_length=20,
                                      help_text="填写后,办理结果经短信告知反映人;该号码以前的反映会列在下面",
                                      widget=forms.TextInput(attrs={
-                                         "hx-get": "/console/intake/caller/", "hx-target": "#caller-history",
-                                         "hx-trigger": "keyup changed delay:400ms, change", "autocomplete": "off"}))
+                                         # POST: a phone number never goes into a URL (and so into access logs)
+                                         "hx-post": "/console/intake/caller/", "hx-target": "#caller-history",
+                                         "hx-include": "this", "hx-trigger": "keyup changed delay:400ms, change",
+                                         "autocomplete": "off"}))
     reporter_email = forms.CharField(label="电子邮件", required=False, max_length=254)
     external_ref = forms.CharField(label="外部编号", required=False, max_length=64, help_text="12345工单号、上级交办文号等")
 
@@ -186,13 +189,14 @@ class IntakeForm(forms.Form):
 
 
 @login_required(login_url="/console/login/")
+@require_POST
 def caller_history(request):
     """重复诉求: while the operator types the caller's number, their earlier reports (htmx partial)."""
     from gridgov.cases.selectors import cases_of_caller
 
     if not jurisdiction_of(request.user).has_perm("case:case:dispatch"):
         raise PermissionDenied
-    cases = cases_of_caller(actor=request.user, phone=request.GET.get("reporter_phone", ""))
+    cases = cases_of_caller(actor=request.user, phone=request.POST.get("reporter_phone", ""))
     return render(request, "console/_caller_history.html", {"cases": cases, "open_states": OPEN_STATES})
 
 

@@ -13,7 +13,7 @@ from gridgov.orgs.services import org_unit_create
 from gridgov.people.selectors import building_list, organisation_list, resident_list
 from gridgov.people.services import building_create, organisation_create
 from gridgov.regions.selectors import region_list
-from tests.conftest import ID_B1
+from tests.conftest import ID_A1, ID_B1
 
 
 @pytest.fixture
@@ -94,9 +94,24 @@ def test_api_details_of_the_other_town_are_404(world, more, api):
 
 def test_api_search_finds_nothing_across_the_border(world, api):
     client = api(world.user_a)
+    assert client.get("/api/v1/residents/", {"q": "王五"}).json()["count"] == 0
     for q in ("王五", ID_B1, "13700137000"):
-        assert client.get("/api/v1/residents/", {"q": q}).json()["count"] == 0
+        assert client.post("/api/v1/residents/search/", {"q": q}, format="json").json()["count"] == 0
     assert client.get("/api/v1/residents/", {"q": "张三"}).json()["count"] == 1
+
+
+def test_identity_numbers_and_phones_are_searched_by_post_never_in_a_url(world, api):
+    client = api(world.user_a)
+    for params in ({"q": ID_A1}, {"q": "13800138000"}, {"phone": "13800138000"}, {"id_number": ID_A1}):
+        r = client.get("/api/v1/residents/", params)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "identifier_in_url"
+    assert client.get("/api/v1/residents/export.xlsx", {"q": ID_A1}).status_code in (400, 403)
+    for body in ({"q": ID_A1}, {"q": "13800138000"}, {"phone": "13800138000"}, {"id_number": ID_A1}):
+        r = client.post("/api/v1/residents/search/", body, format="json")
+        assert r.status_code == 200 and [x["name"] for x in r.json()["results"]] == ["张三"], body
+        assert ID_A1 not in r.content.decode()  # masked in the answer too
+    r = client.post("/api/v1/residents/search/", {"residence_type": "nonsense"}, format="json")
+    assert r.status_code == 400
 
 
 def test_export_contains_only_the_town(world, api):

@@ -145,3 +145,22 @@ def test_empty_locator():
     loc = Locator.from_geometries([])
     assert loc.grid_indices([1.0], [2.0]).tolist() == [-1]
     assert loc.locate(1.0, 2.0).grid is None
+
+
+def test_locate_outside_ones_jurisdiction_names_nothing_there(world, api):
+    """Town B's dispatcher locating a point in town A learns only that it is outside their jurisdiction."""
+    r = api(world.user_b).get("/api/v1/locate/", {"lon": 120.005, "lat": 30.01}).json()
+    assert r["in_jurisdiction"] is False and r["found"] is False and r["message"] == "该位置不在您的管辖范围内"
+    assert r["grid"] is None and r["community"] is None and r["town"] is None and r["microgrid"] is None
+    assert r["district"]["code"] == world.district.code  # their own district they know
+    text = str(r)
+    for place in (world.grid_a_west, world.comm_a, world.town_a):
+        assert place.code not in text and place.name not in text
+    # a point in no grid near town A: the nearest grid is not named either
+    r = api(world.user_b).get("/api/v1/locate/", {"lon": 119.999, "lat": 30.01}).json()
+    assert r["nearest_grid"] is None and r["in_jurisdiction"] is False
+    # their own area as before
+    r = api(world.user_b).get("/api/v1/locate/", {"lon": 120.03, "lat": 30.01}).json()
+    assert r["in_jurisdiction"] is True and r["grid"]["code"] == world.grid_b.code and r["town"]["name"] == "乙街道"
+    r = api(world.admin).get("/api/v1/locate/", {"lon": 120.005, "lat": 30.01}).json()
+    assert r["grid"]["code"] == world.grid_a_west.code and r["in_jurisdiction"] is True

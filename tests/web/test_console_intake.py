@@ -116,16 +116,17 @@ def test_the_operator_sees_the_callers_earlier_reports(cw, client):
     client.post("/console/intake/", form(cw, submission_id="c-2", description="又来反映:垃圾还在"))
     client.post("/console/intake/", form(cw, submission_id="c-3", reporter_phone="13800001111", description="别人"))
     first, second, _ = Case.objects.order_by("pk")
-    hint = client.get("/console/intake/caller/", {"reporter_phone": "139 1234 5678"}).content.decode()
+    hint = client.post("/console/intake/caller/", {"reporter_phone": "139 1234 5678"}).content.decode()
     assert "该号码反映过 2 件" in hint and first.number in hint and second.number in hint and "13912345678" not in hint
-    assert client.get("/console/intake/caller/", {"reporter_phone": "139"}).content.decode().strip() == ""
+    assert client.post("/console/intake/caller/", {"reporter_phone": "139"}).content.decode().strip() == ""
     page = client.get(f"/console/cases/{second.pk}/").content.decode()
     assert "该反映人的其他事件" in page and first.number in page
-    assert 'hx-get="/console/intake/caller/"' in client.get("/console/intake/").content.decode()
+    assert 'hx-post="/console/intake/caller/"' in client.get("/console/intake/").content.decode()
+    assert client.get("/console/intake/caller/", {"reporter_phone": "13912345678"}).status_code == 405  # no URL
     client.force_login(cw.handler_cg)  # not for those who do not take calls
-    assert client.get("/console/intake/caller/", {"reporter_phone": "13912345678"}).status_code == 403
+    assert client.post("/console/intake/caller/", {"reporter_phone": "13912345678"}).status_code == 403
     from tests.conftest import make_user
 
     elsewhere = make_user("disp_tb", "center_dispatcher", cw.w.town_b)
     client.force_login(elsewhere)  # another town's center sees nothing of this one's callers
-    assert "该号码反映过" not in client.get("/console/intake/caller/", {"reporter_phone": "13912345678"}).content.decode()
+    assert "该号码反映过" not in client.post("/console/intake/caller/", {"reporter_phone": "13912345678"}).content.decode()
