@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from gridgov.accounts.api import MeApi
 from gridgov.analytics.api import KpiApi
@@ -20,7 +20,7 @@ from gridgov.regions.api import LocateApi, RegionDetailApi, RegionListApi
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("me/", MeApi.as_view(), name="api-me"),
     path("messages/", MessageListApi.as_view(), name="api-message-list"),
     path("messages/read/", MessageReadApi.as_view(), name="api-message-read"),

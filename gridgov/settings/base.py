@@ -18,6 +18,10 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("GRIDGOV_DATA_DIR", PROJECT_DIR / "var")).resolve()
+try:  # the queue's SQLite file lives here: a fresh install (or `check --deploy`) must not fail on a missing folder
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # A separate key for personal data, so that rotating the session key never makes PII unreadable.
@@ -55,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gridgov.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridgov.accounts.middleware.SlidingSessionMiddleware",
@@ -80,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gridgov.web.context.inbox_unread",
+                "gridgov.core.csp.csp_nonce",
             ],
         },
     },

@@ -26,8 +26,32 @@ def browser():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        violations: list[str] = []
+        new_context = b.new_context
+
+        def watched_context(*args, **kwargs):
+            # every page runs under the real Content-Security-Policy: a script it blocks fails the test
+            context = new_context(*args, **kwargs)
+            context.on("console", lambda m: violations.append(f"{m.location.get('url')}: {m.text}")
+                       if "Content Security Policy" in m.text else None)
+            return context
+
+        b.new_context = watched_context
         yield b
         b.close()
+        assert not violations, "blocked by the Content-Security-Policy:\n" + "\n".join(violations)
+
+
+def wait_js(page, expression: str, timeout: float = 15.0) -> None:
+    """Wait until a JavaScript expression is true. (Playwright's wait_for_function evaluates its predicate with
+    eval() inside the page, which our Content-Security-Policy forbids.)"""
+    import time
+
+    end = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(100)
 
 
 def act(page, action, fill=None):

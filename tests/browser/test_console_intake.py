@@ -4,7 +4,7 @@ grids drawn from the console's map data), and the case lands in the grid clicked
 import pytest
 
 from gridgov.cases.models import Case
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, wait_js
 from tests.browser.test_console_story import login
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -14,7 +14,7 @@ def test_a_call_registered_by_clicking_the_map(cw, live_server, browser):
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
     login(page, live_server.url, "disp_ca")
     page.click("text=来电来访登记")
-    page.wait_for_function("window.gridgovMapReady > 0")
+    wait_js(page, "window.gridgovMapReady > 0")
     page.fill("textarea[name=description]", "来电反映:小区门口垃圾堆放多日无人清运")
     page.fill("#category-search", "暴露垃圾")
     assert page.locator("select[name=category]").input_value() == "1101"

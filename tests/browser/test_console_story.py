@@ -6,7 +6,7 @@ and an escalation seen on the SLA board. Screenshots of each step go to test-art
 import pytest
 
 from gridgov.cases.models import Case
-from tests.browser.conftest import ARTIFACTS, act
+from tests.browser.conftest import ARTIFACTS, act, wait_js
 from tests.cases.conftest import jpeg, report
 from tests.conftest import PASSWORD
 
@@ -60,7 +60,7 @@ def test_report_to_closed_in_the_browser(cw, live_server, browser, tmp_path):
     assert "受理台" in page.content() and case.title in page.content()
     page.screenshot(path=str(ARTIFACTS / "1-queue.png"), full_page=True)
     page.click(f"a[href='/console/cases/{case.pk}/']")
-    page.wait_for_function("window.gridgovCaseMap === true")  # the place and its grid, drawn locally
+    wait_js(page, "window.gridgovCaseMap === true")  # the place and its grid, drawn locally
     act(page, "accept", {"textarea[name=note]": "情况属实"})
     assert "已受理立案" in page.content()
     act(page, "dispatch", {"select[name=unit]": str(cw.cg.pk)})
@@ -128,7 +128,7 @@ def test_return_escalation_board_map_and_stats(cw, live_server, browser):
     assert case.number in page.locator("text=提级事件").locator("..").inner_text()
     page.screenshot(path=str(ARTIFACTS / "6-board-escalated.png"), full_page=True)
     page.goto(f"{base}/console/map/")
-    page.wait_for_function("window.gridgovMapReady > 0")
+    wait_js(page, "window.gridgovMapReady > 0")
     assert page.evaluate("window.gridgovMapReady") >= 3  # town A's grids and the open case
     assert page.locator("#map canvas").count() == 1  # drawn locally: no tiles, no internet
     markers = page.evaluate("""window.gridgovMapLayer.getLayers().filter(l => l.feature.geometry.type === 'Point')
@@ -152,7 +152,7 @@ def test_grid_worker_phone_page(cw, live_server, browser):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_selector("text=网格员工作台")
-    page.wait_for_function("document.body.dataset.located === '1'")
+    wait_js(page, "document.body.dataset.located === '1'")
     page.fill("#category-search", "井盖")
     assert page.eval_on_selector("#id_category", "s => s.value") == "0101"
     page.click("#checkin button[type=submit]")
