@@ -196,3 +196,40 @@ def test_api_key_reuse_by_another_token_and_with_another_body(cw):
     reused = district.post("/api/v1/cases/", {**body, "description": "别的事"}, format="json")
     assert reused.status_code == 409 and reused.json()["error"]["code"] == "idempotency_key_reused"
     assert Case.objects.count() == 2
+
+
+def test_photos_of_one_report_are_capped_in_pixels_before_any_is_decoded(cw):
+    """Nine 7,700 × 7,700 PNGs of a few hundred KB each: refused from their headers at once, nothing written."""
+    import io
+    import time
+
+    from PIL import Image
+
+    from gridgov.cases.photos import MAX_REQUEST_PIXELS
+
+    buf = io.BytesIO()
+    Image.new("P", (7700, 7700)).save(buf, format="PNG", optimize=True)
+    data = buf.getvalue()
+    assert len(data) < 400_000 and 9 * 7700 * 7700 > MAX_REQUEST_PIXELS
+    started = time.monotonic()
+    with pytest.raises(ApplicationError) as exc:
+        report(cw, photos=[(f"{i}.png", data) for i in range(9)])
+    assert exc.value.code == "photos_too_many_pixels" and "像素" in exc.value.message
+    assert time.monotonic() - started < 2.0
+    assert Case.objects.count() == 0
+
+
+def test_a_big_photo_gets_a_small_public_copy(cw):
+    import io
+
+    from PIL import Image
+
+    from gridgov.cases.models import Attachment
+
+    buf = io.BytesIO()
+    Image.new("RGB", (6000, 4000), (10, 120, 30)).save(buf, format="JPEG", quality=80)
+    case = report(cw, photos=[("big.jpg", buf.getvalue())])
+    att = Attachment.objects.get(case=case)
+    assert (att.width, att.height) == (6000, 4000)
+    with att.public_file.open("rb") as f, Image.open(f) as copy:
+        assert max(copy.size) == 2048 and copy.size[0] > copy.size[1]
