@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from gridgov.accounts.api import MeApi
 from gridgov.analytics.api import KpiApi
 from gridgov.cases.api import ACTIONS, CaseDetailApi, CaseListCreateApi, CaseRevealPhoneApi, action_view
+from gridgov.core.converters import IdConverter
 from gridgov.integrations.api import IngestApi
 from gridgov.notify.api import MessageListApi, MessageReadApi
 from gridgov.orgs.api import OrgUnitDetailApi, OrgUnitListApi
@@ -18,6 +19,8 @@ from gridgov.people.api import (
 )
 from gridgov.regions.api import LocateApi, RegionDetailApi, RegionListApi
 
+register_converter(IdConverter, "id")
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -28,18 +31,18 @@ urlpatterns = [
     path("regions/<str:code>/", RegionDetailApi.as_view(), name="api-region-detail"),
     path("locate/", LocateApi.as_view(), name="api-locate"),
     path("org-units/", OrgUnitListApi.as_view(), name="api-org-unit-list"),
-    path("org-units/<int:pk>/", OrgUnitDetailApi.as_view(), name="api-org-unit-detail"),
+    path("org-units/<id:pk>/", OrgUnitDetailApi.as_view(), name="api-org-unit-detail"),
     path("residents/", ResidentListApi.as_view(), name="api-resident-list"),
     path("residents/search/", ResidentSearchApi.as_view(), name="api-resident-search"),
     path("residents/export.xlsx", ResidentExportApi.as_view(), name="api-resident-export"),
-    path("residents/<int:pk>/", ResidentDetailApi.as_view(), name="api-resident-detail"),
-    path("residents/<int:pk>/reveal/", ResidentRevealApi.as_view(), name="api-resident-reveal"),
+    path("residents/<id:pk>/", ResidentDetailApi.as_view(), name="api-resident-detail"),
+    path("residents/<id:pk>/reveal/", ResidentRevealApi.as_view(), name="api-resident-reveal"),
     path("buildings/", BuildingListApi.as_view(), name="api-building-list"),
     path("organisations/", OrganisationListApi.as_view(), name="api-organisation-list"),
     path("kpis/", KpiApi.as_view(), name="api-kpis"),
     path("ingest/<slug:source>/", IngestApi.as_view(), name="api-ingest"),
     path("cases/", CaseListCreateApi.as_view(), name="api-case-list"),
-    path("cases/<int:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),
-    path("cases/<int:pk>/reveal-phone/", CaseRevealPhoneApi.as_view(), name="api-case-reveal-phone"),
-    *[path(f"cases/<int:pk>/{action}/", action_view(action), name=f"api-case-{action}") for action in ACTIONS],
+    path("cases/<id:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),
+    path("cases/<id:pk>/reveal-phone/", CaseRevealPhoneApi.as_view(), name="api-case-reveal-phone"),
+    *[path(f"cases/<id:pk>/{action}/", action_view(action), name=f"api-case-{action}") for action in ACTIONS],
 ]

@@ -22,3 +22,8 @@ urlpatterns = [
     path("files/photos/<int:pk>.jpg", photo_public, name="case-photo"),
     path("files/photos/<int:pk>/original", photo_original, name="case-photo-original"),
 ]
+
+handler400 = "gridgov.web.views.bad_request"
+handler403 = "gridgov.web.views.permission_denied"
+handler404 = "gridgov.web.views.page_not_found"
+handler500 = "gridgov.web.views.server_error"

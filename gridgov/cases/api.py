@@ -25,12 +25,12 @@ class PlaceOut(serializers.Serializer):
 class CaseOut(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display")
-    category = serializers.CharField(source="category.code", default=None)
-    category_name = serializers.CharField(source="category.name", default=None)
-    grid = serializers.CharField(source="grid.code", default=None)
-    grid_name = serializers.CharField(source="grid.name", default=None)
-    handling_unit = serializers.CharField(source="handling_unit.name", default=None)
-    owner_center = serializers.CharField(source="owner_center.name", default=None)
+    category = serializers.CharField(source="category.code", default=None, allow_null=True)
+    category_name = serializers.CharField(source="category.name", default=None, allow_null=True)
+    grid = serializers.CharField(source="grid.code", default=None, allow_null=True)
+    grid_name = serializers.CharField(source="grid.name", default=None, allow_null=True)
+    handling_unit = serializers.CharField(source="handling_unit.name", default=None, allow_null=True)
+    owner_center = serializers.CharField(source="owner_center.name", default=None, allow_null=True)
 
     class Meta:
         model = Case
@@ -45,7 +45,7 @@ class EventOut(serializers.Serializer):
     from_state = serializers.CharField()
     to_state = serializers.CharField()
     actor = serializers.SerializerMethodField()
-    unit = serializers.CharField(source="actor_unit.name", default=None)
+    unit = serializers.CharField(source="actor_unit.name", default=None, allow_null=True)
     note = serializers.CharField()
     data = serializers.JSONField()
     photos = serializers.SerializerMethodField()

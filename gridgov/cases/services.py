@@ -405,7 +405,7 @@ def case_reveal_reporter_phone(*, actor, case: Case, reason: str) -> str:
         raise PermissionDenied("该事件不在您的管辖范围内")
     phone = get_pii(case, "reporter_phone")
     if not phone:
-        raise ApplicationError("no_phone", "该事件没有登记上报人电话")
+        raise ApplicationError("no_phone", "该事件没有登记上报人电话", status=409)
     audit(actor=actor, action="pii.reveal", obj=case,
           detail={"field": "reporter_phone", "reason": reason, "masked": mask("phone", phone)})
     return phone
@@ -818,7 +818,7 @@ def _escalate(case: Case, actor, reason: str, *, expect_owner=None) -> Case:
         raise ApplicationError("no_center", "该事件没有责任综治中心")
     target = parent_center(case.owner_center)
     if target is None:
-        raise ApplicationError("top_level", "已是最高层级的综治中心,无法再提级")
+        raise ApplicationError("top_level", "已是最高层级的综治中心,无法再提级", status=409)
     old_owner = case.owner_center
     t = now()
     grace = dt.timedelta(minutes=int((case.sla or {}).get("grace", 240)))

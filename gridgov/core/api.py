@@ -24,9 +24,18 @@ _DRF_CODES = {
 }
 
 
+def _messages(value) -> list[str]:
+    """The plain messages of a DRF error detail, however nested (a list field's errors come keyed by index)."""
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in _messages(v)]
+    if isinstance(value, list | tuple):
+        return [m for v in value for m in _messages(v)]
+    return [str(value)]
+
+
 def _flatten(detail) -> dict[str, str]:
     if isinstance(detail, dict):
-        return {str(k): "; ".join(str(x) for x in (v if isinstance(v, list) else [v])) for k, v in detail.items()}
+        return {str(k): "; ".join(dict.fromkeys(_messages(v))) for k, v in detail.items()}
     return {}
 
 

@@ -16,7 +16,7 @@ from gridgov.regions.selectors import region_get, region_list
 
 
 class RegionOut(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None)
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
     level_label = serializers.CharField(source="get_level_display")
 
     class Meta:

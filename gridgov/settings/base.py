@@ -188,6 +188,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "网格化基层社会治理平台 REST API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "gridgov.cases.schema.report_constraints", "gridgov.notify.schema.read_constraints",
+                             "gridgov.core.schema.add_error_responses", "gridgov.core.schema.state_constraints"],
 }
 
 LOGGING = {

@@ -74,3 +74,30 @@ def test_a_boolean_coordinate_is_refused_by_the_service_too(cw):
     with pytest.raises(ApplicationError) as exc:
         case_report(actor=cw.dispatcher, channel="hotline", description="路灯不亮", lon=True, lat=30.01)
     assert exc.value.code == "invalid_location"
+
+
+def test_unknown_addresses_answer_in_chinese_or_in_the_api_format(api, client):
+    r = api.get("/api/v1/cases/99999999999999999999/")  # longer than any id: no overflow, a 404
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    r = api.get("/api/v1/no-such-thing/")
+    assert r.status_code == 404 and r["Content-Type"].startswith("application/json")
+    assert r.json()["error"]["code"] == "not_found"
+    page = client.get("/console/no-such-page/")
+    assert page.status_code == 404 and "页面不存在" in page.content.decode() and "Not Found" not in page.content.decode()
+
+
+def test_nested_field_errors_are_plain_messages(api):
+    r = api.post("/api/v1/messages/read/", {"ids": ["x", 0]}, format="json")
+    assert r.status_code == 400
+    message = r.json()["error"]["fields"]["ids"]
+    assert "ErrorDetail" not in message and "{" not in message and "整数" in message
+
+
+def test_the_schema_states_the_constraints(api):
+    schema = api.get("/api/v1/schema/?format=json").json()
+    report = schema["components"]["schemas"]["ReportJsonIn"]
+    assert report["properties"]["lat"]["maximum"] == 90 and "1101" in report["properties"]["category"]["enum"]
+    assert "photos" not in report["properties"]
+    detail = schema["paths"]["/api/v1/cases/{id}/"]["get"]
+    assert detail["parameters"][0]["schema"]["type"] == "integer" and {"400", "403", "404"} <= set(detail["responses"])
+    assert "409" in schema["paths"]["/api/v1/cases/"]["post"]["responses"]
