@@ -4,7 +4,7 @@ from django.contrib import admin
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.core.edits import changes_between, field_values
 from gridgov.core.errors import ApplicationError
-from gridgov.core.models import AuditLog, CalendarDay, CalendarYear, WorkingPeriod, audit
+from gridgov.core.models import AuditLog, CalendarDay, CalendarYear, ImportJob, WorkingPeriod, audit
 
 
 class ScopedAdminMixin:
@@ -208,3 +208,26 @@ class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
 @admin.register(WorkingPeriod)
 class WorkingPeriodAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["weekday", "start", "end"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Background imports: each one's state and result (opened on its progress page)."""
+
+    list_display = ["title", "filename", "dry_run", "status", "progress", "created_by", "created_at", "open"]
+    list_filter = ["status", "kind", "dry_run"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("created_by")
+        return qs if request.user.is_superuser else qs.filter(created_by=request.user)
+
+    @admin.display(description="进度")
+    def progress(self, obj):
+        return f"{obj.done}/{obj.total}" if obj.total else "-"
+
+    @admin.display(description="结果")
+    def open(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">查看</a>', reverse("import-job", args=[obj.pk]))

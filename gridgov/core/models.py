@@ -116,3 +116,42 @@ class RateCounter(models.Model):
     class Meta:
         verbose_name = _("限流计数")
         verbose_name_plural = _("限流计数")
+
+
+class ImportJob(models.Model):
+    """A file being checked or imported by the worker (`core.imports`), with its progress and result."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("处理中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类型"), max_length=32)
+    title = models.CharField(_("名称"), max_length=100)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("原文件名"), max_length=200, blank=True)
+    dry_run = models.BooleanField(_("仅校验"), default=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("提交时间"))
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else 0

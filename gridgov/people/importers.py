@@ -81,13 +81,17 @@ def _number(value: str) -> str | None:
     return value.zfill(5) if value.isdigit() and 1 <= int(value) <= 99999 else None
 
 
-def import_buildings(file, *, actor=None, dry_run: bool = True) -> ImportResult:
+def import_buildings(file, *, actor=None, dry_run: bool = True, progress=None, on_written=None) -> ImportResult:
+    """`progress(done, total)` is told how far the check has come; `on_written(result)` runs inside the transaction
+    that writes the rows (a background job saves its result there)."""
     result = ImportResult(dry_run=dry_run)
     rows = _read(file, BUILDING_COLUMNS, BUILDING_REQUIRED, result)
     grids = _Grids(actor, "people:building:edit")
     seen: dict[tuple[str, str], int] = {}
     clean = []
-    for n, r in rows:
+    for i, (n, r) in enumerate(rows, start=1):
+        if progress and i % 100 == 0:
+            progress(i, len(rows))
         errs = []
         for c in BUILDING_REQUIRED:
             if not r.get(c):
@@ -129,6 +133,8 @@ def import_buildings(file, *, actor=None, dry_run: bool = True) -> ImportResult:
         Building.objects.bulk_create([Building(**c) for c in clean])
         result.created = {"楼栋": len(clean)}
         _audit_import(actor, "import.buildings", result)
+        if on_written:
+            on_written(result)
     return result
 
 
@@ -145,14 +151,16 @@ def _read_residents(file, result: ImportResult) -> list[tuple[int, dict]]:
     return rows
 
 
-def import_residents(file, *, actor=None, dry_run: bool = True) -> ImportResult:
+def import_residents(file, *, actor=None, dry_run: bool = True, progress=None, on_written=None) -> ImportResult:
     result = ImportResult(dry_run=dry_run)
     rows = _read_residents(file, result)
     grids = _Grids(actor, "people:resident:edit")
     seen_ids: dict[str, int] = {}
     new_buildings: dict[tuple[str, str], str] = {}
     clean = []
-    for n, r in rows:
+    for i, (n, r) in enumerate(rows, start=1):
+        if progress and i % 100 == 0:
+            progress(i, len(rows))
         errs = [RowError(n, c, "必填") for c in RESIDENT_REQUIRED if not r.get(c)]
         grid, problem = grids.get(r["网格编码"]) if r.get("网格编码") else (None, None)
         if problem:
@@ -226,6 +234,8 @@ def import_residents(file, *, actor=None, dry_run: bool = True) -> ImportResult:
             )
         result.created = {"居民": len(clean), "新楼栋": created_buildings}
         _audit_import(actor, "import.residents", result)
+        if on_written:
+            on_written(result)
     return result
 
 

@@ -36,7 +36,7 @@ def _prop(props: dict, *names: str) -> str:
     return ""
 
 
-def import_grids(data, *, actor=None, dry_run: bool = True) -> ImportResult:
+def import_grids(data, *, actor=None, dry_run: bool = True, progress=None, on_written=None) -> ImportResult:
     """`data`: a GeoJSON FeatureCollection (text, bytes, dict or file). Feature properties: `parent`
     (社区编码, or a grid code for a microgrid), `name`, optional `code`, `grid_kind`, `special_kind`."""
     result = ImportResult(dry_run=dry_run)
@@ -67,6 +67,8 @@ def import_grids(data, *, actor=None, dry_run: bool = True) -> ImportResult:
     seen_codes: dict[str, int] = {}
     clean = []
     for n, feature in enumerate(features, start=1):
+        if progress and n % 100 == 0:
+            progress(n, len(features))
         errs = []
         if not isinstance(feature, dict) or feature.get("type", "Feature") != "Feature":
             result.errors.append(RowError(n, "要素", "须为 GeoJSON Feature 对象"))
@@ -158,4 +160,6 @@ def import_grids(data, *, actor=None, dry_run: bool = True) -> ImportResult:
         result.created = {"网格": created}
         audit(actor=actor, action="import.grids", object_type="import", object_id="grids",
               object_repr=result.summary(), detail={"rows": result.rows, "created": result.created})
+        if on_written:
+            on_written(result)
     return result

@@ -221,6 +221,9 @@ CASE_DUPLICATE_RADIUS_M = int(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))
 CASE_DUPLICATE_HOURS = int(os.environ.get("CASE_DUPLICATE_HOURS", "72"))
 CASE_MAX_REOPEN = int(os.environ.get("CASE_MAX_REOPEN", "1"))
 
+# Imports of files larger than this run in the background worker, with a progress page (smaller ones at once).
+IMPORT_INLINE_MAX_BYTES = int(os.environ.get("IMPORT_INLINE_MAX_BYTES", str(256 * 1024)))
+
 # Reverse proxies in front of gridgov (nginx: 1): the client's address is then read from X-Forwarded-For.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 

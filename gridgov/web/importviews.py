@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from gridgov.accounts.scoping import has_perm
+from gridgov.core.imports import REGISTRY, import_job_create
 
 
 class ImportForm(forms.Form):
@@ -22,7 +26,13 @@ def import_view(request, *, title: str, importer, permission: str, accept: str, 
     result = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        result = importer(form.cleaned_data["file"], actor=request.user, dry_run=form.cleaned_data["dry_run"])
+        upload = form.cleaned_data["file"]
+        kind = next((k for k, imp in REGISTRY.items() if imp.run is importer), None)
+        if kind and upload.size > settings.IMPORT_INLINE_MAX_BYTES:  # a big file: the worker, with progress
+            job = import_job_create(actor=request.user, kind=kind, upload=upload,
+                                    dry_run=form.cleaned_data["dry_run"])
+            return redirect("import-job", pk=job.pk)
+        result = importer(upload, actor=request.user, dry_run=form.cleaned_data["dry_run"])
     context = {
         **admin.site.each_context(request),
         "title": title,
@@ -33,3 +43,16 @@ def import_view(request, *, title: str, importer, permission: str, accept: str, 
         "help_text": help_text,
     }
     return TemplateResponse(request, "web/admin_import.html", context)
+
+
+def import_job_view(request, pk: int):
+    """A background import: its progress while the worker runs it (the page refreshes itself), then its result."""
+    from gridgov.core.models import ImportJob
+
+    job = ImportJob.objects.filter(pk=pk).first()
+    if job is None or not (request.user.is_superuser or job.created_by_id == request.user.pk):
+        raise Http404("导入任务不存在")
+    running = job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    context = {**admin.site.each_context(request), "title": f"{job.title}:{job.filename}", "job": job,
+               "running": running, "result": job.result or {}}
+    return TemplateResponse(request, "web/admin_import_job.html", context)
