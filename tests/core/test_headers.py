@@ -38,7 +38,8 @@ def test_a_tile_server_is_allowed_for_images_only(cw, client, settings):
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gridgov.settings.prod", "SECRET_KEY": "x" * 20 + "Y-7q" * 10,
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by the browser tests
+    env = {**env, "DJANGO_SETTINGS_MODULE": "gridgov.settings.prod", "SECRET_KEY": "x" * 20 + "Y-7q" * 10,
            "GRIDGOV_PII_KEY": "k", "GRIDGOV_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": ""}
     out = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
                          env=env, capture_output=True, text=True, cwd=settings.BASE_DIR.parent)
