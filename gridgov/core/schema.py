@@ -52,7 +52,7 @@ DATE_PATTERN = (r"^(19[7-9][0-9]|2[01][0-9][0-9])-((0[13578]|1[02])-(0[1-9]|[12]
                 r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))$")
 DATE_PARAMS = {"created_after", "created_before", "start", "end"}
 ID_MAX = 10**18 - 1  # core.converters.IdConverter: up to 18 digits
-NOT_AN_IDENTIFIER = r"^[^0-9]*([0-9][^0-9]*){0,5}$"  # GET searches: fewer than six digits (numbers go by POST)
+NOT_AN_IDENTIFIER = r"^[^0-9\x00]*([0-9][^0-9\x00]*){0,5}$"  # GET searches: fewer than six digits (numbers go by POST)
 CRS = ["wgs84", "cgcs2000", "gcj02", "bd09"]
 LON = {"type": "number", "minimum": -180, "maximum": 180}
 LAT = {"type": "number", "minimum": -90, "maximum": 90}

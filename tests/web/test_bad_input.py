@@ -101,3 +101,11 @@ def test_the_schema_states_the_constraints(api):
     detail = schema["paths"]["/api/v1/cases/{id}/"]["get"]
     assert detail["parameters"][0]["schema"]["type"] == "integer" and {"400", "403", "404"} <= set(detail["responses"])
     assert "409" in schema["paths"]["/api/v1/cases/"]["post"]["responses"]
+
+
+def test_a_nul_character_is_refused_before_any_view(api, client, cw):
+    r = api.get("/api/v1/residents/", {"q": "张\x00三"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_character"
+    client.force_login(cw.dispatcher)
+    assert client.get("/console/cases/", {"q": "a\x00"}).status_code == 400
+    assert client.post("/console/intake/", {"description": "x\x00y"}).status_code == 400
