@@ -13,14 +13,11 @@ from django.db import IntegrityError, transaction
 
 from gridgov.accounts.models import Membership
 from gridgov.accounts.scoping import jurisdiction_of
-from gridgov.cases import sla
-from gridgov.cases import workflow as wf
-from gridgov.cases.access import actor_kinds
+from gridgov.cases import events, sla
 from gridgov.cases.duplicates import find_duplicates
 from gridgov.cases.models import (
     Assignment,
     Case,
-    CaseEvent,
     CaseFollower,
     Category,
     Channel,
@@ -33,6 +30,8 @@ from gridgov.cases.models import (
 from gridgov.cases.photos import check_photos, store_photos
 from gridgov.cases.reference import category_by_code, unit_staff
 from gridgov.cases.routing import center_for, nearest_emergency_units, parent_center, suggest_unit
+from gridgov.cases.sla import CLOCK_FIELDS
+from gridgov.cases.workflow import TABLE
 from gridgov.core.coords import parse_crs, to_wgs84, validate_lonlat
 from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.identity import validate_mobile
@@ -62,17 +61,6 @@ def _unit_of(actor, case: Case | None = None) -> OrgUnit | None:
     return first.unit if first else None
 
 
-def _check(case: Case, actor, action: str) -> wf.Transition:
-    t = wf.transition(action)
-    if case.state not in t.sources:
-        raise ApplicationError("state_conflict", f"事件当前为「{State(case.state).label}」,不能执行「{t.label}」",
-                               status=409)
-    kinds = actor_kinds(actor, case)
-    if not (t.actors & kinds):
-        raise PermissionDenied(f"您不能对该事件执行「{t.label}」")
-    return t
-
-
 def _reason(text: str, what: str = "原因") -> str:
     text = (text or "").strip()
     if not text:
@@ -80,12 +68,8 @@ def _reason(text: str, what: str = "原因") -> str:
     return text[:2000]
 
 
-CLOCK_FIELDS = ["sla", "time_basis", "acknowledge_due_at", "arrive_due_at", "handle_due_at", "verify_due_at",
-                "due_at", "warn_at", "light", "clock_error", "escalate_at", "paused_at"]
-
-
 def _commit(case: Case, old_state: str, old_updated, fields: Iterable[str]) -> None:
-    """Compare-and-set: write only if nobody changed the case since we read it."""
+    """Compare-and-set for the changes that are not workflow actions (deadlines filled in later)."""
     t = now()
     values = {f: getattr(case, f) for f in set(fields)}
     values["updated_at"] = t
@@ -93,15 +77,6 @@ def _commit(case: Case, old_state: str, old_updated, fields: Iterable[str]) -> N
     if updated != 1:
         raise ApplicationError("state_changed", "事件已被他人处理,请刷新后重试", status=409)
     case.updated_at = t
-
-
-def _event(case: Case, actor, action: str, from_state: str, note: str = "", data: dict | None = None,
-           unit: OrgUnit | None = None, at=None) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case, at=at or now(), actor=actor if getattr(actor, "pk", None) else None,
-        actor_unit=unit if unit is not None else _unit_of(actor, case), action=action, from_state=from_state,
-        to_state=case.state, note=note, data=data or {},
-    )
 
 
 def _tell_followers(case: Case, subject: str, body: str = "") -> None:
@@ -346,11 +321,8 @@ def case_report(
     try:
         with transaction.atomic():
             case.save()
-            report = CaseEvent.objects.create(
-                case=case, at=t, actor=case.reporter, action="report", from_state="", to_state=State.REPORTED,
-                note="", data={"channel": channel, "out_of_grid": out_of_grid,
-                               "nearest_grid": located.nearest.code if located and located.nearest else None},
-            )
+            report = events.reported(case, actor=case.reporter, channel=channel, out_of_grid=out_of_grid,
+                                     nearest_grid=located.nearest.code if located and located.nearest else None, at=t)
             store_photos(case=case, event=report, checked=checked, actor=actor)
             if case.reporter_id and not case.reporter.is_system:
                 CaseFollower.objects.create(case=case, user=case.reporter)
@@ -378,17 +350,15 @@ def _on_the_spot(case: Case, actor, note: str, t) -> None:
     case.state = State.DONE_REPORTED
     sla.start_verify(case, t)
     case.save()
-    _event(case, actor, "report_done", State.REPORTED, note=note or "网格员就地解决", data={"on_the_spot": True},
-           at=t)
+    events.action(case, "report_done", State.REPORTED, actor=actor, unit=_unit_of(actor, case),
+                  note=note or "网格员就地解决", data={"on_the_spot": True}, at=t)
 
 
 def _alert_emergency_units(case: Case, t) -> None:
     units = nearest_emergency_units(case.lon, case.lat)
     for rank, (unit, dist) in enumerate(units, start=1):
         _tell_unit(unit, f"【{'第一' if rank == 1 else '增援'}响应】{case.title} 距您约 {dist:.0f} 米", case)
-    CaseEvent.objects.create(case=case, at=t, action="alert_emergency_units", from_state=case.state,
-                             to_state=case.state, note="已通知就近最小应急单元",
-                             data={"units": [{"unit": u.pk, "name": u.name, "distance_m": round(d)} for u, d in units]})
+    events.emergency_units_alerted(case, units, at=t)
 
 
 @transaction.atomic
@@ -425,20 +395,27 @@ def case_fill_deadlines(*, case: Case) -> dict:
     if case.light in (Light.YELLOW, Light.RED):
         case.light = Light.GREEN
     _commit(case, old, old_updated, CLOCK_FIELDS)
-    _event(case, None, "deadline_filled", old, note="工作日历已录入,补算时限",
-           data={f: v.isoformat() for f, v in filled.items()})
+    events.deadline_filled(case, filled, at=now())
     return filled
 
 
 # -- the workflow actions -------------------------------------------------------------------------------
+# Each checks its row of the table (state, actor, guards), changes the case and commits through the table: the
+# next state and the clock effect are the table's, the timeline row is written in the same compare-and-set.
+
+
+def _logged(case: Case, actor, action: str, *, note: str = "", data: dict | None = None, unit=None, at=None):
+    """The timeline row of a table action, made by the commit once the case has its next state."""
+    who = unit if unit is not None else _unit_of(actor, case)
+    return lambda from_state: events.action(case, action, from_state, actor=actor, unit=who, note=note, data=data,
+                                            at=at)
 
 
 @transaction.atomic
 def case_accept(*, case: Case, actor, category=None, urgency: str | None = None, note: str = "") -> Case:
     """受理/立案: the center confirms a valid case and classifies it; auto-dispatch follows where set up."""
     case = _lock(case)
-    _check(case, actor, "accept")
-    old, old_updated = case.state, case.updated_at
+    t = TABLE.check(actor, case, "accept")
     if category not in (None, ""):
         case.category = _category(category)
     if case.category is None:
@@ -447,10 +424,10 @@ def case_accept(*, case: Case, actor, category=None, urgency: str | None = None,
         if urgency not in Urgency.values:
             raise ApplicationError("invalid_urgency", "紧急程度无效", fields={"urgency": "取值无效"})
         case.urgency = urgency
-    case.state = State.ACCEPTED
     case.accepted_at = now()
-    _commit(case, old, old_updated, ["state", "accepted_at", "category", "urgency"])
-    _event(case, actor, "accept", old, note=note, data={"category": case.category.code, "urgency": case.urgency})
+    TABLE.commit(case, t, fields=["accepted_at", "category", "urgency"],
+                 event=_logged(case, actor, "accept", note=note,
+                               data={"category": case.category.code, "urgency": case.urgency}))
     if case.category.auto_dispatch:
         unit = suggest_unit(case)
         if unit is not None:
@@ -462,13 +439,10 @@ def case_accept(*, case: Case, actor, category=None, urgency: str | None = None,
 def case_reject(*, case: Case, actor, reason: str) -> Case:
     """不予立案: not a valid case (not in scope, no such problem, advice only), with a reason."""
     case = _lock(case)
-    _check(case, actor, "reject")
+    t = TABLE.check(actor, case, "reject")
     reason = _reason(reason, "不予立案的原因")
-    old, old_updated = case.state, case.updated_at
-    case.state = State.REJECTED
     case.closed_at = now()
-    _commit(case, old, old_updated, ["state", "closed_at"])
-    _event(case, actor, "reject", old, note=reason)
+    TABLE.commit(case, t, fields=["closed_at"], event=_logged(case, actor, "reject", note=reason))
     _tell_followers(case, f"您反映的事件「{case.title}」未予立案", reason)
     return case
 
@@ -477,26 +451,22 @@ def case_reject(*, case: Case, actor, reason: str) -> Case:
 def case_merge(*, case: Case, actor, target: Case, note: str = "") -> Case:
     """合并: a duplicate joins an existing case; its reporters follow the target's progress."""
     case = _lock(case)
-    _check(case, actor, "merge")
+    t = TABLE.check(actor, case, "merge")
     target = Case.objects.get(pk=target.pk)
     if target.pk == case.pk or target.state in (State.MERGED, State.REJECTED, State.WITHDRAWN):
         raise ApplicationError("invalid_merge_target", "只能合并到另一个有效事件", fields={"target": "无效"})
     if target.merged_into_id == case.pk:
         raise ApplicationError("invalid_merge_target", "不能互相合并", fields={"target": "无效"})
-    old, old_updated = case.state, case.updated_at
-    case.state = State.MERGED
     case.merged_into = target
     case.closed_at = now()
-    _commit(case, old, old_updated, ["state", "merged_into", "closed_at"])
-    _event(case, actor, "merge", old, note=note, data={"target": target.pk})
+    TABLE.commit(case, t, fields=["merged_into", "closed_at"],
+                 event=_logged(case, actor, "merge", note=note, data={"target": target.pk}))
     for f in case.followers.all():
         if f.user_id:
             CaseFollower.objects.get_or_create(case=target, user=f.user, defaults={"from_case": case})
         elif f.address_enc:
             _follow(target, f.channel, get_pii(f, "address"), from_case=case)
-    CaseEvent.objects.create(case=target, at=now(), actor=actor if getattr(actor, "pk", None) else None,
-                             action="merged_in", from_state=target.state, to_state=target.state,
-                             data={"source": case.pk})
+    events.merged_in(target, case, actor=actor)
     _tell_followers(case, f"您反映的事件已与同一问题合并办理(编号 {target.number})")
     return case
 
@@ -504,13 +474,10 @@ def case_merge(*, case: Case, actor, target: Case, note: str = "") -> Case:
 @transaction.atomic
 def case_withdraw(*, case: Case, actor, reason: str) -> Case:
     case = _lock(case)
-    _check(case, actor, "withdraw")
+    t = TABLE.check(actor, case, "withdraw")
     reason = _reason(reason, "撤回原因")
-    old, old_updated = case.state, case.updated_at
-    case.state = State.WITHDRAWN
     case.closed_at = now()
-    _commit(case, old, old_updated, ["state", "closed_at"])
-    _event(case, actor, "withdraw", old, note=reason)
+    TABLE.commit(case, t, fields=["closed_at"], event=_logged(case, actor, "withdraw", note=reason))
     return case
 
 
@@ -520,25 +487,25 @@ def _dispatch(case: Case, actor, units: list[OrgUnit], *, lead: OrgUnit, note: s
             raise ApplicationError("invalid_unit", f"「{u.name}」不能承办事件", fields={"unit": "不能承办"})
         if not case.region_path.startswith(u.region.path) and not u.region.path.startswith(case.region_path):
             raise ApplicationError("unit_out_of_area", f"「{u.name}」不负责该事件所在区域", fields={"unit": "不负责该区域"})
-    old, old_updated = case.state, case.updated_at
     t = now()
-    case.state = State.DISPATCHED
     case.handling_unit = lead
     case.dispatched_at = t
     case.acknowledged_at = case.arrived_at = None
-    sla.start_clocks(case, t)
-    _commit(case, old, old_updated, ["state", "handling_unit", "dispatched_at", "acknowledged_at", "arrived_at",
-                                     *CLOCK_FIELDS])
+
+    def logged(from_state):
+        return events.action(case, action, from_state, actor=actor, unit=_unit_of(actor, case), note=note, data={
+            "lead": lead.pk, "units": [u.pk for u in units],
+            "handle_due_at": case.handle_due_at.isoformat() if case.handle_due_at else None,
+            "clock_error": case.clock_error or None})
+
+    TABLE.commit(case, TABLE.get(action), fields=["handling_unit", "dispatched_at", "acknowledged_at", "arrived_at"],
+                 at=t, event=logged)
     case.assignments.filter(status__in=[Assignment.Status.DISPATCHED, Assignment.Status.ACKNOWLEDGED]).update(
         status=Assignment.Status.CANCELLED)
     for u in dict.fromkeys(units):
         Assignment.objects.create(case=case, unit=u, role=Assignment.Role.LEAD if u == lead else
                                   Assignment.Role.COOPERATE, created_at=t)
         _tell_unit(u, f"{'【主办】' if u == lead else '【协办】'}新派事件:{case.title}", case)
-    _event(case, actor, action, old, note=note, data={"lead": lead.pk, "units": [u.pk for u in units],
-                                                      "handle_due_at": case.handle_due_at.isoformat()
-                                                      if case.handle_due_at else None,
-                                                      "clock_error": case.clock_error or None})
     return case
 
 
@@ -546,7 +513,7 @@ def _dispatch(case: Case, actor, units: list[OrgUnit], *, lead: OrgUnit, note: s
 def case_dispatch(*, case: Case, actor, unit: OrgUnit | None = None, note: str = "") -> Case:
     """派遣: send to the handling unit (the routing rules suggest one); the SLA clocks start."""
     case = _lock(case)
-    _check(case, actor, "dispatch")
+    TABLE.check(actor, case, "dispatch")
     unit = unit or suggest_unit(case)
     if unit is None:
         raise ApplicationError("unit_required", "请选择承办单位(没有匹配的派遣规则)", fields={"unit": "必填"})
@@ -557,7 +524,7 @@ def case_dispatch(*, case: Case, actor, unit: OrgUnit | None = None, note: str =
 def case_summon(*, case: Case, actor, lead: OrgUnit, cooperating: list[OrgUnit], note: str = "") -> Case:
     """中心吹哨、部门报到: one lead unit and cooperating units; done only when all have done their part."""
     case = _lock(case)
-    _check(case, actor, "summon")
+    TABLE.check(actor, case, "summon")
     others = [u for u in cooperating if u.pk != lead.pk]
     if not others:
         raise ApplicationError("cooperating_required", "吹哨须至少召集一个协办单位", fields={"cooperating": "必填"})
@@ -578,23 +545,18 @@ def _my_assignment(case: Case, actor, statuses) -> Assignment:
 def case_acknowledge(*, case: Case, actor, note: str = "") -> Case:
     """签收: the unit takes the case. A cooperating unit signs for its own part only."""
     case = _lock(case)
-    _check(case, actor, "acknowledge")
+    tr = TABLE.check(actor, case, "acknowledge")
     a = _my_assignment(case, actor, [Assignment.Status.DISPATCHED])
     t = now()
     Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.ACKNOWLEDGED, acknowledged_at=t)
     if a.role == Assignment.Role.COOPERATE:
-        _event(case, actor, "acknowledge", case.state, note=note, data={"unit": a.unit_id, "role": a.role},
-               unit=a.unit)
+        TABLE.commit(case, tr, outcome="cooperating", at=t, event=_logged(
+            case, actor, "acknowledge", note=note, data={"unit": a.unit_id, "role": a.role}, unit=a.unit, at=t))
         return case
-    old, old_updated = case.state, case.updated_at
-    case.state = State.HANDLING
     case.acknowledged_at = t
-    sla.refresh_active(case, t)
-    _commit(case, old, old_updated, ["state", "acknowledged_at", *CLOCK_FIELDS])
-    _event(case, actor, "acknowledge", old, note=note, data={"unit": a.unit_id,
-                                                               "on_time": bool(case.acknowledge_due_at is None or
-                                                                               t <= case.acknowledge_due_at)},
-           unit=a.unit)
+    TABLE.commit(case, tr, fields=["acknowledged_at"], at=t, event=_logged(
+        case, actor, "acknowledge", note=note, unit=a.unit, at=t,
+        data={"unit": a.unit_id, "on_time": bool(case.acknowledge_due_at is None or t <= case.acknowledge_due_at)}))
     _tell_followers(case, f"您反映的事件「{case.title}」已由{a.unit.name}受理办理")
     return case
 
@@ -603,23 +565,18 @@ def case_acknowledge(*, case: Case, actor, note: str = "") -> Case:
 def case_return(*, case: Case, actor, reason: str) -> Case:
     """退回: the lead unit says the case is not theirs (with the reason); it goes back to the center."""
     case = _lock(case)
-    _check(case, actor, "return")
+    t = TABLE.check(actor, case, "return")
     reason = _reason(reason, "退回原因")
     a = _my_assignment(case, actor, [Assignment.Status.DISPATCHED, Assignment.Status.ACKNOWLEDGED])
     if a.role != Assignment.Role.LEAD:
         raise ApplicationError("not_lead", "协办单位不能退回事件,请联系主办单位或综治中心")
-    old, old_updated = case.state, case.updated_at
-    case.state = State.ACCEPTED
     case.handling_unit = None
     case.return_count += 1
-    case.due_at = case.warn_at = case.escalate_at = None
-    case.light = "none"
-    _commit(case, old, old_updated, ["state", "handling_unit", "return_count", "due_at", "warn_at", "escalate_at",
-                                     "light"])
+    TABLE.commit(case, t, fields=["handling_unit", "return_count"],
+                 event=_logged(case, actor, "return", note=reason, data={"unit": a.unit_id}, unit=a.unit))
     case.assignments.filter(status__in=[Assignment.Status.DISPATCHED, Assignment.Status.ACKNOWLEDGED]).update(
         status=Assignment.Status.CANCELLED)
     Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.RETURNED)
-    _event(case, actor, "return", old, note=reason, data={"unit": a.unit_id}, unit=a.unit)
     _tell_unit(case.owner_center, f"事件被退回:{case.title}", case, role="center_dispatcher")
     return case
 
@@ -628,18 +585,17 @@ def case_return(*, case: Case, actor, reason: str) -> Case:
 def case_handle(*, case: Case, actor, note: str, on_site: bool = False, photos=()) -> Case:
     """处置进展: a progress note; the first on-site arrival stops the arrival clock."""
     case = _lock(case)
-    _check(case, actor, "handle")
+    t = TABLE.check(actor, case, "handle")
     note = _reason(note, "处置进展说明")
     checked = check_photos(photos)
     a = _my_assignment(case, actor, [Assignment.Status.ACKNOWLEDGED, Assignment.Status.DISPATCHED])
-    old, old_updated = case.state, case.updated_at
-    fields = []
-    if on_site and case.arrived_at is None and a.role == Assignment.Role.LEAD:
+    arrived = on_site and case.arrived_at is None and a.role == Assignment.Role.LEAD
+    if arrived:
         case.arrived_at = now()
-        sla.refresh_active(case, case.arrived_at)
-        fields = ["arrived_at", *CLOCK_FIELDS]
-    _commit(case, old, old_updated, fields)
-    event = _event(case, actor, "handle", old, note=note, data={"on_site": on_site, "unit": a.unit_id}, unit=a.unit)
+    event = TABLE.commit(case, t, fields=["arrived_at"] if arrived else [], outcome="arrived" if arrived else "",
+                         at=case.arrived_at if arrived else None,
+                         event=_logged(case, actor, "handle", note=note, data={"on_site": on_site, "unit": a.unit_id},
+                                       unit=a.unit))
     store_photos(case=case, event=event, checked=checked, actor=actor)
     return case
 
@@ -649,7 +605,7 @@ def case_report_done(*, case: Case, actor, note: str, photos=()) -> Case:
     """处置反馈/回单: what was done, with photos when the category requires them. A cooperating unit reports its
     part; the lead's report closes the handling once every cooperating unit is done."""
     case = _lock(case)
-    _check(case, actor, "report_done")
+    tr = TABLE.check(actor, case, "report_done")
     note = _reason(note, "处置结果说明")
     checked = check_photos(photos)
     a = _my_assignment(case, actor, [Assignment.Status.ACKNOWLEDGED])
@@ -658,8 +614,8 @@ def case_report_done(*, case: Case, actor, note: str, photos=()) -> Case:
     t = now()
     if a.role == Assignment.Role.COOPERATE:
         Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.DONE, done_at=t, note=note)
-        event = _event(case, actor, "report_done", case.state, note=note, data={"unit": a.unit_id, "role": a.role},
-                       unit=a.unit)
+        event = TABLE.commit(case, tr, outcome="cooperating", at=t, event=_logged(
+            case, actor, "report_done", note=note, data={"unit": a.unit_id, "role": a.role}, unit=a.unit, at=t))
         store_photos(case=case, event=event, checked=checked, actor=actor)
         return case
     waiting = case.assignments.filter(role=Assignment.Role.COOPERATE, status__in=[
@@ -668,17 +624,12 @@ def case_report_done(*, case: Case, actor, note: str, photos=()) -> Case:
         names = "、".join(w.unit.name for w in waiting)
         raise ApplicationError("cooperation_pending", f"协办单位尚未完成:{names}")
     Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.DONE, done_at=t, note=note)
-    old, old_updated = case.state, case.updated_at
-    case.state = State.DONE_REPORTED
     case.done_reported_at = t
     if case.arrived_at is None:
         case.arrived_at = t
-    sla.start_verify(case, t)
-    _commit(case, old, old_updated, ["state", "done_reported_at", "arrived_at", *CLOCK_FIELDS])
-    event = _event(case, actor, "report_done", old, note=note, data={"unit": a.unit_id,
-                                                                      "on_time": bool(case.handle_due_at is None
-                                                                                      or t <= case.handle_due_at)},
-                   unit=a.unit)
+    on_time = bool(case.handle_due_at is None or t <= case.handle_due_at)
+    event = TABLE.commit(case, tr, fields=["done_reported_at", "arrived_at"], at=t, event=_logged(
+        case, actor, "report_done", note=note, data={"unit": a.unit_id, "on_time": on_time}, unit=a.unit, at=t))
     store_photos(case=case, event=event, checked=checked, actor=actor)
     return case
 
@@ -688,29 +639,23 @@ def case_verify(*, case: Case, actor, passed: bool, note: str = "", photos=()) -
     """核查: on site, the result is checked; pass → 结案, fail → 返工 back to the handler (counted)."""
     case = _lock(case)
     action = "verify_pass" if passed else "verify_fail"
-    _check(case, actor, action)
+    tr = TABLE.check(actor, case, action)
     if not passed:
         note = _reason(note, "核查不通过的原因")
     if case.on_the_spot and case.reporter_id is not None and case.reporter_id == getattr(actor, "pk", None):
         raise PermissionDenied("就地解决的事件须由综治中心或其他人员核查")
     checked = check_photos(photos)
-    old, old_updated = case.state, case.updated_at
     t = now()
     if passed:
-        case.state = State.CLOSED
         case.closed_at = t
-        sla.refresh_active(case, t)
-        fields = ["state", "closed_at", *CLOCK_FIELDS]
+        fields = ["closed_at"]
     else:
-        case.state = State.HANDLING
         case.rework_count += 1
         case.done_reported_at = None
-        sla.restart_handle(case, t)
-        fields = ["state", "rework_count", "done_reported_at", *CLOCK_FIELDS]
+        fields = ["rework_count", "done_reported_at"]
         case.assignments.filter(role=Assignment.Role.LEAD, status=Assignment.Status.DONE).update(
             status=Assignment.Status.ACKNOWLEDGED, done_at=None)
-    _commit(case, old, old_updated, fields)
-    event = _event(case, actor, action, old, note=note)
+    event = TABLE.commit(case, tr, fields=fields, at=t, event=_logged(case, actor, action, note=note, at=t))
     store_photos(case=case, event=event, checked=checked, actor=actor)
     if passed:
         done = case.events.filter(action="report_done").order_by("-at", "-id").values_list("note", flat=True).first()
@@ -725,7 +670,7 @@ def case_verify(*, case: Case, actor, passed: bool, note: str = "", photos=()) -
 def case_request_extension(*, case: Case, actor, minutes: int, reason: str) -> ExtensionRequest:
     """延期申请: the lead unit asks the center for more time."""
     case = _lock(case)
-    _check(case, actor, "request_extension")
+    tr = TABLE.check(actor, case, "request_extension")
     reason = _reason(reason, "延期理由")
     try:
         minutes = int(minutes)
@@ -734,13 +679,10 @@ def case_request_extension(*, case: Case, actor, minutes: int, reason: str) -> E
     if not 0 < minutes <= 30 * 24 * 60:
         raise ApplicationError("invalid_minutes", "延长时间应在1分钟到30天之间", fields={"minutes": "超出范围"})
     a = _my_assignment(case, actor, [Assignment.Status.DISPATCHED, Assignment.Status.ACKNOWLEDGED])
-    if case.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
-        raise ApplicationError("extension_pending", "已有待审批的延期申请")
     req = ExtensionRequest.objects.create(case=case, unit=a.unit, minutes=minutes, reason=reason,
                                           requested_by=actor, requested_at=now())
-    _commit(case, case.state, case.updated_at, [])
-    _event(case, actor, "request_extension", case.state, note=reason, data={"minutes": minutes, "request": req.pk},
-           unit=a.unit)
+    TABLE.commit(case, tr, event=_logged(case, actor, "request_extension", note=reason,
+                                         data={"minutes": minutes, "request": req.pk}, unit=a.unit))
     _tell_unit(case.owner_center, f"延期申请待审批:{case.title}", case, role="center_dispatcher")
     return req
 
@@ -750,11 +692,11 @@ def case_decide_extension(*, case: Case, actor, approve: bool, note: str = "") -
     """延期审批: approved time is added to the handling deadline (counted); a refusal keeps it."""
     case = _lock(case)
     action = "approve_extension" if approve else "reject_extension"
-    _check(case, actor, action)
+    tr = TABLE.check(actor, case, action)
     if not approve:
         note = _reason(note, "驳回理由")
     req = case.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
-    if req is None:
+    if req is None:  # decided by someone else since the check
         raise ApplicationError("no_pending_extension", "没有待审批的延期申请", status=409)
     t = now()
     updated = ExtensionRequest.objects.filter(pk=req.pk, status=ExtensionRequest.Status.PENDING).update(
@@ -762,16 +704,16 @@ def case_decide_extension(*, case: Case, actor, approve: bool, note: str = "") -
         decided_by=actor, decided_at=t)
     if not updated:
         raise ApplicationError("state_changed", "该申请已被处理", status=409)
-    old, old_updated = case.state, case.updated_at
-    fields = []
     if approve:
         case.extension_count += 1
-        sla.extend_handle(case, req.minutes, t)
-        fields = ["extension_count", *CLOCK_FIELDS]
-    _commit(case, old, old_updated, fields)
-    _event(case, actor, action, old, note=note, data={"request": req.pk, "minutes": req.minutes,
-                                                      "handle_due_at": case.handle_due_at.isoformat()
-                                                      if case.handle_due_at else None})
+
+    def logged(from_state):
+        return events.action(case, action, from_state, actor=actor, unit=_unit_of(actor, case), note=note, at=t,
+                             data={"request": req.pk, "minutes": req.minutes,
+                                   "handle_due_at": case.handle_due_at.isoformat() if case.handle_due_at else None})
+
+    TABLE.commit(case, tr, fields=["extension_count"] if approve else [], at=t, event=logged,
+                 effect_params={"minutes": req.minutes} if approve else None)
     _tell_unit(req.unit, f"延期申请{'已批准' if approve else '被驳回'}:{case.title}", case)
     return case
 
@@ -780,27 +722,24 @@ def case_decide_extension(*, case: Case, actor, approve: bool, note: str = "") -
 def case_suspend(*, case: Case, actor, reason: str) -> Case:
     """挂起/挂账: paused (e.g. waiting for a court ruling or the season); the clock stops, the case stays open."""
     case = _lock(case)
-    _check(case, actor, "suspend")
+    t = TABLE.check(actor, case, "suspend")
     reason = _reason(reason, "挂起原因")
-    old, old_updated = case.state, case.updated_at
     case.resume_state = case.state
-    case.state = State.SUSPENDED
-    sla.pause(case, now())
-    _commit(case, old, old_updated, ["state", "resume_state", *CLOCK_FIELDS])
-    _event(case, actor, "suspend", old, note=reason)
+    TABLE.commit(case, t, fields=["resume_state"], event=_logged(case, actor, "suspend", note=reason))
     return case
 
 
 @transaction.atomic
 def case_resume(*, case: Case, actor, note: str = "") -> Case:
+    """恢复办理: back to the state it was suspended in; deadlines move by the time paused."""
     case = _lock(case)
-    _check(case, actor, "resume")
-    old, old_updated = case.state, case.updated_at
-    case.state = case.resume_state or State.ACCEPTED
-    case.resume_state = ""
-    paused = sla.resume(case, now())
-    _commit(case, old, old_updated, ["state", "resume_state", *CLOCK_FIELDS])
-    _event(case, actor, "resume", old, note=note, data={"paused_minutes": round(paused, 1)})
+    t = TABLE.check(actor, case, "resume")
+
+    def logged(from_state):
+        return events.action(case, "resume", from_state, actor=actor, unit=_unit_of(actor, case), note=note,
+                             data={"paused_minutes": round(getattr(case, "paused_minutes", 0.0), 1)})
+
+    TABLE.commit(case, t, event=logged)
     return case
 
 
@@ -808,29 +747,21 @@ def case_resume(*, case: Case, actor, note: str = "") -> Case:
 def case_escalate(*, case: Case, actor, reason: str) -> Case:
     """提级: the center above takes over ("社区解决不了的反映给街里")."""
     case = _lock(case)
-    _check(case, actor, "escalate")
+    t = TABLE.check(actor, case, "escalate")
     reason = _reason(reason, "提级原因")
-    return _escalate(case, actor, reason)
-
-
-def _escalate(case: Case, actor, reason: str, *, expect_owner=None) -> Case:
     if case.owner_center_id is None:
         raise ApplicationError("no_center", "该事件没有责任综治中心")
     target = parent_center(case.owner_center)
-    if target is None:
-        raise ApplicationError("top_level", "已是最高层级的综治中心,无法再提级", status=409)
     old_owner = case.owner_center
-    t = now()
+    at = now()
     grace = dt.timedelta(minutes=int((case.sla or {}).get("grace", 240)))
-    updated = Case.objects.filter(pk=case.pk, owner_center=expect_owner or old_owner, state=case.state).update(
-        owner_center=target, escalation_level=case.escalation_level + 1,
-        escalate_at=t + grace if parent_center(target) and case.escalate_at else None, updated_at=t)
-    if updated != 1:
-        raise ApplicationError("state_changed", "事件已被他人处理,请刷新后重试", status=409)
-    case.owner_center, case.escalation_level, case.updated_at = target, case.escalation_level + 1, t
-    CaseEvent.objects.create(case=case, at=t, actor=actor if getattr(actor, "pk", None) else None,
-                             actor_unit=old_owner, action="escalate", from_state=case.state, to_state=case.state,
-                             note=reason, data={"from": old_owner.pk, "to": target.pk, "auto": actor is None})
+    case.owner_center = target
+    case.escalation_level += 1
+    case.escalate_at = at + grace if parent_center(target) and case.escalate_at else None
+    TABLE.commit(case, t, fields=["owner_center", "escalation_level", "escalate_at"], at=at,
+                 expect={"owner_center": old_owner},
+                 event=lambda from_state: events.escalated(case, actor=actor, from_center_id=old_owner.pk,
+                                                           to_center_id=target.pk, note=reason, at=at))
     _tell_unit(target, f"下级提级事件待处理:{case.title}", case, role="center_dispatcher")
     return case
 
@@ -839,12 +770,10 @@ def _escalate(case: Case, actor, reason: str, *, expect_owner=None) -> Case:
 def case_supervise(*, case: Case, actor, note: str) -> Case:
     """督办: a superior presses the case; the handlers and the responsible center are told."""
     case = _lock(case)
-    _check(case, actor, "supervise")
+    t = TABLE.check(actor, case, "supervise")
     note = _reason(note, "督办意见")
-    old, old_updated = case.state, case.updated_at
     case.supervise_count += 1
-    _commit(case, old, old_updated, ["supervise_count"])
-    _event(case, actor, "supervise", old, note=note)
+    TABLE.commit(case, t, fields=["supervise_count"], event=_logged(case, actor, "supervise", note=note))
     _tell_unit(case.handling_unit, f"【督办】{case.title}:{note[:50]}", case)
     _tell_unit(case.owner_center, f"【督办】{case.title}:{note[:50]}", case, role="center_dispatcher")
     return case
@@ -854,29 +783,28 @@ def case_supervise(*, case: Case, actor, note: str) -> Case:
 def case_follow_up(*, case: Case, actor, satisfaction: int, comment: str = "") -> Case:
     """回访: the reporter rates the result (非常满意…非常不满意). 不满意 reopens the case once, by policy."""
     case = _lock(case)
-    _check(case, actor, "follow_up")
+    t = TABLE.check(actor, case, "follow_up")
     try:
         satisfaction = int(satisfaction)
     except (TypeError, ValueError):
         satisfaction = 0
     if satisfaction not in Satisfaction.values:
         raise ApplicationError("invalid_satisfaction", "评价应为1(非常不满意)到5(非常满意)", fields={"satisfaction": "取值无效"})
-    old, old_updated = case.state, case.updated_at
     case.satisfaction = satisfaction
     fields = ["satisfaction"]
     reopen = satisfaction <= Satisfaction.DISSATISFIED and case.reopen_count < MAX_REOPEN
     if reopen:
-        case.state = State.ACCEPTED
         case.reopen_count += 1
         case.closed_at = None
-        fields += ["state", "reopen_count", "closed_at"]
-    _commit(case, old, old_updated, fields)
-    _event(case, actor, "follow_up", old, note=comment, data={"satisfaction": satisfaction, "reopened": reopen})
+        fields += ["reopen_count", "closed_at"]
+    TABLE.commit(case, t, fields=fields, outcome="reopened" if reopen else "", event=_logged(
+        case, actor, "follow_up", note=comment, data={"satisfaction": satisfaction, "reopened": reopen}))
     if reopen:
         _tell_unit(case.owner_center, f"回访不满意,事件重新办理:{case.title}", case, role="center_dispatcher")
     return case
 
 
+# The service of each action of the table (the row-by-row test runs every one of them).
 ACTION_SERVICES = {
     "accept": case_accept, "reject": case_reject, "merge": case_merge, "withdraw": case_withdraw,
     "dispatch": case_dispatch, "summon": case_summon, "acknowledge": case_acknowledge, "return": case_return,
@@ -888,23 +816,9 @@ ACTION_SERVICES = {
 }
 
 
-def available_actions(case: Case, actor) -> list[wf.Transition]:
+def available_actions(case: Case, actor) -> list:
     """Exactly what the table allows this actor on this case now (the UI's and API's buttons)."""
-    kinds = actor_kinds(actor, case)
-    actions = wf.allowed(case.state, kinds)
-    pending = case.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists()
-    out = []
-    for t in actions:
-        if t.action in ("approve_extension", "reject_extension") and not pending:
-            continue
-        if t.action == "request_extension" and pending:
-            continue
-        if t.action == "escalate" and (case.owner_center_id is None or parent_center(case.owner_center) is None):
-            continue
-        if t.action == "follow_up" and case.satisfaction is not None and case.state == State.CLOSED:
-            continue
-        out.append(t)
-    return out
+    return TABLE.allowed(actor, case)
 
 
 @transaction.atomic

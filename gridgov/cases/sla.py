@@ -304,3 +304,37 @@ def clock_summary(case: Case, at: dt.datetime) -> list[dict]:
         rows.append({"step": name, "label": label, "due": due, "done": done, "status": status, "tone": tone,
                      "current": running and case.due_at == due})
     return rows
+
+
+# The columns the clock code writes; an effect may change any of them.
+CLOCK_FIELDS = ["sla", "time_basis", "acknowledge_due_at", "arrive_due_at", "handle_due_at", "verify_due_at",
+                "due_at", "warn_at", "light", "clock_error", "escalate_at", "paused_at"]
+
+
+def clear(case: Case, at: dt.datetime) -> None:
+    """Back with the center (returned): no clock runs until the case is dispatched again."""
+    case.due_at = case.warn_at = case.escalate_at = None
+    case.light = Light.NONE
+
+
+EFFECTS = {
+    "start": start_clocks,
+    "refresh": refresh_active,
+    "clear": clear,
+    "start_verify": start_verify,
+    "restart_handle": restart_handle,
+    "extend_handle": lambda case, at, minutes: extend_handle(case, minutes, at),
+    "pause": pause,
+    "resume": lambda case, at: setattr(case, "paused_minutes", resume(case, at)),
+}
+
+
+def apply_effect(case: Case, effect: str, at: dt.datetime, **params) -> list[str]:
+    """Execute a clock effect named in the workflow table (after the case has moved to its next state); returns
+    the columns it may have changed, for the commit."""
+    try:
+        run = EFFECTS[effect]
+    except KeyError:
+        raise ValueError(f"unknown clock effect {effect!r}") from None
+    run(case, at, **params)
+    return CLOCK_FIELDS

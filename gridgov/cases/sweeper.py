@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.db.models import F
 
+from gridgov.cases import events
 from gridgov.cases.models import OPEN_STATES, Case, CaseEvent, Light, State
 from gridgov.cases.reference import unit_staff
 from gridgov.cases.routing import parent_center
@@ -58,8 +59,8 @@ def _light_step(t, *, to: str, condition: dict, from_lights: tuple[str, ...], ac
             # The rows are ours: locked (PostgreSQL) or inside SQLite's single writer transaction.
             Case.objects.filter(pk__in=ids, light__in=from_lights, **condition).update(light=to)
             CaseEvent.objects.bulk_create([
-                CaseEvent(case_id=r["id"], at=t, action=action, from_state=r["state"], to_state=r["state"],
-                          data={"due_at": r["due_at"].isoformat()}) for r in rows
+                events.light_row(case_id=r["id"], state=r["state"], kind=action, due_at=r["due_at"], at=t)
+                for r in rows
             ])
             Message.objects.bulk_create(_messages(rows, subject, t, supervisors=supervisors))
             done += len(rows)
@@ -89,7 +90,7 @@ def _escalate_step(t) -> int:
             centers = {u.pk: u for u in OrgUnit.objects.filter(pk__in={r["owner_center_id"] for r in rows})
                        .select_related("region__parent")}
             by_target = defaultdict(list)
-            events, messages, stuck = [], [], []
+            rows_out, messages, stuck = [], [], []
             for r in rows:
                 target = parent_of(centers[r["owner_center_id"]])
                 if target is None:
@@ -105,16 +106,15 @@ def _escalate_step(t) -> int:
                     owner_center_id=target_id, escalation_level=F("escalation_level") + 1, escalate_at=next_at,
                     updated_at=t)
                 for r in group:
-                    events.append(CaseEvent(case_id=r["id"], at=t, action="escalate", from_state=r["state"],
-                                            to_state=r["state"], actor_unit_id=r["owner_center_id"],
-                                            note="超过处置时限未办结,自动提级至上级综治中心",
-                                            data={"from": r["owner_center_id"], "to": target_id, "auto": True}))
+                    rows_out.append(events.escalated_row(
+                        case_id=r["id"], state=r["state"], from_center_id=r["owner_center_id"], to_center_id=target_id,
+                        note="超过处置时限未办结,自动提级至上级综治中心", at=t))
                     for uid in unit_staff(target_id, ("center_dispatcher", "center_leader")):
                         messages.append(Message(channel="console", recipient_id=uid, next_attempt_at=t,
                                                 subject=f"【提级】{r['title']}"[:200], data={"case": r["id"]}))
-            CaseEvent.objects.bulk_create(events)
+            CaseEvent.objects.bulk_create(rows_out)
             Message.objects.bulk_create(messages)
-            done += len(events)
+            done += len(rows_out)
         if len(rows) < BATCH:
             return done
 

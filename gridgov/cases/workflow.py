@@ -1,13 +1,13 @@
-"""The workflow of a case as one readable table: state × action → next state, who may act, what the clock does.
-Services enforce it; the API and UI offer exactly the actions it allows the actor now."""
+"""The workflow of a case: one table on the engine in `core.workflow` — state × action → next state, who may act,
+the guards, the named clock effect (`sla.apply_effect` executes it) and the fields each action takes. The services
+execute it; the API, the console and the phone pages offer exactly what it allows the actor now."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from gridgov.cases.models import ExtensionRequest, Satisfaction, State, Urgency
+from gridgov.core.workflow import PREVIOUS, UNCHANGED, Field, Guard, T, Table
 
-from gridgov.cases.models import State
-
-# Who may act, relative to a case:
+# Who may act, relative to a case (cases.access.actor_kinds decides):
 CENTER = "center"  # a dispatcher of the case's responsible governance center, or of a center above it
 LEADER = "leader"  # a center leader over the case's region, or a dispatcher of a center above the owner
 HANDLER = "handler"  # a handler of a unit the case is assigned to
@@ -17,69 +17,122 @@ SYSTEM = "system"  # the sweeper and other background jobs
 
 S = State
 
+# Clock effects (cases.sla.apply_effect): what happens to the deadlines.
+START = "start"  # dispatched: the acknowledge, arrive and handle clocks start
+REFRESH = "refresh"  # a milestone reached (signed, on site, closed): the next running clock lights the case
+CLEAR = "clear"  # back to the center: no clock runs until it is dispatched again
+START_VERIFY = "start_verify"  # handling reported done: the handle clock stops, the check's starts
+RESTART_HANDLE = "restart_handle"  # rework: the handle clock runs again
+EXTEND_HANDLE = "extend_handle"  # an extension granted: its minutes are added to the handle deadline
+PAUSE = "pause"  # suspended: every clock stops
+RESUME = "resume"  # resumed: deadlines move by the time paused
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str | None  # None: the state does not change
-    actors: frozenset[str]
-    clock: str = ""  # what happens to the SLA clocks, in words (the services do it)
-    needs_reason: bool = False
+# Fields the actions take (API, console and phone forms are made from them).
+NOTE = Field("note", "说明", "textarea")
+NOTE_REQUIRED = Field("note", "说明", "textarea", required=True)
+REASON = Field("reason", "原因", "textarea", required=True)
+PHOTOS = Field("photos", "照片", "photos", help="最多9张;JPEG、PNG、WebP、HEIC")
+URGENCY = Field("urgency", "紧急程度", "choice", choices=tuple(Urgency.choices))
+CATEGORY = Field("category", "事件类别", "category")
 
 
-def T(action, label, sources, target, actors, clock="", reason=False) -> Transition:
-    return Transition(action, label, tuple(sources), target, frozenset(actors), clock, reason)
+def _pending_extension(case) -> bool:
+    return case.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists()
 
 
-TABLE: tuple[Transition, ...] = (
-    T("accept", "受理立案", [S.REPORTED], S.ACCEPTED, [CENTER], "none yet; auto-dispatch starts the clocks"),
-    T("reject", "不予立案", [S.REPORTED], S.REJECTED, [CENTER], "", reason=True),
-    T("merge", "合并到已有事件", [S.REPORTED, S.ACCEPTED], S.MERGED, [CENTER]),
-    T("withdraw", "撤回", [S.REPORTED], S.WITHDRAWN, [REPORTER], "", reason=True),
-    T("dispatch", "派遣", [S.ACCEPTED], S.DISPATCHED, [CENTER], "start: acknowledge, arrive, handle"),
-    T("summon", "吹哨(多部门)", [S.ACCEPTED], S.DISPATCHED, [CENTER], "start: acknowledge, arrive, handle"),
-    T("acknowledge", "签收", [S.DISPATCHED], S.HANDLING, [HANDLER], "stop: acknowledge"),
-    T("return", "退回", [S.DISPATCHED, S.HANDLING], S.ACCEPTED, [HANDLER], "stop all (re-dispatch restarts)",
-      reason=True),
-    T("handle", "处置进展", [S.HANDLING], None, [HANDLER], "stop: arrive (on first arrival on site)"),
-    T("report_done", "处置反馈(回单)", [S.HANDLING], S.DONE_REPORTED, [HANDLER], "stop: handle; start: verify"),
-    T("verify_pass", "核查通过", [S.DONE_REPORTED], S.CLOSED, [GRID_WORKER, CENTER], "stop: verify"),
-    T("verify_fail", "核查不通过(返工)", [S.DONE_REPORTED], S.HANDLING, [GRID_WORKER, CENTER],
-      "restart: handle", reason=True),
-    T("request_extension", "申请延期", [S.DISPATCHED, S.HANDLING], None, [HANDLER], "", reason=True),
-    T("approve_extension", "批准延期", [S.DISPATCHED, S.HANDLING], None, [CENTER], "extend: handle"),
-    T("reject_extension", "驳回延期", [S.DISPATCHED, S.HANDLING], None, [CENTER], "", reason=True),
-    T("suspend", "挂起", [S.ACCEPTED, S.DISPATCHED, S.HANDLING], S.SUSPENDED, [CENTER], "pause all", reason=True),
-    T("resume", "恢复办理", [S.SUSPENDED], None, [CENTER], "resume: shift deadlines by the pause"),
-    T("escalate", "提级(上报上级)", [S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.HANDLING], None, [CENTER, SYSTEM],
-      "none", reason=True),
-    T("supervise", "督办", [S.ACCEPTED, S.DISPATCHED, S.HANDLING, S.DONE_REPORTED], None, [LEADER], "",
-      reason=True),
-    T("follow_up", "回访评价", [S.CLOSED], None, [REPORTER, CENTER], "不满意 may reopen once (policy)"),
+def _has_center_above(case) -> bool:
+    from gridgov.cases.routing import parent_center
+
+    return case.owner_center_id is not None and parent_center(case.owner_center) is not None
+
+
+NO_PENDING_EXTENSION = Guard("no_pending_extension", lambda c: not _pending_extension(c), "extension_pending",
+                             "已有待审批的延期申请")
+PENDING_EXTENSION = Guard("pending_extension", _pending_extension, "no_pending_extension", "没有待审批的延期申请")
+CENTER_ABOVE = Guard("center_above", _has_center_above, "top_level", "已是最高层级的综治中心,无法再提级")
+def _not_rated_since_closed(case) -> bool:
+    """One rating per closing: a case reopened by 不满意 and closed again is rated again."""
+    if case.satisfaction is None:
+        return True
+    return case.closed_at is not None and not case.events.filter(action="follow_up", at__gte=case.closed_at).exists()
+
+
+NOT_RATED = Guard("not_rated", _not_rated_since_closed, "already_rated", "该事件已评价")
+
+OPEN_WORK = [S.DISPATCHED, S.HANDLING]
+
+TABLE = Table(
+    name="case",
+    transitions=(
+        T("accept", "受理立案", [S.REPORTED], S.ACCEPTED, [CENTER], fields=[CATEGORY, URGENCY, NOTE]),
+        T("reject", "不予立案", [S.REPORTED], S.REJECTED, [CENTER], fields=[REASON]),
+        T("merge", "合并到已有事件", [S.REPORTED, S.ACCEPTED], S.MERGED, [CENTER],
+          fields=[Field("target", "合并到(事件编号)", "case_number", required=True), NOTE]),
+        T("withdraw", "撤回", [S.REPORTED], S.WITHDRAWN, [REPORTER], fields=[REASON]),
+        T("dispatch", "派遣", [S.ACCEPTED], S.DISPATCHED, [CENTER], effect=START,
+          fields=[Field("unit", "承办单位", "unit", help="留空则按派遣规则"), NOTE]),
+        T("summon", "吹哨(多部门)", [S.ACCEPTED], S.DISPATCHED, [CENTER], effect=START,
+          fields=[Field("lead", "主办单位", "unit", required=True),
+                  Field("cooperating", "协办单位", "units", required=True), NOTE]),
+        T("acknowledge", "签收", [S.DISPATCHED], S.HANDLING, [HANDLER], effect=REFRESH, fields=[NOTE],
+          outcomes={"cooperating": UNCHANGED}, effects={"cooperating": ""}),
+        T("return", "退回", OPEN_WORK, S.ACCEPTED, [HANDLER], effect=CLEAR, fields=[REASON]),
+        T("handle", "处置进展", [S.HANDLING], UNCHANGED, [HANDLER],
+          fields=[NOTE_REQUIRED, Field("on_site", "已到达现场", "bool"), PHOTOS],
+          outcomes={"arrived": UNCHANGED}, effects={"arrived": REFRESH}),  # the first arrival stops its clock
+        T("report_done", "处置反馈(回单)", [S.HANDLING], S.DONE_REPORTED, [HANDLER], effect=START_VERIFY,
+          fields=[NOTE_REQUIRED, PHOTOS], outcomes={"cooperating": UNCHANGED}, effects={"cooperating": ""}),
+        T("verify_pass", "核查通过", [S.DONE_REPORTED], S.CLOSED, [GRID_WORKER, CENTER], effect=REFRESH,
+          fields=[NOTE, PHOTOS]),
+        T("verify_fail", "核查不通过(返工)", [S.DONE_REPORTED], S.HANDLING, [GRID_WORKER, CENTER],
+          effect=RESTART_HANDLE, fields=[REASON, PHOTOS]),
+        T("request_extension", "申请延期", OPEN_WORK, UNCHANGED, [HANDLER], guards=[NO_PENDING_EXTENSION],
+          fields=[Field("minutes", "延长时间", "duration", required=True), REASON]),
+        T("approve_extension", "批准延期", OPEN_WORK, UNCHANGED, [CENTER], effect=EXTEND_HANDLE,
+          guards=[PENDING_EXTENSION], fields=[NOTE]),
+        T("reject_extension", "驳回延期", OPEN_WORK, UNCHANGED, [CENTER], guards=[PENDING_EXTENSION],
+          fields=[REASON]),
+        T("suspend", "挂起", [S.ACCEPTED, *OPEN_WORK], S.SUSPENDED, [CENTER], effect=PAUSE, fields=[REASON]),
+        T("resume", "恢复办理", [S.SUSPENDED], PREVIOUS, [CENTER], effect=RESUME, fields=[NOTE]),
+        T("escalate", "提级(上报上级)", [S.REPORTED, S.ACCEPTED, *OPEN_WORK], UNCHANGED, [CENTER, SYSTEM],
+          guards=[CENTER_ABOVE], fields=[REASON]),
+        T("supervise", "督办", [S.ACCEPTED, *OPEN_WORK, S.DONE_REPORTED], UNCHANGED, [LEADER],
+          fields=[Field("note", "督办意见", "textarea", required=True)]),
+        T("follow_up", "回访评价", [S.CLOSED], UNCHANGED, [REPORTER, CENTER], guards=[NOT_RATED],
+          fields=[Field("satisfaction", "满意度", "choice", required=True, choices=tuple(Satisfaction.choices)),
+                  Field("comment", "意见", "textarea")],
+          outcomes={"reopened": S.ACCEPTED}),  # 不满意 reopens, as often as CASE_MAX_REOPEN allows
+    ),
+    kinds=lambda actor, case: _kinds(actor, case),
+    state_labels={s.value: str(s.label) for s in State},
+    previous_field="resume_state",
 )
 
-BY_ACTION = {t.action: t for t in TABLE}
-ACTIONS = tuple(BY_ACTION)
+
+def _kinds(actor, case) -> set[str]:
+    from gridgov.cases.access import actor_kinds
+
+    return actor_kinds(actor, case)
 
 
-def transition(action: str) -> Transition:
-    return BY_ACTION[action]
+def _run_effect(case, effect: str, at, **params):
+    from gridgov.cases.sla import apply_effect
+
+    return apply_effect(case, effect, at, **params)
 
 
-def allowed(state: str, kinds: set[str]) -> list[Transition]:
-    """The actions open to an actor with these kinds on a case in this state."""
-    return [t for t in TABLE if state in t.sources and t.actors & kinds]
+TABLE.effect_runner = _run_effect
+
+BY_ACTION = TABLE.by_action
+ACTIONS = TABLE.actions
 
 
-# Timeline rows that are not workflow actions
-OTHER_LABELS = {
-    "report": "上报", "alert_emergency_units": "通知最小应急单元", "sla_warning": "即将超时(黄灯)",
-    "sla_overdue": "已超时(红灯)", "deadline_filled": "补算时限", "merged_in": "合并同类事件", "repeat_alarm": "设备重复告警",
-}
+def transition(action: str):
+    return TABLE.get(action)
 
 
 def action_label(action: str) -> str:
+    from gridgov.cases.events import OTHER_KINDS
+
     t = BY_ACTION.get(action)
-    return t.label if t else OTHER_LABELS.get(action, action)
+    return t.label if t else OTHER_KINDS.get(action, action)

@@ -108,7 +108,7 @@ class Table:
     state_field: str = "state"
     version_field: str = "updated_at"
     previous_field: str = ""  # where PREVIOUS is read from
-    effect_runner: Callable[..., None] | None = None  # (obj, effect, at, **params)
+    effect_runner: Callable[..., Iterable[str] | None] | None = None  # (obj, effect, at, **params) -> fields
 
     def __post_init__(self):
         self.by_action = {t.action: t for t in self.transitions}
@@ -164,10 +164,14 @@ class Table:
         previous = getattr(obj, self.previous_field) if self.previous_field else ""
         new_state = t.next_state(old_state, outcome, previous)
         setattr(obj, self.state_field, new_state)
+        names = set(fields) | {self.state_field}
+        if self.previous_field and (t.outcomes and dict(t.outcomes).get(outcome) == PREVIOUS or
+                                    not outcome and t.target == PREVIOUS):
+            setattr(obj, self.previous_field, "")  # taken back: nothing to return to any more
+            names.add(self.previous_field)
         effect = t.effect_of(outcome)
         if effect and self.effect_runner is not None:
-            self.effect_runner(obj, effect, at, **(effect_params or {}))
-        names = set(fields) | {self.state_field}
+            names |= set(self.effect_runner(obj, effect, at, **(effect_params or {})) or ())
         values = {f: getattr(obj, f) for f in names}
         values[self.version_field] = at
         with transaction.atomic():

@@ -9,7 +9,8 @@ import secrets
 
 from django.db import transaction
 
-from gridgov.cases.models import Case, CaseEvent, IngestSource
+from gridgov.cases import events
+from gridgov.cases.models import Case, IngestSource
 from gridgov.cases.services import case_report, idempotency_scoped, parse_place
 from gridgov.core.errors import ApplicationError
 from gridgov.core.timeutil import now
@@ -59,9 +60,7 @@ def ingest_alarm(*, source: IngestSource, alarm_id: str, device_id: str, descrip
                                                              state__in=OPEN, created_at__gte=window)
                      .order_by("-created_at").first())
         if open_case is not None:
-            CaseEvent.objects.create(case=open_case, at=now(), action="repeat_alarm", from_state=open_case.state,
-                                     to_state=open_case.state, note=(description or "")[:500],
-                                     data={"alarm_id": alarm_id, "source": source.code})
+            events.repeat_alarm(open_case, alarm_id=alarm_id, source=source.code, description=description)
             return open_case, "repeat"
     case, created = case_report(
         actor=None, channel=source.channel, description=description or f"{source.name}告警",
