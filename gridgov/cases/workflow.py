@@ -64,44 +64,58 @@ OPEN_WORK = [S.DISPATCHED, S.HANDLING]
 TABLE = Table(
     name="case",
     transitions=(
-        T("accept", "受理立案", [S.REPORTED], S.ACCEPTED, [CENTER], fields=[CATEGORY, URGENCY, NOTE]),
-        T("reject", "不予立案", [S.REPORTED], S.REJECTED, [CENTER], fields=[REASON]),
+        T("accept", "受理立案", [S.REPORTED], S.ACCEPTED, [CENTER], fields=[CATEGORY, URGENCY, NOTE],
+          reporter=True, open311="OPEN", public_note="已受理立案"),
+        T("reject", "不予立案", [S.REPORTED], S.REJECTED, [CENTER], fields=[REASON],
+          reporter=True, open311="NO_FURTHER_ACTION", public_note="不予立案"),
         T("merge", "合并到已有事件", [S.REPORTED, S.ACCEPTED], S.MERGED, [CENTER],
-          fields=[Field("target", "合并到(事件编号)", "case_number", required=True), NOTE]),
-        T("withdraw", "撤回", [S.REPORTED], S.WITHDRAWN, [REPORTER], fields=[REASON]),
+          fields=[Field("target", "合并到(事件编号)", "case_number", required=True), NOTE],
+          reporter=True, open311="DUPLICATE", public_note="与同一问题合并办理"),
+        T("withdraw", "撤回", [S.REPORTED], S.WITHDRAWN, [REPORTER], fields=[REASON],
+          reporter=True, open311="CANCELLED", public_note="已撤回"),
         T("dispatch", "派遣", [S.ACCEPTED], S.DISPATCHED, [CENTER], effect=START,
-          fields=[Field("unit", "承办单位", "unit", help="留空则按派遣规则"), NOTE]),
+          fields=[Field("unit", "承办单位", "unit", help="留空则按派遣规则"), NOTE],
+          reporter=True, open311="ACTION_SCHEDULED", public_note="已派遣至承办单位"),
         T("summon", "吹哨(多部门)", [S.ACCEPTED], S.DISPATCHED, [CENTER], effect=START,
           fields=[Field("lead", "主办单位", "unit", required=True),
-                  Field("cooperating", "协办单位", "units", required=True), NOTE]),
+                  Field("cooperating", "协办单位", "units", required=True), NOTE],
+          reporter=True, open311="ACTION_SCHEDULED", public_note="已召集多部门联合处置"),
         T("acknowledge", "签收", [S.DISPATCHED], S.HANDLING, [HANDLER], effect=REFRESH, fields=[NOTE],
-          outcomes={"cooperating": UNCHANGED}, effects={"cooperating": ""}),
-        T("return", "退回", OPEN_WORK, S.ACCEPTED, [HANDLER], effect=CLEAR, fields=[REASON]),
+          outcomes={"cooperating": UNCHANGED}, effects={"cooperating": ""},
+          reporter=True, open311="IN_PROGRESS", public_note="承办单位已签收"),
+        T("return", "退回", OPEN_WORK, S.ACCEPTED, [HANDLER], effect=CLEAR, fields=[REASON],
+          reporter=False, open311="INVESTIGATING", public_note="重新派遣中"),
         T("handle", "处置进展", [S.HANDLING], UNCHANGED, [HANDLER],
           fields=[NOTE_REQUIRED, Field("on_site", "已到达现场", "bool"), PHOTOS],
-          outcomes={"arrived": UNCHANGED}, effects={"arrived": REFRESH}),  # the first arrival stops its clock
+          outcomes={"arrived": UNCHANGED}, effects={"arrived": REFRESH},
+          reporter=False, open311="IN_PROGRESS", public_note="正在处置"),  # the first arrival stops its clock
         T("report_done", "处置反馈(回单)", [S.HANDLING], S.DONE_REPORTED, [HANDLER], effect=START_VERIFY,
-          fields=[NOTE_REQUIRED, PHOTOS], outcomes={"cooperating": UNCHANGED}, effects={"cooperating": ""}),
+          fields=[NOTE_REQUIRED, PHOTOS], outcomes={"cooperating": UNCHANGED}, effects={"cooperating": ""},
+          reporter=True, open311="IN_PROGRESS", public_note="承办单位已反馈处置结果"),
         T("verify_pass", "核查通过", [S.DONE_REPORTED], S.CLOSED, [GRID_WORKER, CENTER], effect=REFRESH,
-          fields=[NOTE, PHOTOS]),
+          fields=[NOTE, PHOTOS], reporter=True, open311="FIXED", public_note="已办结"),
         T("verify_fail", "核查不通过(返工)", [S.DONE_REPORTED], S.HANDLING, [GRID_WORKER, CENTER],
-          effect=RESTART_HANDLE, fields=[REASON, PHOTOS]),
+          effect=RESTART_HANDLE, fields=[REASON, PHOTOS],
+          reporter=True, open311="IN_PROGRESS", public_note="核查未通过,返工处置"),
         T("request_extension", "申请延期", OPEN_WORK, UNCHANGED, [HANDLER], guards=[NO_PENDING_EXTENSION],
           fields=[Field("minutes", "延长时间", "duration", required=True), REASON]),
         T("approve_extension", "批准延期", OPEN_WORK, UNCHANGED, [CENTER], effect=EXTEND_HANDLE,
           guards=[PENDING_EXTENSION], fields=[NOTE]),
         T("reject_extension", "驳回延期", OPEN_WORK, UNCHANGED, [CENTER], guards=[PENDING_EXTENSION],
           fields=[REASON]),
-        T("suspend", "挂起", [S.ACCEPTED, *OPEN_WORK], S.SUSPENDED, [CENTER], effect=PAUSE, fields=[REASON]),
-        T("resume", "恢复办理", [S.SUSPENDED], PREVIOUS, [CENTER], effect=RESUME, fields=[NOTE]),
+        T("suspend", "挂起", [S.ACCEPTED, *OPEN_WORK], S.SUSPENDED, [CENTER], effect=PAUSE, fields=[REASON],
+          reporter=False, open311="INVESTIGATING", public_note="暂缓办理"),
+        T("resume", "恢复办理", [S.SUSPENDED], PREVIOUS, [CENTER], effect=RESUME, fields=[NOTE],
+          reporter=False, open311="IN_PROGRESS", public_note="恢复办理"),
         T("escalate", "提级(上报上级)", [S.REPORTED, S.ACCEPTED, *OPEN_WORK], UNCHANGED, [CENTER, SYSTEM],
-          guards=[CENTER_ABOVE], fields=[REASON]),
+          guards=[CENTER_ABOVE], fields=[REASON],
+          reporter=True, open311="INTERNAL_REFERRAL", public_note="已提交上级综治中心协调"),
         T("supervise", "督办", [S.ACCEPTED, *OPEN_WORK, S.DONE_REPORTED], UNCHANGED, [LEADER],
           fields=[Field("note", "督办意见", "textarea", required=True)]),
         T("follow_up", "回访评价", [S.CLOSED], UNCHANGED, [REPORTER, CENTER], guards=[NOT_RATED],
           fields=[Field("satisfaction", "满意度", "choice", required=True, choices=tuple(Satisfaction.choices)),
                   Field("comment", "意见", "textarea")],
-          outcomes={"reopened": S.ACCEPTED}),  # 不满意 reopens, as often as CASE_MAX_REOPEN allows
+          outcomes={"reopened": S.ACCEPTED}, reporter=True),  # 不满意 reopens, as often as CASE_MAX_REOPEN allows
     ),
     kinds=lambda actor, case: _kinds(actor, case),
     state_labels={s.value: str(s.label) for s in State},
@@ -125,6 +139,12 @@ TABLE.effect_runner = _run_effect
 
 BY_ACTION = TABLE.by_action
 ACTIONS = TABLE.actions
+
+
+# Generated from the rows: what a reporter's timeline shows, and Open311's statuses and public notes.
+REPORTER_ACTIONS = frozenset({"report"} | {t.action for t in TABLE.transitions if t.info("reporter")})
+OPEN311_STATUS = {t.action: t.info("open311") for t in TABLE.transitions if t.info("open311")}
+PUBLIC_NOTES = {t.action: t.info("public_note") for t in TABLE.transitions if t.info("public_note")}
 
 
 def transition(action: str):

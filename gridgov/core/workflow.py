@@ -63,6 +63,7 @@ class Transition:
     fields: tuple[Field, ...] = ()
     outcomes: tuple[tuple[str, str | None], ...] = ()  # other results by name: (outcome, state or UNCHANGED)
     effects: tuple[tuple[str, str], ...] = ()  # the clock effect of an outcome, where it differs
+    meta: tuple[tuple[str, Any], ...] = ()  # the app's own attributes (e.g. how a public status shows it)
 
     @property
     def needs_reason(self) -> bool:
@@ -86,15 +87,19 @@ class Transition:
             return previous or self.sources[0]
         return target
 
+    def info(self, key: str, default: Any = None) -> Any:
+        return dict(self.meta).get(key, default)
+
     def effect_of(self, outcome: str = "") -> str:
         return dict(self.effects).get(outcome, self.effect) if outcome else self.effect
 
 
 def T(action: str, label: str, sources: Iterable[str], target: str | None, actors: Iterable[str], *,
       effect: str = "", guards: Sequence[Guard] = (), fields: Sequence[Field] = (),
-      outcomes: dict[str, str | None] | None = None, effects: dict[str, str] | None = None) -> Transition:
+      outcomes: dict[str, str | None] | None = None, effects: dict[str, str] | None = None,
+      **meta: Any) -> Transition:
     return Transition(action, label, tuple(sources), target, frozenset(actors), effect, tuple(guards), tuple(fields),
-                      tuple((outcomes or {}).items()), tuple((effects or {}).items()))
+                      tuple((outcomes or {}).items()), tuple((effects or {}).items()), tuple(meta.items()))
 
 
 @dataclass

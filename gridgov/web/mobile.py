@@ -16,14 +16,13 @@ from gridgov.cases import services
 from gridgov.cases.models import OPEN_STATES, Case, Category, Satisfaction, State
 from gridgov.cases.selectors import case_result
 from gridgov.cases.triage import suggest_category
-from gridgov.cases.workflow import action_label
+from gridgov.cases.workflow import REPORTER_ACTIONS, action_label
 from gridgov.core.errors import ApplicationError
 from gridgov.core.net import client_ip
 from gridgov.web.console import done_redirect
 
 LOGIN = "/m/login/"
-PUBLIC_ACTIONS = {"report", "accept", "reject", "merge", "dispatch", "summon", "acknowledge", "report_done",
-                  "verify_pass", "verify_fail", "follow_up", "withdraw", "escalate"}
+PUBLIC_ACTIONS = REPORTER_ACTIONS  # the table marks what a reporter's timeline shows
 
 
 class PhoneForm(forms.Form):

@@ -17,6 +17,7 @@ from gridgov.accounts.models import ApiToken
 from gridgov.cases.models import Case, CaseEvent, Category, Channel, State
 from gridgov.cases.selectors import MOMENT_YEARS, parse_moment
 from gridgov.cases.services import case_report
+from gridgov.cases.workflow import OPEN311_STATUS, PUBLIC_NOTES
 from gridgov.core.errors import ApplicationError
 from gridgov.core.net import client_ip
 from gridgov.core.ratelimit import hit
@@ -32,19 +33,9 @@ MAX_SPAN = dt.timedelta(days=90)
 MAX_RESULTS = 1000
 MAX_PAGE = 100_000  # an OFFSET beyond this is no listing anyone needs, and a huge one overflows the database
 
-# Workflow actions as mySociety's extended statuses (servicerequestupdates)
-UPDATE_STATUS = {
-    "accept": "OPEN", "dispatch": "ACTION_SCHEDULED", "summon": "ACTION_SCHEDULED", "acknowledge": "IN_PROGRESS",
-    "handle": "IN_PROGRESS", "return": "INVESTIGATING", "report_done": "IN_PROGRESS", "verify_fail": "IN_PROGRESS",
-    "verify_pass": "FIXED", "reject": "NO_FURTHER_ACTION", "merge": "DUPLICATE", "withdraw": "CANCELLED",
-    "escalate": "INTERNAL_REFERRAL", "suspend": "INVESTIGATING", "resume": "IN_PROGRESS",
-}
-PUBLIC_NOTES = {
-    "accept": "已受理立案", "dispatch": "已派遣至承办单位", "summon": "已召集多部门联合处置", "acknowledge": "承办单位已签收",
-    "handle": "正在处置", "return": "重新派遣中", "report_done": "承办单位已反馈处置结果", "verify_fail": "核查未通过,返工处置",
-    "verify_pass": "已办结", "reject": "不予立案", "merge": "与同一问题合并办理", "withdraw": "已撤回",
-    "escalate": "已提交上级综治中心协调", "suspend": "暂缓办理", "resume": "恢复办理",
-}
+# Workflow actions as mySociety's extended statuses (servicerequestupdates) and the notes the public reads: both
+# are columns of the workflow table.
+UPDATE_STATUS = OPEN311_STATUS
 
 
 def _params(request) -> dict:
