@@ -3,7 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from gridgov.accounts.api import MeApi
 from gridgov.analytics.api import KpiApi
-from gridgov.cases.api import ACTIONS, CaseDetailApi, CaseListCreateApi, CaseRevealPhoneApi, action_view
+from gridgov.cases.api import CaseDetailApi, CaseListCreateApi, CaseRevealPhoneApi, action_view
+from gridgov.cases.workflow import ACTIONS
 from gridgov.core.converters import IdConverter
 from gridgov.integrations.api import IngestApi
 from gridgov.notify.api import MessageListApi, MessageReadApi

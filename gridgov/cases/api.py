@@ -13,8 +13,6 @@ from gridgov.cases import services
 from gridgov.cases.models import Case, Channel, State, Urgency
 from gridgov.cases.selectors import case_get, case_list, case_timeline
 from gridgov.core.api import StrictFloatField
-from gridgov.core.errors import ApplicationError
-from gridgov.orgs.models import OrgUnit
 
 
 class PlaceOut(serializers.Serializer):
@@ -196,125 +194,29 @@ class CaseDetailApi(APIView):
         return Response(CaseDetailOut(case, context={"request": request}).data)
 
 
-# -- one endpoint per workflow action ----------------------------------------------------------------
-
-
-class NoteIn(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ReasonIn(serializers.Serializer):
-    reason = serializers.CharField()
-
-
-class AcceptIn(NoteIn):
-    category = serializers.CharField(required=False, allow_blank=True)
-    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
-
-
-class MergeIn(NoteIn):
-    target = serializers.IntegerField()
-
-
-class DispatchIn(NoteIn):
-    unit = serializers.IntegerField(required=False, allow_null=True)
-
-
-class SummonIn(NoteIn):
-    lead = serializers.IntegerField()
-    cooperating = serializers.ListField(child=serializers.IntegerField(), min_length=1)
-
-
-class HandleIn(serializers.Serializer):
-    note = serializers.CharField()
-    on_site = serializers.BooleanField(required=False, default=False)
-
-
-class DoneIn(serializers.Serializer):
-    note = serializers.CharField()
-
-
-class VerifyIn(NoteIn):
-    pass
-
-
-class ExtensionIn(serializers.Serializer):
-    minutes = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField()
-
-
-class SuperviseIn(serializers.Serializer):
-    note = serializers.CharField()
-
-
-class FollowUpIn(serializers.Serializer):
-    satisfaction = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-def _unit(pk, field="unit") -> OrgUnit:
-    unit = OrgUnit.objects.filter(pk=pk, is_active=True).select_related("region").first()
-    if unit is None:
-        raise ApplicationError("unknown_unit", f"单位 {pk} 不存在", fields={field: "不存在"})
-    return unit
-
-
-def _target(actor, pk) -> Case:
-    return case_get(actor=actor, pk=pk)
-
-
-# action → (input serializer, how to call the service)
-ACTIONS = {
-    "accept": (AcceptIn, lambda c, a, d, r: services.case_accept(case=c, actor=a, **d)),
-    "reject": (ReasonIn, lambda c, a, d, r: services.case_reject(case=c, actor=a, reason=d["reason"])),
-    "merge": (MergeIn, lambda c, a, d, r: services.case_merge(case=c, actor=a, target=_target(a, d["target"]),
-                                                              note=d["note"])),
-    "withdraw": (ReasonIn, lambda c, a, d, r: services.case_withdraw(case=c, actor=a, reason=d["reason"])),
-    "dispatch": (DispatchIn, lambda c, a, d, r: services.case_dispatch(
-        case=c, actor=a, unit=_unit(d["unit"]) if d.get("unit") else None, note=d["note"])),
-    "summon": (SummonIn, lambda c, a, d, r: services.case_summon(
-        case=c, actor=a, lead=_unit(d["lead"], "lead"), cooperating=[_unit(x, "cooperating") for x in d["cooperating"]],
-        note=d["note"])),
-    "acknowledge": (NoteIn, lambda c, a, d, r: services.case_acknowledge(case=c, actor=a, note=d["note"])),
-    "return": (ReasonIn, lambda c, a, d, r: services.case_return(case=c, actor=a, reason=d["reason"])),
-    "handle": (HandleIn, lambda c, a, d, r: services.case_handle(case=c, actor=a, photos=_files(r), **d)),
-    "report_done": (DoneIn, lambda c, a, d, r: services.case_report_done(case=c, actor=a, note=d["note"],
-                                                                          photos=_files(r))),
-    "verify_pass": (VerifyIn, lambda c, a, d, r: services.case_verify(case=c, actor=a, passed=True, note=d["note"],
-                                                                       photos=_files(r))),
-    "verify_fail": (ReasonIn, lambda c, a, d, r: services.case_verify(case=c, actor=a, passed=False,
-                                                                       note=d["reason"], photos=_files(r))),
-    "request_extension": (ExtensionIn, lambda c, a, d, r: services.case_request_extension(case=c, actor=a, **d)),
-    "approve_extension": (NoteIn, lambda c, a, d, r: services.case_decide_extension(case=c, actor=a, approve=True,
-                                                                                     note=d["note"])),
-    "reject_extension": (ReasonIn, lambda c, a, d, r: services.case_decide_extension(
-        case=c, actor=a, approve=False, note=d["reason"])),
-    "suspend": (ReasonIn, lambda c, a, d, r: services.case_suspend(case=c, actor=a, reason=d["reason"])),
-    "resume": (NoteIn, lambda c, a, d, r: services.case_resume(case=c, actor=a, note=d["note"])),
-    "escalate": (ReasonIn, lambda c, a, d, r: services.case_escalate(case=c, actor=a, reason=d["reason"])),
-    "supervise": (SuperviseIn, lambda c, a, d, r: services.case_supervise(case=c, actor=a, note=d["note"])),
-    "follow_up": (FollowUpIn, lambda c, a, d, r: services.case_follow_up(case=c, actor=a, **d)),
-}
+# -- one endpoint per row of the workflow table, its input made from the row's fields ---------------------------
 
 
 def action_view(action: str):
-    serializer, call = ACTIONS[action]
+    from gridgov.cases.action_inputs import SERIALIZERS, run_action
     from gridgov.cases.workflow import transition
 
-    label = transition(action).label
+    serializer = SERIALIZERS[action]
+    t = transition(action)
+    photos = " 照片以 multipart/form-data 的 photos 部分上传。" if t.takes_photos else ""
 
     class _View(APIView):
         parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-        @extend_schema(tags=["case actions"], request=serializer, responses=CaseDetailOut, summary=label,
-                       operation_id=f"case_{action}")
+        @extend_schema(tags=["case actions"], request=serializer, responses=CaseDetailOut, summary=t.label,
+                       description=f"工作流表中的「{t.label}」。{photos}", operation_id=f"case_{action}")
         def post(self, request, pk):
             case = case_get(actor=request.user, pk=pk)
             data = serializer(data=request.data)
             data.is_valid(raise_exception=True)
-            call(case, request.user, dict(data.validated_data), request)
+            run_action(case=case, actor=request.user, action=action, values=dict(data.validated_data),
+                       photos=_files(request))
             fresh = case_get(actor=request.user, pk=pk)
             return Response(CaseDetailOut(fresh, context={"request": request}).data)
 
-    _View.__name__ = f"Case{action.title().replace('_', '')}Api"
     return _View.as_view()

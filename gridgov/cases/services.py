@@ -804,13 +804,29 @@ def case_follow_up(*, case: Case, actor, satisfaction: int, comment: str = "") -
     return case
 
 
-# The service of each action of the table (the row-by-row test runs every one of them).
+def case_verify_pass(*, case: Case, actor, note: str = "", photos=()) -> Case:
+    return case_verify(case=case, actor=actor, passed=True, note=note, photos=photos)
+
+
+def case_verify_fail(*, case: Case, actor, reason: str, photos=()) -> Case:
+    return case_verify(case=case, actor=actor, passed=False, note=reason, photos=photos)
+
+
+def case_approve_extension(*, case: Case, actor, note: str = "") -> Case:
+    return case_decide_extension(case=case, actor=actor, approve=True, note=note)
+
+
+def case_reject_extension(*, case: Case, actor, reason: str) -> Case:
+    return case_decide_extension(case=case, actor=actor, approve=False, note=reason)
+
+
+# The service of each row of the table, called with the row's fields by name (cases.action_inputs.run_action).
 ACTION_SERVICES = {
     "accept": case_accept, "reject": case_reject, "merge": case_merge, "withdraw": case_withdraw,
     "dispatch": case_dispatch, "summon": case_summon, "acknowledge": case_acknowledge, "return": case_return,
-    "handle": case_handle, "report_done": case_report_done, "verify_pass": case_verify,
-    "verify_fail": case_verify, "request_extension": case_request_extension,
-    "approve_extension": case_decide_extension, "reject_extension": case_decide_extension,
+    "handle": case_handle, "report_done": case_report_done, "verify_pass": case_verify_pass,
+    "verify_fail": case_verify_fail, "request_extension": case_request_extension,
+    "approve_extension": case_approve_extension, "reject_extension": case_reject_extension,
     "suspend": case_suspend, "resume": case_resume, "escalate": case_escalate, "supervise": case_supervise,
     "follow_up": case_follow_up,
 }

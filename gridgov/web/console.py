@@ -17,15 +17,17 @@ from django.views.decorators.http import require_POST
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.cases import services
 from gridgov.cases.access import handler_units
-from gridgov.cases.models import OPEN_STATES, Case, Category, Channel, Light, Satisfaction, State, Urgency
+from gridgov.cases.action_inputs import run_action
+from gridgov.cases.models import OPEN_STATES, Case, Category, Channel, Light, State, Urgency
 from gridgov.cases.routing import suggest_unit
 from gridgov.cases.selectors import ORDERING_LABELS, case_get, case_list, case_timeline, cases_of_caller
 from gridgov.cases.sla import clock_summary
-from gridgov.cases.workflow import action_label, transition
+from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import now
-from gridgov.orgs.models import OrgUnit, UnitKind
+from gridgov.orgs.models import UnitKind
 from gridgov.orgs.selectors import org_unit_list
+from gridgov.web.action_forms import action_form
 
 
 class LoginView(auth_views.LoginView):
@@ -235,101 +237,8 @@ def intake(request):
     }, status=400 if form.errors else 200)
 
 
-class ActionForm(forms.Form):
-    """Every field an action may need; each action shows the ones it uses (ACTION_FIELDS)."""
-
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label="原因", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    category = forms.ChoiceField(label="事件类别", required=False)
-    urgency = forms.ChoiceField(label="紧急程度", required=False, choices=[("", "不变")] + list(Urgency.choices))
-    unit = forms.ChoiceField(label="承办单位", required=False)
-    lead = forms.ChoiceField(label="主办单位", required=False)
-    cooperating = forms.MultipleChoiceField(label="协办单位", required=False, widget=forms.CheckboxSelectMultiple)
-    target = forms.IntegerField(label="合并到事件ID", required=False)
-    minutes = forms.IntegerField(label="延长(分钟)", required=False, min_value=1)
-    on_site = forms.BooleanField(label="已到现场", required=False)
-    satisfaction = forms.TypedChoiceField(label="满意度", required=False, coerce=int,
-                                          choices=[(v, label) for v, label in Satisfaction.choices])
-    photos = forms.FileField(label="照片", required=False,
-                             widget=forms.ClearableFileInput(attrs={"accept": "image/*", "allow_multiple_selected": True}))
-
-    def __init__(self, *args, units=(), categories=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        unit_choices = [(str(u.pk), u.name) for u in units]
-        self.fields["unit"].choices = [("", "按派遣规则")] + unit_choices
-        self.fields["lead"].choices = unit_choices
-        self.fields["cooperating"].choices = unit_choices
-        self.fields["category"].choices = [("", "不变")] + [(c.code, f"{c.code} {c.name}") for c in categories]
-
-
-ACTION_FIELDS = {
-    "accept": ["category", "urgency", "note"], "reject": ["reason"], "merge": ["target", "note"],
-    "withdraw": ["reason"], "dispatch": ["unit", "note"], "summon": ["lead", "cooperating", "note"],
-    "acknowledge": ["note"], "return": ["reason"], "handle": ["note", "on_site", "photos"],
-    "report_done": ["note", "photos"], "verify_pass": ["note", "photos"], "verify_fail": ["reason", "photos"],
-    "request_extension": ["minutes", "reason"], "approve_extension": ["note"], "reject_extension": ["reason"],
-    "suspend": ["reason"], "resume": ["note"], "escalate": ["reason"], "supervise": ["note"],
-    "follow_up": ["satisfaction", "note"],
-}
-
-
 def _units(user):
     return list(org_unit_list(actor=user).exclude(kind__in=[UnitKind.GOVERNANCE_CENTER, UnitKind.EMERGENCY_UNIT]))
-
-
-def _call(action: str, case, user, data: dict, files):
-    photos = files.getlist("photos")
-    unit = lambda pk: OrgUnit.objects.select_related("region").get(pk=pk) if pk else None  # noqa: E731
-    if action == "accept":
-        return services.case_accept(case=case, actor=user, category=data.get("category") or None,
-                                    urgency=data.get("urgency") or None, note=data.get("note", ""))
-    if action == "reject":
-        return services.case_reject(case=case, actor=user, reason=data.get("reason", ""))
-    if action == "merge":
-        if not data.get("target"):
-            raise ApplicationError("target_required", "请填写要合并到的事件", fields={"target": "必填"})
-        return services.case_merge(case=case, actor=user, target=case_get(actor=user, pk=data["target"]),
-                                   note=data.get("note", ""))
-    if action == "withdraw":
-        return services.case_withdraw(case=case, actor=user, reason=data.get("reason", ""))
-    if action == "dispatch":
-        return services.case_dispatch(case=case, actor=user, unit=unit(data.get("unit")), note=data.get("note", ""))
-    if action == "summon":
-        if not data.get("lead"):
-            raise ApplicationError("lead_required", "请选择主办单位", fields={"lead": "必填"})
-        return services.case_summon(case=case, actor=user, lead=unit(data["lead"]),
-                                    cooperating=[unit(x) for x in data.get("cooperating") or []],
-                                    note=data.get("note", ""))
-    if action == "acknowledge":
-        return services.case_acknowledge(case=case, actor=user, note=data.get("note", ""))
-    if action == "return":
-        return services.case_return(case=case, actor=user, reason=data.get("reason", ""))
-    if action == "handle":
-        return services.case_handle(case=case, actor=user, note=data.get("note", ""),
-                                    on_site=bool(data.get("on_site")), photos=photos)
-    if action == "report_done":
-        return services.case_report_done(case=case, actor=user, note=data.get("note", ""), photos=photos)
-    if action in ("verify_pass", "verify_fail"):
-        return services.case_verify(case=case, actor=user, passed=action == "verify_pass",
-                                    note=data.get("note" if action == "verify_pass" else "reason", ""), photos=photos)
-    if action == "request_extension":
-        return services.case_request_extension(case=case, actor=user, minutes=data.get("minutes") or 0,
-                                               reason=data.get("reason", ""))
-    if action in ("approve_extension", "reject_extension"):
-        return services.case_decide_extension(case=case, actor=user, approve=action == "approve_extension",
-                                              note=data.get("note" if action == "approve_extension" else "reason", ""))
-    if action == "suspend":
-        return services.case_suspend(case=case, actor=user, reason=data.get("reason", ""))
-    if action == "resume":
-        return services.case_resume(case=case, actor=user, note=data.get("note", ""))
-    if action == "escalate":
-        return services.case_escalate(case=case, actor=user, reason=data.get("reason", ""))
-    if action == "supervise":
-        return services.case_supervise(case=case, actor=user, note=data.get("note", ""))
-    if action == "follow_up":
-        return services.case_follow_up(case=case, actor=user, satisfaction=data.get("satisfaction") or 0,
-                                       comment=data.get("note", ""))
-    raise ApplicationError("unknown_action", "未知操作")
 
 
 def action_panel(request, case, action: str | None, *, success_url: str, hide=()) -> tuple:
@@ -337,28 +246,31 @@ def action_panel(request, case, action: str | None, *, success_url: str, hide=()
     Returns (response, None) when the request is answered (done or refused), else (None, context) where
     context holds the action list and the action whose form is shown again with its errors."""
     allowed = services.available_actions(case, request.user)
-    units = _units(request.user) if any(t.action in ("dispatch", "summon") for t in allowed) else []
-    categories = Category.objects.filter(is_active=True, parent__isnull=False) if any(
-        t.action == "accept" for t in allowed) else []
+    kinds = {f.kind for t in allowed for f in t.fields}
+    units = _units(request.user) if kinds & {"unit", "units"} else []
+    categories = Category.objects.filter(is_active=True, parent__isnull=False) if "category" in kinds else []
     bound, open_action = {}, None
     if request.method == "POST" and action:
-        if action not in {t.action for t in allowed}:
-            messages.error(request, f"当前不能执行「{transition(action).label if action in ACTION_FIELDS else action}」")
+        by_action = {t.action: t for t in allowed}
+        if action not in by_action:
+            messages.error(request, f"当前不能执行「{action_label(action)}」")
             return done_redirect(request, success_url), None
-        form = ActionForm(request.POST, request.FILES, units=units, categories=categories, auto_id=f"id_{action}_%s")
+        t = by_action[action]
+        form = action_form(t, data=request.POST, files=request.FILES, units=units, categories=categories)
         if form.is_valid():
             try:
-                _call(action, case, request.user, form.cleaned_data, request.FILES)
+                run_action(case=case, actor=request.user, action=action, values=form.cleaned_data,
+                           photos=request.FILES.getlist("photos"))
             except ApplicationError as exc:
                 placed = False
                 for name, message in exc.fields.items():
-                    if name in form.fields and name in ACTION_FIELDS[action] and name not in hide:
+                    if name in form.fields and name not in hide:
                         form.add_error(name, exc.message if len(exc.fields) == 1 else message)
                         placed = True
                 if not placed:
                     form.add_error(None, exc.message)
             else:
-                messages.success(request, f"已{transition(action).label}")
+                messages.success(request, f"已{t.label}")
                 return done_redirect(request, success_url), None
         bound[action], open_action = form, action
     suggested = suggest_unit(case) if units else None
@@ -367,12 +279,12 @@ def action_panel(request, case, action: str | None, *, success_url: str, hide=()
     guess = suggest_category(case.description) if categories and case.category_id is None else None
     actions = []
     for t in allowed:
-        form = bound.get(t.action) or ActionForm(
-            units=units, categories=categories, auto_id=f"id_{t.action}_%s",
+        form = bound.get(t.action) or action_form(
+            t, units=units, categories=categories,
             initial={"unit": str(suggested.pk) if suggested else "", "category": guess.code if guess else ""})
+        names = [f.name for f in t.fields if f.name not in hide]
         actions.append({"action": t.action, "label": t.label, "form": form, "open": t.action == open_action,
-                        "fields": [form[f] for f in ACTION_FIELDS[t.action] if f not in hide],
-                        "multipart": "photos" in ACTION_FIELDS[t.action]})
+                        "fields": [form[n] for n in names], "multipart": t.takes_photos})
     return None, {"actions": actions, "open_action": open_action, "suggested": suggested}
 
 

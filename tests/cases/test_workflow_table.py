@@ -63,9 +63,9 @@ def _call(cw, action, case, actor):
         "dispatch": {"unit": cw.cg}, "summon": {"lead": cw.cg, "cooperating": [cw.zj]},
         "acknowledge": {}, "return": {"reason": "不属本单位"},
         "handle": {"note": "已到现场", "on_site": True}, "report_done": {"note": "已清运", "photos": [photo()]},
-        "verify_pass": {"passed": True}, "verify_fail": {"passed": False, "note": "仍有垃圾"},
+        "verify_pass": {}, "verify_fail": {"reason": "仍有垃圾"},
         "request_extension": {"minutes": 60, "reason": "需要协调"},
-        "approve_extension": {"approve": True}, "reject_extension": {"approve": False, "note": "理由不足"},
+        "approve_extension": {}, "reject_extension": {"reason": "理由不足"},
         "suspend": {"reason": "等待裁定"}, "resume": {}, "escalate": {"reason": "社区解决不了"},
         "supervise": {"note": "请尽快办结"}, "follow_up": {"satisfaction": 5},
     }[action]
@@ -114,7 +114,13 @@ def test_each_row_lands_where_the_table_says(cw, action, source, monkeypatch):
 
 
 def test_every_service_is_a_row_and_every_row_has_a_service():
+    """And each service takes exactly its row's fields (by name), so the API and forms made from the fields fit."""
+    import inspect
+
     assert set(s.ACTION_SERVICES) == set(wf.ACTIONS)
+    for t in wf.TABLE.transitions:
+        params = set(inspect.signature(s.ACTION_SERVICES[t.action]).parameters) - {"case", "actor"}
+        assert params == {f.name for f in t.fields}, t.action
 
 
 def test_outcomes_and_effects_are_named():

@@ -206,3 +206,33 @@ def test_messages_over_the_api(cw, api):
     assert client.post("/api/v1/messages/read/", {"all": True}, format="json").json() == {"marked": 2, "unread": 0}
     assert api(cw.handler_zj).get("/api/v1/messages/", {"unread": "1"}).json()["count"] == 1
     assert api().get("/api/v1/messages/").status_code in (401, 403)
+
+
+def test_action_forms_are_made_from_the_table(cw, client):
+    """Several photos at once, 合并 by the 15-digit 编号, 延期 in hours or working days."""
+    from gridgov.cases import services as s
+    from gridgov.cases.models import Case, ExtensionRequest
+    from tests.cases.conftest import photo, report
+
+    first, second = report(cw), report(cw, description="同一处垃圾又有人反映")
+    client.force_login(cw.dispatcher)
+    page = client.get(f"/console/cases/{second.pk}/").content.decode()
+    assert 'name="target"' in page and "15位事件编号" in page
+    r = client.post(f"/console/cases/{second.pk}/merge/", {"target": "202001019999999"})
+    assert r.status_code == 400 and "没有编号为 202001019999999 的事件" in r.content.decode()
+    client.post(f"/console/cases/{second.pk}/merge/", {"target": first.number})
+    assert Case.objects.get(pk=second.pk).merged_into_id == first.pk
+    s.case_accept(case=first, actor=cw.dispatcher)
+    s.case_dispatch(case=Case.objects.get(pk=first.pk), actor=cw.dispatcher, unit=cw.cg)
+    s.case_acknowledge(case=Case.objects.get(pk=first.pk), actor=cw.handler_cg)
+    client.force_login(cw.handler_cg)
+    page = client.get(f"/console/cases/{first.pk}/").content.decode()
+    assert 'type="file" name="photos"' in page and " multiple" in page and "个工作日" in page
+    r = client.post(f"/console/cases/{first.pk}/request_extension/",
+                    {"minutes_0": "2", "minutes_1": "days", "reason": "需要协调物业"})
+    assert r.status_code == 302
+    assert ExtensionRequest.objects.get(case=first).minutes == 2 * 8 * 60
+    r = client.post(f"/console/cases/{first.pk}/handle/",
+                    {"note": "已到现场", "on_site": "on", "photos": [photo("a.jpg"), photo("b.jpg", color=(1, 2, 3))]})
+    assert r.status_code == 302
+    assert Case.objects.get(pk=first.pk).attachments.filter(event__action="handle").count() == 2

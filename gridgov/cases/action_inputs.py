@@ -1,0 +1,118 @@
+"""The inputs of the workflow actions, made from the fields each row of the table declares: their API serializers
+and the conversion of submitted values into the service's arguments (units, the case to merge into, minutes).
+The API, the console and the phone pages all go through `run_action`, so an action is one row of the table and
+(where it does real work) one service function — nothing else lists the actions."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from gridgov.cases import services
+from gridgov.cases.models import Case
+from gridgov.cases.workflow import ACTIONS, TABLE
+from gridgov.core.errors import ApplicationError
+from gridgov.core.workflow import Field
+
+WORKING_DAY_MINUTES = 8 * 60  # 延期 in working days: a working day of the calendar's 8 hours
+
+
+def case_by_reference(actor, value) -> Case:
+    """A case named by its 15-digit 编号 (as people read it) or by its id, within what the actor may see."""
+    from gridgov.cases.selectors import case_get
+    from gridgov.core.errors import NotFound
+
+    text = str(value or "").strip()
+    if not text.isdigit():
+        raise ApplicationError("invalid_case_reference", "请填写15位事件编号", fields={"target": "应为事件编号"})
+    pk = int(text[8:]) if len(text) == 15 else int(text)
+    try:
+        case = case_get(actor=actor, pk=pk) if 0 < pk < 10**18 else None
+    except NotFound:
+        case = None
+    if case is None or (len(text) == 15 and case.number != text):
+        raise ApplicationError("unknown_case", f"没有编号为 {text} 的事件(或不在您的管辖范围内)",
+                               fields={"target": "没有这个事件"})
+    return case
+
+
+def _unit(value, field: str):
+    from gridgov.orgs.models import OrgUnit
+
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        pk = 0
+    unit = OrgUnit.objects.filter(pk=pk, is_active=True).select_related("region").first() if 0 < pk < 10**18 else None
+    if unit is None:
+        raise ApplicationError("unknown_unit", f"单位 {value} 不存在", fields={field: "不存在"})
+    return unit
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def resolve(actor, action: str, raw: dict, photos=()) -> dict:
+    """The service's arguments from submitted values, by the kinds of the action's fields."""
+    t = TABLE.get(action)
+    out: dict = {}
+    for f in t.fields:
+        if f.kind == "photos":
+            out["photos"] = list(photos or [])
+            continue
+        value = raw.get(f.name)
+        if _empty(value):
+            if f.kind in ("text", "textarea") and f.required:
+                out[f.name] = ""  # the service refuses it, naming what is missing ("请填写不予立案的原因")
+                continue
+            if f.required:
+                raise ApplicationError(f"{f.name}_required", f"请填写{f.label}", fields={f.name: "必填"})
+            continue
+        if f.kind == "unit":
+            value = _unit(value, f.name)
+        elif f.kind == "units":
+            value = [_unit(v, f.name) for v in (value if isinstance(value, list | tuple) else [value])]
+        elif f.kind == "case_number":
+            value = case_by_reference(actor, value)
+        elif f.kind == "bool":
+            value = value in (True, "1", "true", "on", 1)
+        out[f.name] = value
+    return out
+
+
+def run_action(*, case: Case, actor, action: str, values: dict, photos=()):
+    """Run one action of the table with the values of its fields."""
+    return services.ACTION_SERVICES[action](case=case, actor=actor, **resolve(actor, action, values, photos))
+
+
+def _api_field(f: Field) -> serializers.Field | None:
+    common = {"required": f.required, "help_text": f.help or f.label}
+    if f.kind in ("text", "textarea", "category"):
+        return serializers.CharField(allow_blank=not f.required, max_length=f.max_length or 2000,
+                                     **({"default": ""} if not f.required else {}), **common)
+    if f.kind == "choice":
+        return serializers.ChoiceField(choices=list(f.choices), **common)
+    if f.kind in ("int", "unit"):
+        return serializers.IntegerField(min_value=1, max_value=10**18 - 1, allow_null=not f.required, **common)
+    if f.kind == "duration":
+        return serializers.IntegerField(min_value=1, max_value=30 * 24 * 60, **{**common, "help_text": "分钟"})
+    if f.kind == "units":
+        return serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=10**18 - 1),
+                                     min_length=1 if f.required else 0, **common)
+    if f.kind == "bool":
+        return serializers.BooleanField(default=False, required=False, help_text=f.label)
+    if f.kind == "case_number":
+        return serializers.RegexField(r"^[0-9]{1,18}$", **{**common, "help_text": "15位事件编号(或事件 id)"})
+    if f.kind == "photos":
+        return None  # multipart parts named photos
+    raise ValueError(f"unknown field kind {f.kind}")
+
+
+def _serializer(action: str) -> type[serializers.Serializer]:
+    t = TABLE.get(action)
+    attrs = {f.name: field for f in t.fields if (field := _api_field(f)) is not None}
+    name = "".join(p.capitalize() for p in action.split("_")) + "In"
+    return type(name, (serializers.Serializer,), attrs)
+
+
+SERIALIZERS = {action: _serializer(action) for action in ACTIONS}
