@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from gridgov.cases.views import photo_original, photo_public
 from gridgov.core.views import healthz
-from gridgov.web.importviews import import_job_view
+from gridgov.web.importviews import admin_import_urls, import_job_view
 from gridgov.web.views import home
 
 admin.site.site_header = "gridgov 网格化基层社会治理平台"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/imports/<int:pk>/", admin.site.admin_view(import_job_view), name="import-job"),
+    *admin_import_urls(admin.site),
     path("admin/", admin.site.urls),
     path("api/v1/", include("gridgov.api_urls")),
     path("open311/v2/", include("gridgov.integrations.open311.urls")),

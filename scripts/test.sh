@@ -22,6 +22,8 @@ V=.venv/bin
 
 echo "== ruff"
 $V/ruff check gridgov tests bench
+echo "== import layers (lint-imports, .importlinter)"
+$V/lint-imports
 echo "== makemigrations --check"
 env -u DATABASE_URL $V/gridgov makemigrations --check --dry-run
 echo "== pytest on SQLite"

@@ -26,13 +26,18 @@ class Importer:
     title: str
     run: Callable  # run(file, *, actor, dry_run, progress, on_written) -> ImportResult
     permission: str
+    admin_path: str = ""  # the admin list it belongs to, e.g. "regions/region": its page is <that>/import/
+    accept: str = ""  # file types offered by the upload field
+    help_text: str = ""
+    template: Callable[[], tuple[bytes, str]] | None = None  # an empty workbook to fill in, and its file name
 
 
 REGISTRY: dict[str, Importer] = {}
 
 
-def register(kind: str, *, title: str, run: Callable, permission: str) -> None:
-    REGISTRY[kind] = Importer(kind, title, run, permission)
+def register(kind: str, *, title: str, run: Callable, permission: str, admin_path: str = "", accept: str = "",
+             help_text: str = "", template: Callable[[], tuple[bytes, str]] | None = None) -> None:
+    REGISTRY[kind] = Importer(kind, title, run, permission, admin_path, accept, help_text, template)
 
 
 def import_job_create(*, actor, kind: str, upload, dry_run: bool):

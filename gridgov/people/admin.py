@@ -1,20 +1,10 @@
 from django import forms
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import path
 
 from gridgov.accounts.scoping import has_perm
 from gridgov.core.admin import AuditedAdminMixin, ScopedAdminMixin, ServiceAdminMixin, ServiceModelForm
-from gridgov.core.xlsx import write_rows
 from gridgov.people.exporters import buildings_workbook, residents_workbook
-from gridgov.people.importers import (
-    BUILDING_COLUMNS,
-    BUILDING_REQUIRED,
-    RESIDENT_COLUMNS,
-    RESIDENT_REQUIRED,
-    import_buildings,
-    import_residents,
-)
 from gridgov.people.models import (
     Building,
     BuildingUnit,
@@ -34,7 +24,6 @@ from gridgov.people.services import (
     resident_create,
     resident_update,
 )
-from gridgov.web.importviews import import_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -127,21 +116,8 @@ class ResidentAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     def export_xlsx(self, request, queryset):
         return _xlsx_response(residents_workbook(queryset), "residents.xlsx")
 
-    def get_urls(self):
-        site = self.admin_site
-        return [
-            path("import/", site.admin_view(self.import_residents_view), name="people_resident_import"),
-            path("import/template.xlsx", site.admin_view(self.template_view), name="people_resident_template"),
-        ] + super().get_urls()
 
-    def import_residents_view(self, request):
-        return import_view(request, title="导入实有人口(Excel)", importer=import_residents,
-                           permission="people:resident:import", accept=".xlsx", template_url="template.xlsx",
-                           help_text="带 * 的列必填。楼栋未登记时自动新建(须填楼栋名称);文件有任何错误时不导入任何数据。")
 
-    def template_view(self, request):
-        return _xlsx_response(write_rows(RESIDENT_COLUMNS, [], title="实有人口", required=RESIDENT_REQUIRED),
-                              "residents-template.xlsx")
 
 
 class BuildingForm(ServiceModelForm):
@@ -187,21 +163,8 @@ class BuildingAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     def export_xlsx(self, request, queryset):
         return _xlsx_response(buildings_workbook(queryset), "buildings.xlsx")
 
-    def get_urls(self):
-        site = self.admin_site
-        return [
-            path("import/", site.admin_view(self.import_buildings_view), name="people_building_import"),
-            path("import/template.xlsx", site.admin_view(self.template_view), name="people_building_template"),
-        ] + super().get_urls()
 
-    def import_buildings_view(self, request):
-        return import_view(request, title="导入楼栋(Excel)", importer=import_buildings,
-                           permission="people:resident:import", accept=".xlsx", template_url="template.xlsx",
-                           help_text="带 * 的列必填;坐标系可填 wgs84 / gcj02 / bd09,默认 wgs84。")
 
-    def template_view(self, request):
-        return _xlsx_response(write_rows(BUILDING_COLUMNS, [], title="楼栋", required=BUILDING_REQUIRED),
-                              "buildings-template.xlsx")
 
 
 @admin.register(Household)

@@ -1,14 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import path
 
 from gridgov.core.admin import ScopedAdminMixin, ServiceAdminMixin, ServiceModelForm
 from gridgov.regions.exporters import grids_geojson
-from gridgov.regions.importers import import_grids
 from gridgov.regions.models import Region
 from gridgov.regions.services import region_create, region_update
-from gridgov.web.importviews import import_view
 
 
 class RegionForm(ServiceModelForm):
@@ -64,13 +61,4 @@ class RegionAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # regions are retired, never deleted
 
-    def get_urls(self):
-        return [
-            path("import/", self.admin_site.admin_view(self.import_grids_view), name="regions_region_import"),
-        ] + super().get_urls()
 
-    def import_grids_view(self, request):
-        return import_view(request, title="导入网格(GeoJSON)", importer=import_grids,
-                           permission="region:grid:import", accept=".geojson,.json",
-                           help_text="FeatureCollection;每个要素的属性:parent(所属社区编码,或微网格所属网格编码)、"
-                                     "name(名称)、code(可选,留空则按自西向东、自北向南编号)、grid_kind、special_kind。")

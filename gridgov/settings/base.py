@@ -222,6 +222,9 @@ CASE_DUPLICATE_RADIUS_M = int(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))
 CASE_DUPLICATE_HOURS = int(os.environ.get("CASE_DUPLICATE_HOURS", "72"))
 CASE_MAX_REOPEN = int(os.environ.get("CASE_MAX_REOPEN", "1"))
 
+# Who may see what (the shared kernel asks through this name; accounts provides it)
+GRIDGOV_JURISDICTION = "gridgov.accounts.scoping.jurisdiction_of"
+
 # Imports of files larger than this run in the background worker, with a progress page (smaller ones at once).
 IMPORT_INLINE_MAX_BYTES = int(os.environ.get("IMPORT_INLINE_MAX_BYTES", str(256 * 1024)))
 

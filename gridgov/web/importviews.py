@@ -45,6 +45,39 @@ def import_view(request, *, title: str, importer, permission: str, accept: str, 
     return TemplateResponse(request, "web/admin_import.html", context)
 
 
+def import_page(request, kind: str):
+    """The import page of a registered importer (core.imports), under its admin list: <list>/import/."""
+    imp = REGISTRY[kind]
+    return import_view(request, title=imp.title, importer=imp.run, permission=imp.permission, accept=imp.accept,
+                       template_url="template.xlsx" if imp.template else "", help_text=imp.help_text)
+
+
+def import_template(request, kind: str):
+    from django.http import HttpResponse
+
+    imp = REGISTRY[kind]
+    if imp.template is None or not has_perm(request.user, imp.permission):
+        raise Http404("没有导入模板")
+    content, filename = imp.template()
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def admin_import_urls(site) -> list:
+    """The import pages of every registered importer, wired here (web) rather than by the apps below."""
+    from django.urls import path
+
+    urls = []
+    for kind, imp in REGISTRY.items():
+        if imp.admin_path:
+            urls.append(path(f"admin/{imp.admin_path}/import/", site.admin_view(import_page), {"kind": kind},
+                             name=f"import-{kind}"))
+            urls.append(path(f"admin/{imp.admin_path}/import/template.xlsx", site.admin_view(import_template),
+                             {"kind": kind}, name=f"import-{kind}-template"))
+    return urls
+
+
 def import_job_view(request, pk: int):
     """A background import: its progress while the worker runs it (the page refreshes itself), then its result."""
     from gridgov.core.models import ImportJob

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from gridgov.cases.sweeper import sweep
+from gridgov.core.sweeps import run_all
 from gridgov.notify.services import deliver_due
 
 
@@ -14,13 +15,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop, **options):
         while True:
-            from gridgov.integrations.receipts import process_pending
-
-            receipts = process_pending()
+            extra = run_all()  # registered by other apps (deferred Open311 receipts …)
             result = sweep()
             sent = deliver_due()
+            others = "".join(f";{label} {n}" for label, n in extra.values())
             self.stdout.write(f"黄灯 {result['yellow']},红灯 {result['red']},提级 {result['escalated']};"
-                              f"消息已发送 {sent['sent']},待重试 {sent['retry']};受理回执 {receipts}")
+                              f"消息已发送 {sent['sent']},待重试 {sent['retry']}{others}")
             if not loop:
                 return
             time.sleep(loop)
