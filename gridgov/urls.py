@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from gridgov.cases.views import photo_original, photo_public
 from gridgov.core.views import healthz
@@ -13,6 +14,7 @@ admin.site.index_title = "基础数据管理"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
     path("admin/imports/<int:pk>/", admin.site.admin_view(import_job_view), name="import-job"),
     *admin_import_urls(admin.site),
     path("admin/", admin.site.urls),

@@ -181,6 +181,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "gridgov.core.api.Pagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "gridgov.core.api.exception_handler",
+    # JSON only: no browsable API pages (English, with forms); the documentation is at /api/v1/docs/
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -36,6 +36,25 @@ class LoginView(auth_views.LoginView):
     next_page = "/console/"
 
 
+def staff_required(view):
+    """Staff pages are for staff: a signed-in resident (or volunteer) is sent to 掌上社区 instead."""
+    import functools
+
+    from django.contrib.auth.views import redirect_to_login
+
+    from gridgov.accounts.services import is_staff_account
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), "/console/login/")
+        if not is_staff_account(request.user):
+            return redirect("/m/")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _menu(user) -> list[dict]:
     j = jurisdiction_of(user)
     items = []
@@ -68,7 +87,7 @@ def _page(request, qs, per_page=20):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def home(request):
     menu = _menu(request.user)
     return redirect(menu[0]["url"] if menu else reverse("console-cases"))
@@ -143,17 +162,17 @@ def _export(qs):
     return response
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def queue(request):
     return _list(request, title="受理台", key="queue", base_filters={"state": "reported"})
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def cases(request):
     return _list(request, title="案件列表", key="cases")
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def inbox(request):
     return _list(request, title="我的待办", key="inbox", base_filters={"inbox": "1"})
 
@@ -190,7 +209,7 @@ class IntakeForm(forms.Form):
             for c in Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")]
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 @require_POST
 def caller_history(request):
     """重复诉求: while the operator types the caller's number, their earlier reports (htmx partial)."""
@@ -202,7 +221,7 @@ def caller_history(request):
     return render(request, "console/_caller_history.html", {"cases": cases, "open_states": OPEN_STATES})
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def intake(request):
     if not jurisdiction_of(request.user).has_perm("case:case:dispatch"):
         raise PermissionDenied
@@ -288,7 +307,7 @@ def action_panel(request, case, action: str | None, *, success_url: str, hide=()
     return None, {"actions": actions, "open_action": open_action, "suggested": suggested}
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def case_detail(request, pk, action: str | None = None):
     try:
         case = case_get(actor=request.user, pk=pk)
@@ -310,7 +329,7 @@ def case_detail(request, pk, action: str | None = None):
     }, status=status)
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def reveal_phone(request, pk):
     """查看完整号码: the reporter's phone once, in a message, for a call back; the reason goes to the audit log."""
     if request.method != "POST":
@@ -351,14 +370,14 @@ def _board_data(user) -> dict:
     return {"by_unit": by_unit, "by_grid": by_grid, "red": red, "escalated": escalated, "totals": totals}
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def board(request):
     data = _board_data(request.user)
     template = "console/_board.html" if request.headers.get("HX-Request") else "console/board.html"
     return render(request, template, {"title": "督办看板", "menu": _menu(request.user), "active": "board", **data})
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def stats(request):
     import datetime as dt
 
@@ -427,7 +446,7 @@ def _group_names(rows, group_by):
     return []
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def grid_map(request):
     from django.conf import settings
 
@@ -435,7 +454,7 @@ def grid_map(request):
                                                 "tile_url": getattr(settings, "GRIDGOV_TILE_URL", "")})
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def map_data(request):
     """GeoJSON for the map: the grids and the open cases the user may see, cases coloured by light."""
     from django.http import JsonResponse
@@ -457,7 +476,7 @@ def map_data(request):
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-@login_required(login_url="/console/login/")
+@staff_required
 def message_list(request):
     """消息: the in-app messages for this user (new cases for their unit, lights, escalations, alerts)."""
     from gridgov.notify.selectors import inbox
@@ -474,7 +493,7 @@ def message_list(request):
     })
 
 
-@login_required(login_url="/console/login/")
+@login_required(login_url="/console/login/")  # also residents: their news links open through here
 def message_open(request, pk):
     """Open one message: marked read, then its case (when it has one and the user may see it) or the list; with
     ?m=resident or ?m=work the phone pages' own case page."""

@@ -22,6 +22,7 @@ from gridgov.core.net import client_ip
 from gridgov.web.console import done_redirect
 
 LOGIN = "/m/login/"
+NEARBY_M = 1000  # 附近的事件: public cases within this many metres
 PUBLIC_ACTIONS = REPORTER_ACTIONS  # the table marks what a reporter's timeline shows
 
 
@@ -123,13 +124,22 @@ def m_case(request, pk):
 
 @login_required(login_url=LOGIN)
 def m_nearby(request):
+    from gridgov.core.coords import haversine_m, validate_lonlat
+
     try:
-        lon, lat = float(request.GET["lon"]), float(request.GET["lat"])
+        lon, lat = validate_lonlat(request.GET["lon"], request.GET["lat"])
     except (KeyError, ValueError):
-        return render(request, "mobile/nearby.html", {"cases": [], "need_location": True})
-    d = 0.01  # about a kilometre
-    cases = Case.objects.filter(is_public=True, state__in=OPEN_STATES + (State.CLOSED,), lon__range=(lon - d, lon + d),
-                                lat__range=(lat - d, lat + d)).select_related("category").order_by("-created_at")[:50]
-    for c in cases:
-        c.distance = round(math.hypot((c.lon - lon) * 96_000, (c.lat - lat) * 111_000))
-    return render(request, "mobile/nearby.html", {"cases": cases, "need_location": False})
+        return render(request, "mobile/nearby.html", {"cases": [], "need_location": True, "radius": NEARBY_M})
+    # a box around the point first (an index), then the true distance: within NEARBY_M metres, nearest first
+    dlat = NEARBY_M / 111_320
+    dlon = NEARBY_M / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    candidates = (Case.objects.filter(is_public=True, state__in=OPEN_STATES + (State.CLOSED,),
+                                      lon__range=(lon - dlon, lon + dlon), lat__range=(lat - dlat, lat + dlat))
+                  .select_related("category").order_by("-created_at")[:500])
+    cases = []
+    for c in candidates:
+        c.distance = round(haversine_m(lon, lat, c.lon, c.lat))
+        if c.distance <= NEARBY_M:
+            cases.append(c)
+    cases = sorted(cases, key=lambda c: c.distance)[:50]
+    return render(request, "mobile/nearby.html", {"cases": cases, "need_location": False, "radius": NEARBY_M})

@@ -4,7 +4,6 @@ and a case page with exactly the actions the workflow allows — the same forms 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +19,13 @@ from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import LOCAL_TZ, local_today, now
 from gridgov.notify.selectors import inbox as message_inbox
-from gridgov.web.console import action_panel, done_redirect
+from gridgov.web.console import action_panel, done_redirect, staff_required
 from gridgov.web.mobile import ReportForm
 
 LOGIN = "/console/login/"
 
 
-@login_required(login_url=LOGIN)
+@staff_required
 def work_home(request):
     import datetime as dt
 
@@ -67,7 +66,7 @@ def work_home(request):
     }, status=400 if form.errors else 200)
 
 
-@login_required(login_url=LOGIN)
+@staff_required
 def work_case(request, pk, action: str | None = None):
     try:
         case = case_get(actor=request.user, pk=pk)

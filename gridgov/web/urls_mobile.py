@@ -1,3 +1,4 @@
+from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from gridgov.web import mobile, mobile_work
@@ -5,6 +6,7 @@ from gridgov.web import mobile, mobile_work
 urlpatterns = [
     path("", mobile.m_home, name="m-home"),
     path("login/", mobile.m_login, name="m-login"),
+    path("logout/", LogoutView.as_view(next_page="/m/login/"), name="m-logout"),
     path("cases/<int:pk>/", mobile.m_case, name="m-case"),
     path("nearby/", mobile.m_nearby, name="m-nearby"),
     path("work/", mobile_work.work_home, name="m-work"),

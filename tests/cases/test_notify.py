@@ -90,13 +90,13 @@ def test_unknown_channel_is_retried_not_dropped(db):
 
 
 def test_the_console_channel_logs_a_log_in_code_in_development_only(db, settings, caplog):
-    settings.DEBUG = False
+    settings.NOTIFY_LOG_TEXT = False
     n.notify(address="13912345678", subject="登录验证码", body="您的验证码是 123456")
     with caplog.at_level("INFO", logger="gridgov.notify"):
         n.deliver_due()
     assert "登录验证码" in caplog.text and "123456" not in caplog.text and "13912345678" not in caplog.text
     caplog.clear()
-    settings.DEBUG = True
+    settings.NOTIFY_LOG_TEXT = True  # the development settings
     n.notify(address="13912345678", subject="登录验证码", body="您的验证码是 654321")
     with caplog.at_level("INFO", logger="gridgov.notify"):
         n.deliver_due()

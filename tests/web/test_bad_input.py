@@ -109,3 +109,23 @@ def test_a_nul_character_is_refused_before_any_view(api, client, cw):
     client.force_login(cw.dispatcher)
     assert client.get("/console/cases/", {"q": "a\x00"}).status_code == 400
     assert client.post("/console/intake/", {"description": "x\x00y"}).status_code == 400
+
+
+def test_the_api_answers_json_only_and_development_runs_without_debug_pages(api):
+    r = api.get("/api/v1/me/", HTTP_ACCEPT="text/html")
+    assert r["Content-Type"].startswith("application/json")
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG")}
+    env["DJANGO_SETTINGS_MODULE"] = "gridgov.settings.dev"
+    out = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings as s;"
+                          " print(s.DEBUG, s.NOTIFY_LOG_TEXT)"], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "True"], out.stderr
+
+
+def test_a_favicon(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301 and r.url == "/static/favicon.svg"
+    assert 'rel="icon"' in client.get("/console/login/").content.decode()

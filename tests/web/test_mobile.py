@@ -122,3 +122,31 @@ def test_the_resident_reads_news_of_their_report_on_the_home_page(cw, client):
     r = client.get(f"/console/messages/{message.pk}/?m=resident")
     assert r.status_code == 302 and r.url == f"/m/cases/{case.pk}/"
     assert "新消息" not in client.get("/m/").content.decode()
+
+
+def test_residents_are_kept_out_of_staff_pages_and_can_log_out(cw, client):
+    client.force_login(cw.w.resident_user)
+    for url in ("/console/", "/console/cases/", "/console/board/", "/console/map/", "/m/work/"):
+        r = client.get(url)
+        assert r.status_code == 302 and r.url == "/m/", url
+    page = client.get("/m/").content.decode()
+    assert 'action="/m/logout/"' in page and "退出" in page
+    r = client.post("/m/logout/")
+    assert r.status_code == 302 and r.url == "/m/login/" and "_auth_user_id" not in client.session
+    client.force_login(cw.dispatcher)  # staff still get in
+    assert client.get("/console/cases/").status_code == 200
+    client.force_login(cw.w.worker_a)
+    assert client.get("/m/work/").status_code == 200
+
+
+def test_nearby_means_within_a_kilometre_nearest_first(cw, client):
+    """A ±0.01° box reached 1.2–1.4 km; now the true distance decides (1° of longitude ≈ 96 km here)."""
+    from gridgov.cases.models import Case
+
+    near = report(cw, lon=120.0150, lat=30.0100, description="近处的井盖缺失")  # ≈ 960 m east of the point
+    far = report(cw, lon=120.0140, lat=30.0180, description="远处的垃圾")  # ≈ 1.24 km: inside the old box
+    Case.objects.filter(pk__in=[near.pk, far.pk]).update(is_public=True)
+    client.force_login(cw.w.resident_user)
+    page = client.get("/m/nearby/", {"lon": 120.005, "lat": 30.01}).content.decode()
+    assert "近处的井盖缺失" in page and "远处的垃圾" not in page and "1000 米以内" in page
+    assert client.get("/m/nearby/", {"lon": "nan", "lat": "30"}).status_code == 200  # asks for the position
