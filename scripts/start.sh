@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up and start gridgov on the embedded default: SQLite under ./var, the demo district loaded (the first
-# time, with 90 days of case history: about a minute), the background worker (SLA sweep, notifications)
+# time, with 90 days of case history: about 3 minutes on 2 cores), the background worker (SLA sweep, notifications)
 # and the development server on 127.0.0.1:${PORT:-8000}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
