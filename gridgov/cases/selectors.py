@@ -122,7 +122,8 @@ ORDERING_LABELS = {"newest": "最新上报", "due": "时限最近", "updated": "
 
 
 def case_get(*, actor, pk) -> Case:
-    case = visible_cases(actor).select_related("category", "grid", "handling_unit", "owner_center__region").filter(
+    case = visible_cases(actor).select_related("category", "grid", "handling_unit", "owner_center__region",
+                                               "reporter").filter(
         pk=pk).first()
     if case is None:
         raise NotFound("事件不存在或不在您的管辖范围内")

@@ -131,6 +131,8 @@ def test_return_escalation_board_map_and_stats(cw, live_server, browser):
     wait_js(page, "window.gridgovMapReady > 0")
     assert page.evaluate("window.gridgovMapReady") >= 3  # town A's grids and the open case
     assert page.locator("#map canvas").count() == 1  # drawn locally: no tiles, no internet
+    attribution = page.locator("#map .leaflet-control-attribution")
+    assert attribution.inner_text().strip() == "gridgov 网格数据" and attribution.locator("svg, a").count() == 0
     markers = page.evaluate("""window.gridgovMapLayer.getLayers().filter(l => l.feature.geometry.type === 'Point')
         .map(l => [l.feature.properties.light, l.options.fillColor])""")
     assert sorted(markers) == [["green", "#67c23a"], ["none", "#909399"]]  # open cases, coloured by their light

@@ -236,3 +236,12 @@ def test_action_forms_are_made_from_the_table(cw, client):
                     {"note": "已到现场", "on_site": "on", "photos": [photo("a.jpg"), photo("b.jpg", color=(1, 2, 3))]})
     assert r.status_code == 302
     assert Case.objects.get(pk=first.pk).attachments.filter(event__action="handle").count() == 2
+
+
+def test_the_reporter_of_an_app_report_is_named(cw, client):
+    from tests.cases.conftest import report
+
+    case = report(cw)  # by the resident's account, no reporter_name typed
+    client.force_login(cw.dispatcher)
+    page = client.get(f"/console/cases/{case.pk}/").content.decode()
+    assert f"<dd>{cw.w.resident_user.display_name or cw.w.resident_user.username} " in page
