@@ -19,7 +19,7 @@ from gridgov.cases.triage import suggest_category
 from gridgov.cases.workflow import REPORTER_ACTIONS, action_label
 from gridgov.core.errors import ApplicationError
 from gridgov.core.net import client_ip
-from gridgov.web.console import done_redirect
+from gridgov.web.pages import done_redirect
 
 LOGIN = "/m/login/"
 NEARBY_M = 1000  # 附近的事件: public cases within this many metres

@@ -19,8 +19,9 @@ from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import LOCAL_TZ, local_today, now
 from gridgov.notify.selectors import inbox as message_inbox
-from gridgov.web.console import action_panel, done_redirect, staff_required
+from gridgov.web.action_panel import action_panel
 from gridgov.web.mobile import ReportForm
+from gridgov.web.pages import done_redirect, staff_required
 
 LOGIN = "/console/login/"
 

@@ -1,0 +1,66 @@
+"""The action panel shared by the console's case page and the grid worker's phone page: the actions the
+workflow table allows this user on this case, each with the form generated from its row, and running one."""
+from __future__ import annotations
+
+from django.contrib import messages
+
+from gridgov.cases import services
+from gridgov.cases.action_inputs import run_action
+from gridgov.cases.models import Category
+from gridgov.cases.routing import suggest_unit
+from gridgov.cases.triage import suggest_category
+from gridgov.cases.workflow import action_label
+from gridgov.core.errors import ApplicationError
+from gridgov.orgs.models import UnitKind
+from gridgov.orgs.selectors import org_unit_list
+from gridgov.web.action_forms import action_form
+from gridgov.web.pages import done_redirect
+
+
+def _units(user):
+    return list(org_unit_list(actor=user).exclude(kind__in=[UnitKind.GOVERNANCE_CENTER, UnitKind.EMERGENCY_UNIT]))
+
+
+def action_panel(request, case, action: str | None, *, success_url: str, hide=()) -> tuple:
+    """The actions the workflow allows this user on this case, each with its form; on POST, run the action.
+    Returns (response, None) when the request is answered (done or refused), else (None, context) where
+    context holds the action list and the action whose form is shown again with its errors."""
+    allowed = services.available_actions(case, request.user)
+    kinds = {f.kind for t in allowed for f in t.fields}
+    units = _units(request.user) if kinds & {"unit", "units"} else []
+    categories = Category.objects.filter(is_active=True, parent__isnull=False) if "category" in kinds else []
+    bound, open_action = {}, None
+    if request.method == "POST" and action:
+        by_action = {t.action: t for t in allowed}
+        if action not in by_action:
+            messages.error(request, f"当前不能执行「{action_label(action)}」")
+            return done_redirect(request, success_url), None
+        t = by_action[action]
+        form = action_form(t, data=request.POST, files=request.FILES, units=units, categories=categories)
+        if form.is_valid():
+            try:
+                run_action(case=case, actor=request.user, action=action, values=form.cleaned_data,
+                           photos=request.FILES.getlist("photos"))
+            except ApplicationError as exc:
+                placed = False
+                for name, message in exc.fields.items():
+                    if name in form.fields and name not in hide:
+                        form.add_error(name, exc.message if len(exc.fields) == 1 else message)
+                        placed = True
+                if not placed:
+                    form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已{t.label}")
+                return done_redirect(request, success_url), None
+        bound[action], open_action = form, action
+    suggested = suggest_unit(case) if units else None
+    guess = suggest_category(case.description) if categories and case.category_id is None else None
+    actions = []
+    for t in allowed:
+        form = bound.get(t.action) or action_form(
+            t, units=units, categories=categories,
+            initial={"unit": str(suggested.pk) if suggested else "", "category": guess.code if guess else ""})
+        names = [f.name for f in t.fields if f.name not in hide]
+        actions.append({"action": t.action, "label": t.label, "form": form, "open": t.action == open_action,
+                        "fields": [form[n] for n in names], "multipart": t.takes_photos})
+    return None, {"actions": actions, "open_action": open_action, "suggested": suggested}

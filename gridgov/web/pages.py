@@ -1,0 +1,33 @@
+"""What every page of the web layer shares: who may open staff pages, and where a successful POST goes."""
+from __future__ import annotations
+
+import functools
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from gridgov.accounts.services import is_staff_account
+
+
+def staff_required(view):
+    """Staff pages are for staff: a signed-in resident (or volunteer) is sent to 掌上社区 instead."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), "/console/login/")
+        if not is_staff_account(request.user):
+            return redirect("/m/")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def done_redirect(request, to: str, *args, **kwargs):
+    """After a successful POST: a redirect, or for the upload-progress script the address to go to."""
+    url = reverse(to, args=args, kwargs=kwargs) if not to.startswith("/") else to
+    if request.headers.get("X-Upload-Progress"):
+        return JsonResponse({"redirect": url})
+    return redirect(url)
