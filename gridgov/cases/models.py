@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.pii import mask_from_last4, pii_columns
+from gridgov.orgs.models import DepartmentType
 
 
 class CategoryKind(models.TextChoices):
@@ -72,7 +73,8 @@ class Category(models.Model):
     parent = models.ForeignKey("self", verbose_name=_("上级类别"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children")
     kind = models.CharField(_("问题类型"), max_length=16, choices=CategoryKind.choices)
-    department_type = models.CharField(_("默认主管部门类别"), max_length=32, blank=True)
+    department_type = models.CharField(_("默认主管部门类别"), max_length=32, choices=DepartmentType.choices,
+                                       blank=True)
     sla_policy = models.ForeignKey(SlaPolicy, verbose_name=_("时限策略"), null=True, blank=True,
                                    on_delete=models.PROTECT)
     default_urgency = models.CharField(_("默认紧急程度"), max_length=16, choices=Urgency.choices,

@@ -134,6 +134,24 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor", "actor_unit").prefetch_related("attachments").order_by("at", "id")
 
 
+def case_photo_groups(case: Case) -> list[dict]:
+    """The case's photos as a reader compares them: grouped by the action that brought them, oldest first, each
+    group labelled with what it shows (处置前 for the report's, 处置后 for a 回单's…) and the action and time."""
+    from gridgov.cases.workflow import PHOTO_STAGES, action_label
+
+    groups: list[dict] = []
+    photos = case.attachments.exclude(public_file="").select_related("event").order_by("created_at", "id")
+    for a in photos:
+        event = a.event
+        key = event.pk if event else None
+        if not groups or groups[-1]["key"] != key:
+            action = event.action if event else "report"
+            groups.append({"key": key, "stage": PHOTO_STAGES.get(action, ""), "action": action_label(action),
+                           "at": event.at if event else a.created_at, "photos": []})
+        groups[-1]["photos"].append(a)
+    return groups
+
+
 def case_result(case: Case) -> dict | None:
     """What the reporter is told of the outcome (their own case only): the handling result that passed the
     check (the last 回单, with its photos), the reason a report was not taken on, or the case it was merged

@@ -4,6 +4,7 @@ timeline row written in the same transaction. Refusals are ApplicationError with
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -46,6 +47,22 @@ MAX_REOPEN = getattr(settings, "CASE_MAX_REOPEN", 1)
 
 
 # -- helpers ------------------------------------------------------------------------------------------
+
+
+TITLE_FROM_DESCRIPTION = 30  # characters of the description a report without a title is named by
+
+
+def case_title(title: str | None, description: str) -> str:
+    """A report's title; without one, the description's first sentence, or its first characters with "…" so a
+    reader sees that more follows."""
+    title = " ".join((title or "").split())
+    if title:
+        return title[:100]
+    text = " ".join(description.split())
+    sentence = re.split(r"[。！？!?；;]", text, maxsplit=1)[0].strip()
+    if 0 < len(sentence) <= TITLE_FROM_DESCRIPTION:
+        return sentence
+    return text if len(text) <= TITLE_FROM_DESCRIPTION else text[:TITLE_FROM_DESCRIPTION - 1] + "…"
 
 
 def _unit_of(actor, case: Case | None = None) -> OrgUnit | None:
@@ -306,7 +323,7 @@ def case_report(
     owner = center_for(region_path)
     t = now()
     case = Case(
-        title=(title or description[:30]).strip()[:100], description=description, category=category, channel=channel,
+        title=case_title(title, description), description=description, category=category, channel=channel,
         urgency=urgency, grid_id=grid_id, region_path=region_path, out_of_grid=out_of_grid, owner_center=owner,
         reporter=actor if getattr(actor, "pk", None) else None, reporter_name=(reporter_name or "").strip()[:50],
         idempotency_key=key, idempotency_hash=fingerprint, is_public=category.is_public_default if (is_public is None and category) else bool(

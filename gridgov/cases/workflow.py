@@ -1,6 +1,10 @@
 """The workflow of a case: one table on the engine in `core.workflow` — state × action → next state, who may act,
 the guards, the named clock effect (`sla.apply_effect` executes it) and the fields each action takes. The services
-execute it; the API, the console and the phone pages offer exactly what it allows the actor now."""
+execute it; the API, the console and the phone pages offer exactly what it allows the actor now.
+
+A row's own attributes: ``reporter`` (its timeline row is shown to the reporter), ``open311`` (the Open311
+status it stands for), ``public_note`` (the line the public sees), ``photos_as`` (what its photos show:
+处置中, 处置后, 核查)."""
 
 from __future__ import annotations
 
@@ -88,15 +92,15 @@ TABLE = Table(
         T("handle", "处置进展", [S.HANDLING], UNCHANGED, [HANDLER],
           fields=[NOTE_REQUIRED, Field("on_site", "已到达现场", "bool"), PHOTOS],
           outcomes={"arrived": UNCHANGED}, effects={"arrived": REFRESH},
-          reporter=False, open311="IN_PROGRESS", public_note="正在处置"),  # the first arrival stops its clock
+          reporter=False, open311="IN_PROGRESS", public_note="正在处置", photos_as="处置中"),  # the first arrival stops its clock
         T("report_done", "处置反馈(回单)", [S.HANDLING], S.DONE_REPORTED, [HANDLER], effect=START_VERIFY,
           fields=[NOTE_REQUIRED, PHOTOS], outcomes={"cooperating": UNCHANGED}, effects={"cooperating": ""},
-          reporter=True, open311="IN_PROGRESS", public_note="承办单位已反馈处置结果"),
+          reporter=True, open311="IN_PROGRESS", public_note="承办单位已反馈处置结果", photos_as="处置后"),
         T("verify_pass", "核查通过", [S.DONE_REPORTED], S.CLOSED, [GRID_WORKER, CENTER], effect=REFRESH,
-          fields=[NOTE, PHOTOS], reporter=True, open311="FIXED", public_note="已办结"),
+          fields=[NOTE, PHOTOS], reporter=True, open311="FIXED", public_note="已办结", photos_as="核查"),
         T("verify_fail", "核查不通过(返工)", [S.DONE_REPORTED], S.HANDLING, [GRID_WORKER, CENTER],
           effect=RESTART_HANDLE, fields=[REASON, PHOTOS],
-          reporter=True, open311="IN_PROGRESS", public_note="核查未通过,返工处置"),
+          reporter=True, open311="IN_PROGRESS", public_note="核查未通过,返工处置", photos_as="核查"),
         T("request_extension", "申请延期", OPEN_WORK, UNCHANGED, [HANDLER], guards=[NO_PENDING_EXTENSION],
           fields=[Field("minutes", "延长时间", "duration", required=True), REASON]),
         T("approve_extension", "批准延期", OPEN_WORK, UNCHANGED, [CENTER], effect=EXTEND_HANDLE,
@@ -145,6 +149,8 @@ ACTIONS = TABLE.actions
 REPORTER_ACTIONS = frozenset({"report"} | {t.action for t in TABLE.transitions if t.info("reporter")})
 OPEN311_STATUS = {t.action: t.info("open311") for t in TABLE.transitions if t.info("open311")}
 PUBLIC_NOTES = {t.action: t.info("public_note") for t in TABLE.transitions if t.info("public_note")}
+# what the photos of an action show, for the labels beside them (a report's photos are from before handling)
+PHOTO_STAGES = {"report": "处置前"} | {t.action: t.info("photos_as") for t in TABLE.transitions if t.info("photos_as")}
 
 
 def transition(action: str):

@@ -24,7 +24,8 @@ def _units(user):
 def action_panel(request, case, action: str | None, *, success_url: str, hide=()) -> tuple:
     """The actions the workflow allows this user on this case, each with its form; on POST, run the action.
     Returns (response, None) when the request is answered (done or refused), else (None, context) where
-    context holds the action list and the action whose form is shown again with its errors."""
+    context holds the action list and the action whose form is open: shown again with its errors after a POST
+    (``invalid``), or asked for by a GET of the action's address."""
     allowed = services.available_actions(case, request.user)
     kinds = {f.kind for t in allowed for f in t.fields}
     units = _units(request.user) if kinds & {"unit", "units"} else []
@@ -53,6 +54,11 @@ def action_panel(request, case, action: str | None, *, success_url: str, hide=()
                 messages.success(request, f"已{t.label}")
                 return done_redirect(request, success_url), None
         bound[action], open_action = form, action
+    elif action:  # a link to one action (督办 on the board): its form open, ready to fill in
+        if any(t.action == action for t in allowed):
+            open_action = action
+        else:
+            messages.error(request, f"当前不能执行「{action_label(action)}」")
     suggested = suggest_unit(case) if units else None
     guess = suggest_category(case.description) if categories and case.category_id is None else None
     actions = []
@@ -63,4 +69,4 @@ def action_panel(request, case, action: str | None, *, success_url: str, hide=()
         names = [f.name for f in t.fields if f.name not in hide]
         actions.append({"action": t.action, "label": t.label, "form": form, "open": t.action == open_action,
                         "fields": [form[n] for n in names], "multipart": t.takes_photos})
-    return None, {"actions": actions, "open_action": open_action, "suggested": suggested}
+    return None, {"actions": actions, "open_action": open_action, "suggested": suggested, "invalid": bool(bound)}

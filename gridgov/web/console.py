@@ -18,7 +18,14 @@ from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.cases import services
 from gridgov.cases.access import handler_units
 from gridgov.cases.models import OPEN_STATES, Case, Category, Channel, Light, State, Urgency
-from gridgov.cases.selectors import ORDERING_LABELS, case_get, case_list, case_timeline, cases_of_caller
+from gridgov.cases.selectors import (
+    ORDERING_LABELS,
+    case_get,
+    case_list,
+    case_photo_groups,
+    case_timeline,
+    cases_of_caller,
+)
 from gridgov.cases.sla import clock_summary
 from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError, NotFound
@@ -233,13 +240,13 @@ def case_detail(request, pk, action: str | None = None):
     response, panel = action_panel(request, case, action, success_url=reverse("console-case", args=[pk]))
     if response is not None:
         return response
-    actions, open_action, suggested = panel["actions"], panel["open_action"], panel["suggested"]
-    status = 400 if open_action else 200
+    actions, suggested = panel["actions"], panel["suggested"]
+    status = 400 if panel["invalid"] else 200
     return render(request, "console/case_detail.html", {
         "title": f"案件详情 {case.number}", "menu": _menu(request.user), "active": "cases", "case": case,
         "grid_geometry": case.grid.geometry if case.grid_id else None,
         "timeline": [{"e": e, "label": action_label(e.action)} for e in case_timeline(case)], "actions": actions, "suggested": suggested,
-        "photos": [a for a in case.attachments.all() if a.public_file], "clocks": clock_summary(case, now()),
+        "photo_groups": case_photo_groups(case), "clocks": clock_summary(case, now()),
         "caller_cases": cases_of_caller(actor=request.user, case=case), "open_states": OPEN_STATES,
         "can_reveal_phone": bool(case.reporter_phone_enc) and jurisdiction_of(request.user).covers(
             "case:case:reveal", case.region_path),
@@ -281,7 +288,10 @@ def _board_data(user) -> dict:
                    .order_by("-red", "-yellow", "handling_unit__name"))
     by_grid = list(qs.exclude(grid__isnull=True).values("grid__name").annotate(**counts)
                    .order_by("-red", "-yellow", "grid__name")[:30])
-    red = list(qs.filter(light="red").select_related("handling_unit", "grid").order_by("due_at")[:50])
+    red = list(qs.filter(light="red").select_related("handling_unit", "grid", "owner_center__region")
+               .order_by("due_at")[:50])
+    for c in red:  # 督办 opens the form for those who may press the case; the others see it
+        c.can_supervise = any(t.action == "supervise" for t in services.available_actions(c, user))
     escalated = list(qs.filter(escalation_level__gt=0).select_related("owner_center").order_by("-updated_at")[:20])
     totals = qs.aggregate(**counts, **totals_extra)
     return {"by_unit": by_unit, "by_grid": by_grid, "red": red, "escalated": escalated, "totals": totals}

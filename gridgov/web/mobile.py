@@ -8,6 +8,7 @@ import math
 from django import forms
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -23,6 +24,7 @@ from gridgov.web.pages import done_redirect
 
 LOGIN = "/m/login/"
 NEARBY_M = 1000  # 附近的事件: public cases within this many metres
+MINE_PER_PAGE = 10  # 我的反映, newest first
 PUBLIC_ACTIONS = REPORTER_ACTIONS  # the table marks what a reporter's timeline shows
 
 
@@ -92,11 +94,13 @@ def m_home(request):
             _place_errors(form, exc)
         else:
             return done_redirect(request, "m-case", case.pk)
-    mine = Case.objects.filter(reporter=request.user).select_related("category").order_by("-created_at")[:30]
+    mine = Paginator(Case.objects.filter(reporter=request.user).select_related("category")
+                     .order_by("-created_at", "-id"), MINE_PER_PAGE).get_page(request.GET.get("page"))
     from gridgov.notify.selectors import inbox
 
-    unread = list(inbox(request.user).filter(read_at__isnull=True)[:5])
-    return render(request, "mobile/home.html", {"form": form, "mine": mine, "unread": unread},
+    unread = inbox(request.user).filter(read_at__isnull=True)
+    return render(request, "mobile/home.html", {"form": form, "mine": mine, "unread": list(unread[:5]),
+                                                "inbox_unread": unread.count()},
                   status=400 if form.errors else 200)
 
 

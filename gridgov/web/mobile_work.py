@@ -12,7 +12,7 @@ from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.cases import services
 from gridgov.cases.access import handler_units
 from gridgov.cases.models import Case, PatrolCheckin, State
-from gridgov.cases.selectors import case_get, case_list
+from gridgov.cases.selectors import case_get, case_list, case_photo_groups
 from gridgov.cases.sla import clock_summary
 from gridgov.cases.triage import suggest_category
 from gridgov.cases.workflow import action_label
@@ -79,5 +79,6 @@ def work_case(request, pk, action: str | None = None):
         return response
     events = [{"at": e.at, "label": action_label(e.action), "note": e.note} for e in case.events.order_by("at", "id")]
     return render(request, "mobile/work_case.html", {"case": case, "actions": panel["actions"], "events": events,
-                                                     "clocks": clock_summary(case, now())},
-                  status=400 if panel["open_action"] else 200)
+                                                     "clocks": clock_summary(case, now()),
+                                                     "photo_groups": case_photo_groups(case)},
+                  status=400 if panel["invalid"] else 200)

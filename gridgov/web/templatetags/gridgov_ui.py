@@ -1,0 +1,44 @@
+"""Tags every page uses to show a case's state and light the same way: each state has its colour (new work
+purple, with a handler blue, suspended grey, waiting for verification orange, closed green, set aside grey);
+the light is shown only while a case is open — a finished case says whether it was done on time."""
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from gridgov.cases.models import OPEN_STATES, State
+
+register = template.Library()
+
+STATE_TONES = {
+    State.REPORTED: "new", State.ACCEPTED: "new",
+    State.DISPATCHED: "work", State.HANDLING: "work",
+    State.SUSPENDED: "paused",
+    State.DONE_REPORTED: "check",
+    State.CLOSED: "closed",
+    State.REJECTED: "off", State.MERGED: "off", State.WITHDRAWN: "off",
+}
+
+
+@register.simple_tag
+def state_tag(case) -> str:
+    tone = STATE_TONES.get(case.state, "off")
+    return format_html('<span class="tag tag-st-{}">{}</span>', tone, case.get_state_display())
+
+
+def finish_label(case) -> tuple[str, str]:
+    """For a finished case, what replaces the light: (label, tone)."""
+    if case.state != State.CLOSED:
+        return "", ""
+    if case.handle_due_at and case.done_reported_at:
+        return ("按期办结", "done") if case.done_reported_at <= case.handle_due_at else ("超期办结", "late")
+    return "已办结", "done"
+
+
+@register.simple_tag
+def light_tag(case) -> str:
+    """The light of an open case (未计时 only before a clock runs); for a closed one 按期/超期办结; else nothing."""
+    if case.state in OPEN_STATES:
+        return format_html('<span class="tag tag-{}">{}</span>', case.light, case.get_light_display())
+    label, tone = finish_label(case)
+    return format_html('<span class="tag tag-{}">{}</span>', tone, label) if label else ""
