@@ -18,7 +18,7 @@ def actor_kinds(actor, case: Case) -> set[str]:
         kinds.add(wf.REPORTER)
     if j.is_global:
         return kinds | {wf.CENTER, wf.LEADER, wf.GRID_WORKER}
-    owner_path = case.owner_center.region.path if case.owner_center_id else case.region_path
+    owner_path = case.owner_center.region.path if case.owner_center is not None else case.region_path
     active_units = None
     for g in j.grants:
         perms = g.permissions

@@ -5,6 +5,8 @@ The API, the console and the phone pages all go through `run_action`, so an acti
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from gridgov.cases import services
@@ -86,10 +88,11 @@ def run_action(*, case: Case, actor, action: str, values: dict, photos=()):
 
 
 def _api_field(f: Field) -> serializers.Field | None:
-    common = {"required": f.required, "help_text": f.help or f.label}
+    common: dict[str, Any] = {"required": f.required, "help_text": f.help or f.label}
     if f.kind in ("text", "textarea", "category"):
-        return serializers.CharField(allow_blank=not f.required, max_length=f.max_length or 2000,
-                                     **({"default": ""} if not f.required else {}), **common)
+        if not f.required:
+            common["default"] = ""
+        return serializers.CharField(allow_blank=not f.required, max_length=f.max_length or 2000, **common)
     if f.kind == "choice":
         return serializers.ChoiceField(choices=list(f.choices), **common)
     if f.kind in ("int", "unit"):

@@ -36,7 +36,7 @@ class CategoryQuestionForm(forms.ModelForm):
         }
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         kind, values = data.get("datatype"), data.get("values")
         lists = (CategoryQuestion.Datatype.SINGLE, CategoryQuestion.Datatype.MULTI)
         if values is None or kind is None:
@@ -84,8 +84,7 @@ class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CaseEvent
-    fields = ["at", "action", "from_state", "to_state", "actor", "actor_unit", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "action", "from_state", "to_state", "actor", "actor_unit", "note")
     extra = 0
 
 

@@ -45,7 +45,7 @@ class EventOut(serializers.Serializer):
     actor = serializers.SerializerMethodField()
     unit = serializers.CharField(source="actor_unit.name", default=None, allow_null=True)
     note = serializers.CharField()
-    data = serializers.JSONField()
+    data = serializers.JSONField()  # type: ignore[assignment]  # the API's field name shadows Serializer.data
     photos = serializers.SerializerMethodField()
 
     def get_actor(self, obj) -> str | None:
@@ -57,7 +57,7 @@ class EventOut(serializers.Serializer):
 
 class ActionOut(serializers.Serializer):
     action = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the API's field name shadows Field.label
     needs_reason = serializers.BooleanField()
 
 
@@ -73,7 +73,7 @@ class CaseDetailOut(CaseOut):
                                         "extension_count", "satisfaction", "timeline", "actions"]
 
     def get_timeline(self, obj) -> list[dict]:
-        return EventOut(case_timeline(obj), many=True).data
+        return EventOut(case_timeline(obj), many=True).data  # type: ignore[return-value]  # see EventOut.data
 
     def get_actions(self, obj) -> list[dict]:
         actor = self.context["request"].user

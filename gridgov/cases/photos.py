@@ -17,7 +17,7 @@ try:  # HEIC photos from iPhones
 
     pillow_heif.register_heif_opener()
 except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
-    pillow_heif = None
+    pillow_heif = None  # type: ignore[assignment]
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 9
@@ -54,10 +54,9 @@ def public_copy(data: bytes) -> bytes:
         # convert the small image: no full-size copies.
         img.draft("RGB", (PUBLIC_MAX_SIDE, PUBLIC_MAX_SIDE))
         img.thumbnail((PUBLIC_MAX_SIDE, PUBLIC_MAX_SIDE), reducing_gap=2.0)
-        img = ImageOps.exif_transpose(img)
-        img = img.convert("RGB")
+        small = ImageOps.exif_transpose(img).convert("RGB")
         out = io.BytesIO()
-        img.save(out, format="JPEG", quality=85)  # a fresh file: no EXIF, no XMP, no GPS
+        small.save(out, format="JPEG", quality=85)  # a fresh file: no EXIF, no XMP, no GPS
         return out.getvalue()
 
 

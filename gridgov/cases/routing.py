@@ -21,17 +21,18 @@ def _in_window(rule: RoutingRule, at) -> bool:
 
 def suggest_unit(case: Case, at=None) -> OrgUnit | None:
     at = at or now()
-    code = case.category.code if case.category_id else ""
+    code = case.category.code if case.category is not None else ""
     best, best_key = None, None
     rules = RoutingRule.objects.filter(is_active=True, unit__is_active=True).select_related("category", "region", "unit")
     for rule in rules:
-        if rule.category_id and not code.startswith(rule.category.code):
+        category, region = rule.category, rule.region  # selected with the rule
+        if category is not None and not code.startswith(category.code):
             continue
-        if rule.region_id and not case.region_path.startswith(rule.region.path):
+        if region is not None and not case.region_path.startswith(region.path):
             continue
         if not _in_window(rule, at):
             continue
-        key = (len(rule.category.code) if rule.category_id else 0, len(rule.region.path) if rule.region_id else 0,
+        key = (len(category.code) if category is not None else 0, len(region.path) if region is not None else 0,
                rule.start_time is not None)
         if best_key is None or key > best_key:
             best, best_key = rule.unit, key
@@ -54,7 +55,8 @@ def default_department(category: Category | None, region_path: str) -> OrgUnit |
 
 def nearest_emergency_units(lon: float, lat: float, n: int = 3) -> list[tuple[OrgUnit, float]]:
     units = OrgUnit.objects.filter(kind=UnitKind.EMERGENCY_UNIT, is_active=True, lon__isnull=False)
-    ranked = sorted(((u, haversine_m(lon, lat, u.lon, u.lat)) for u in units), key=lambda x: x[1])
+    ranked = sorted(((u, haversine_m(lon, lat, u.lon, u.lat)) for u in units if u.lon is not None and u.lat is not None),
+                    key=lambda x: x[1])
     return ranked[:n]
 
 

@@ -71,7 +71,8 @@ CATEGORIES = [
 
 # (code, name, basis, warn_ratio, grace, {urgency: (acknowledge, arrive, handle, verify)}) in minutes.
 # A working day has 7 working hours (08:30–12:00, 14:00–17:30) = 420 minutes.
-POLICIES = [
+# (code, name, time basis, warn ratio, escalation grace minutes, {urgency: (签收, 到场, 处置, 核查) minutes})
+POLICIES: list[tuple[str, str, str, float, int, dict[str, tuple[int | None, ...]]]] = [
     ("default", "一般事项(工作日计时)", "working", 0.8, 420,
      {"normal": (120, None, 5 * 420, 420), "urgent": (30, 120, 420, 240), "critical": (10, 30, 240, 120)}),
     ("emergency", "突发与安全事项(自然时间)", "natural", 0.8, 120,
@@ -95,7 +96,7 @@ def seed(Category, SlaPolicy, SlaTarget) -> None:
             SlaTarget.objects.get_or_create(policy=policy, urgency=urgency, defaults={
                 "acknowledge_minutes": ack, "arrive_minutes": arrive, "handle_minutes": handle,
                 "verify_minutes": verify})
-    by_code = {}
+    by_code: dict[str, object] = {}
     for i, (code, name, kind, dept, policy, urgency, photo, spot, public, safety, keywords) in enumerate(CATEGORIES):
         parent = by_code.get(code[:2]) if len(code) > 2 else None
         cat, _ = Category.objects.get_or_create(code=code, defaults={

@@ -88,12 +88,12 @@ def case_list(*, actor, filters=None) -> QuerySet[Case]:
         qs = qs.filter(created_at__gte=parse_moment(after, "created_after"))
     if before := f.get("created_before"):
         qs = qs.filter(created_at__lt=parse_moment(before, "created_before", end=True))
-    if q := (f.get("q") or "").strip():
+    if text := (f.get("q") or "").strip():
         from django.db.models import Q
 
-        cond = Q(title__contains=q) | Q(description__contains=q) | Q(external_ref=q)
-        if q.isdigit() and len(q) > 8:
-            cond |= Q(pk=int(q[8:]))
+        cond = Q(title__contains=text) | Q(description__contains=text) | Q(external_ref=text)
+        if text.isdigit() and len(text) > 8:
+            cond |= Q(pk=int(text[8:]))
         qs = qs.filter(cond)
     if f.get("inbox") in ("1", "true"):
         qs = qs.filter(assignments__unit_id__in=handler_units(actor),
@@ -161,7 +161,7 @@ def case_result(case: Case) -> dict | None:
     if case.state == State.REJECTED:
         event = case.events.filter(action="reject").order_by("-at", "-id").first()
         return {"title": "未予立案", "text": event.note if event else "", "photos": []}
-    if case.state == State.MERGED and case.merged_into_id:
+    if case.state == State.MERGED and case.merged_into is not None:
         return {"title": "已合并办理", "text": f"与同一问题合并办理,请查看编号 {case.merged_into.number} 的进度",
                 "photos": []}
     if case.state == State.CLOSED:

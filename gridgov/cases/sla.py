@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from gridgov.cases.models import Case, Light, SlaPolicy, SlaTarget, State, TimeBasis, Urgency
 from gridgov.core.workingtime import CalendarNotCovered, get_calendar
@@ -317,7 +318,7 @@ def clear(case: Case, at: dt.datetime) -> None:
     case.light = Light.NONE
 
 
-EFFECTS = {
+EFFECTS: dict[str, Callable[..., object]] = {
     "start": start_clocks,
     "refresh": refresh_active,
     "clear": clear,

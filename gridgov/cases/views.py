@@ -43,5 +43,5 @@ def photo_original(request, pk: int):
     )
     if not allowed:
         raise Http404("照片不存在或无权查看")
-    ext = att.file.name.rsplit(".", 1)[-1]
+    ext = (att.file.name or "").rsplit(".", 1)[-1]
     return serve_file(att.file, content_type=att.content_type, filename=f"{att.pk}-original.{ext}")

@@ -1,9 +1,16 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin
 
 from gridgov.core.edits import changes_between, field_values
 from gridgov.core.errors import ApplicationError
 from gridgov.core.models import AuditLog, CalendarDay, CalendarYear, ImportJob, WorkingPeriod, audit
+
+if TYPE_CHECKING:  # the mixins below are used with ModelAdmin; for the type check they are one
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
 
 
 def jurisdiction_of(user):
@@ -14,7 +21,7 @@ def jurisdiction_of(user):
     return import_string(settings.GRIDGOV_JURISDICTION)(user)
 
 
-class ScopedAdminMixin:
+class ScopedAdminMixin(_AdminBase):
     """Admin access follows gridgov's permission codes (not Django's model permissions), and staff who are
     not superusers see only what lies in their jurisdiction."""
 
@@ -46,7 +53,7 @@ class ScopedAdminMixin:
         return bool(code) and jurisdiction_of(request.user).has_perm(code)
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(_AdminBase):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -76,7 +83,7 @@ class ServiceModelForm(forms.ModelForm):
         raise NotImplementedError
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # BaseModelForm's hook, not in the stubs
         if self.errors:
             return
         try:
@@ -91,7 +98,7 @@ class ServiceModelForm(forms.ModelForm):
                 self.add_error(None, exc.message)
 
 
-class ServiceAdminMixin:
+class ServiceAdminMixin(_AdminBase):
     """Pairs with ServiceModelForm: hands the form its actor, and saves nothing itself."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -107,7 +114,7 @@ class ServiceAdminMixin:
             self.save_formset(request, form, formset, change=change)
 
 
-class AuditedAdminMixin:
+class AuditedAdminMixin(_AdminBase):
     """Settings edited in the admin (SLA policies, categories, routing rules, the working calendar, roles…) leave
     an audit row per record, in the admin's own transaction: `admin.add` with the values, `admin.change` with
     each changed field's old and new value, `admin.delete` with what was removed; rows of inlines too."""

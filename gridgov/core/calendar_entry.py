@@ -82,13 +82,15 @@ def parse_arrangement(year: int, text: str) -> tuple[list[tuple[dt.date, str, st
         if not sep:
             name, _, rest = line.partition(" ")
         name, rest = name.strip()[:40], rest.strip()
-        compact = bool(rest) and _TOKEN.match(rest) is not None and _TOKEN.match(rest)["full"] is not None
+        first = _TOKEN.match(rest) if rest else None
+        compact = first is not None and first["full"] is not None
         if not ("放假" in line or "上班" in line or compact):
             continue  # a dated line that arranges nothing (the notice's date of issue)
         if not name or not rest or any(t["full"] for t in _TOKEN.finditer(name)):
             errors.append({"row": row, "reason": "应为「节日名称:放假日期」,如「元旦:1月1日至3日」"})
             continue
-        off, work = [], []
+        off: list[dt.date] = []
+        work: list[dt.date] = []
         try:
             for segment in re.split("[\u3002;\uff1b]", rest):
                 (work if "上班" in segment else off).extend(_dates(segment, year))

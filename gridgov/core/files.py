@@ -10,11 +10,12 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse
 
 
-def serve_file(fieldfile, *, content_type: str = "", filename: str = "", cache_seconds: int = 3600) -> HttpResponse:
+def serve_file(fieldfile, *, content_type: str = "", filename: str = "",
+               cache_seconds: int = 3600) -> HttpResponse | FileResponse:
     content_type = content_type or mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
     prefix = getattr(settings, "PRIVATE_MEDIA_ACCEL_PREFIX", "")
     if prefix:  # nginx: `location <prefix> { internal; alias <MEDIA_ROOT>/; }`
-        response = HttpResponse(content_type=content_type)
+        response: HttpResponse | FileResponse = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + fieldfile.name.lstrip("/")
     else:
         response = FileResponse(fieldfile.open("rb"), content_type=content_type)

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import re
 from functools import lru_cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -166,7 +167,7 @@ def _kind_of(name: str) -> str:
     return "id_number" if name.endswith("id_number") else "phone"
 
 
-def pii_fields() -> list[tuple[type, str, str]]:
+def pii_fields() -> list[tuple[Any, str, str]]:  # (model class, name, kind)
     """Every protected value in the project as (model, name, kind): a `<name>_enc` column with its
     `<name>_hash` and `<name>_last4` beside it. A model whose hash kind depends on the row (identity documents
     of several types, a phone or an e-mail address) names the column that decides it in `PII_KIND_FIELDS` and

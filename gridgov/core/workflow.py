@@ -35,7 +35,7 @@ class Field:
     label: str
     kind: str = "text"
     required: bool = False
-    choices: tuple[tuple[Any, str], ...] = ()
+    choices: tuple[tuple[Any, Any], ...] = ()  # (value, label); labels may be lazy translations
     help: str = ""
     max_length: int | None = None
 
@@ -180,7 +180,7 @@ class Table:
         values = {f: getattr(obj, f) for f in names}
         values[self.version_field] = at
         with transaction.atomic():
-            updated = type(obj).objects.filter(
+            updated = type(obj)._default_manager.filter(
                 pk=obj.pk, **{self.state_field: old_state, self.version_field: old_version}, **(expect or {})
             ).update(**values)
             if updated != 1:
