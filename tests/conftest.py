@@ -112,10 +112,12 @@ def _fresh_caches():
     """Process-level caches (snapshots of reference data, locator, rate-limit counters) must not carry one test's data into the next."""
     from django.core.cache import cache
 
+    from gridgov.accounts.authentication import forget_tokens
     from gridgov.cases import sweeper
     from gridgov.core.snapshot import reset_snapshots
 
     cache.clear()
+    forget_tokens()
     reset_snapshots()
     reset_locator_cache()
     sweeper._calendar_years_tried = None

@@ -108,6 +108,10 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now())
     if not updated:
         raise ApplicationError("already_revoked", "令牌已被吊销")
+    from gridgov.accounts.authentication import forget_tokens
+
+    forget_tokens()  # this process refuses it at once (again after the commit, in case a request re-read it
+    transaction.on_commit(forget_tokens)  # meanwhile); the other workers within API_TOKEN_CACHE_SECONDS
     token.refresh_from_db()
     audit(actor=actor, action="api_token.revoke", obj=token)
     return token

@@ -258,7 +258,7 @@ def _report_fingerprint(*values) -> str:
 def _seen_report(channel: str, key: str, fingerprint: str) -> Case | None:
     """The case made earlier with this caller's key; a key sent again with a different report is refused (409)
     rather than answered with the first case, which would silently drop the second report."""
-    seen = Case.objects.filter(channel=channel, idempotency_key=key).first()
+    seen = Case.objects.filter(channel=channel, idempotency_key=key).order_by().first()
     if seen is None:
         return None
     if seen.idempotency_hash and fingerprint and seen.idempotency_hash != fingerprint:
@@ -281,6 +281,8 @@ def case_report(
     or e-mail to `reporter_email` when given."""
     if channel not in Channel.values:
         raise ApplicationError("invalid_channel", f"未知的上报渠道 {channel}", fields={"channel": "取值无效"})
+    # Idempotency by the unique constraint (channel, key): a retry runs the checks again and its INSERT fails,
+    # then the first case is returned — no look-up before every report.
     key = idempotency_scoped(actor, idempotency_key)
     fingerprint = ""
     if key:
@@ -288,8 +290,6 @@ def case_report(
             channel, description, title, getattr(category, "code", category), urgency, lon, lat, crs, address,
             reporter_name, reporter_phone, reporter_email, attributes, external_ref, is_public, resolved_on_spot,
             device_id)
-        if (seen := _seen_report(channel, key, fingerprint)) is not None:
-            return seen, False
     description = (description or "").strip()
     if not description:
         raise ApplicationError("description_required", "请描述发生了什么", fields={"description": "必填"})
@@ -351,7 +351,7 @@ def case_report(
                 _alert_emergency_units(case, t)
             _tell_unit(owner, f"新事件待受理:{case.title}", case, role="center_dispatcher")
     except IntegrityError:
-        if key:  # a concurrent retry with the same key won the race: return its case
+        if key:  # the key was used before (a retry, or a concurrent one that won the race): return its case
             if (seen := _seen_report(channel, key, fingerprint)) is not None:
                 return seen, False
         raise

@@ -143,6 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Lock an account after this many failed log-ins within the window, for the lock duration.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+# An API token checked by a worker is trusted by it for this many seconds: a revocation or deactivation made on
+# another worker takes effect there within this time (0: look every token up on every request).
+API_TOKEN_CACHE_SECONDS = float(os.environ.get("API_TOKEN_CACHE_SECONDS", "5"))
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 LOGIN_LOCK_DURATION = timedelta(minutes=int(os.environ.get("LOGIN_LOCK_MINUTES", "15")))
 # Idle sessions end after two hours; each request extends the session.

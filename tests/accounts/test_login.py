@@ -134,3 +134,40 @@ def test_a_deactivated_accounts_token_is_refused_by_the_api_and_open311(world, c
     r = client.post("/open311/v2/requests.json", {"api_key": key, "service_code": "1101", "lat": "30.01",
                                                   "long": "120.005", "description": "路边垃圾"})
     assert r.status_code == 403 and "api_key" in r.content.decode()
+
+
+def test_a_workers_recent_tokens_are_trusted_for_seconds(world, client, monkeypatch, settings):
+    """API_TOKEN_CACHE_SECONDS: a token checked lately is not looked up again; a revocation in this process counts at
+    once, one made elsewhere (no signal here) within the cache's seconds; 0 looks every time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.accounts import authentication
+    from gridgov.accounts.models import ApiToken
+
+    settings.API_TOKEN_CACHE_SECONDS = 5
+    token, key = api_token_issue(actor=None, user=world.user_a, name="x")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get("/api/v1/me/", **auth).status_code == 200
+    with CaptureQueriesContext(connection) as q:
+        assert client.get("/api/v1/me/", **auth).status_code == 200
+    assert not [x for x in q.captured_queries if "accounts_apitoken" in x["sql"]]
+    # revoked by another worker: this one trusts its copy until the seconds have passed
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=now())
+    assert client.get("/api/v1/me/", **auth).status_code == 200
+    later = authentication.time.monotonic() + 6
+    monkeypatch.setattr(authentication.time, "monotonic", lambda: later)
+    assert client.get("/api/v1/me/", **auth).status_code == 401
+    # revoked here, through the service: refused at once
+    token2, key2 = api_token_issue(actor=None, user=world.user_a, name="y")
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {key2}").status_code == 200
+    api_token_revoke(actor=world.admin, token=token2)
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {key2}").status_code == 401
+    # what one request notes on its user does not reach the next request's user
+    _, key3 = api_token_issue(actor=None, user=world.user_a, name="z")
+    first, second = authentication.valid_token(key3), authentication.valid_token(key3)
+    first.user.noted = True
+    assert first.user is not second.user and not hasattr(second.user, "noted")
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    ApiToken.objects.filter(key_hash=authentication.hash_token(key3)).update(revoked_at=now())
+    assert authentication.valid_token(key3) is None

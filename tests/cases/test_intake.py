@@ -233,3 +233,33 @@ def test_a_big_photo_gets_a_small_public_copy(cw):
     assert (att.width, att.height) == (6000, 4000)
     with att.public_file.open("rb") as f, Image.open(f) as copy:
         assert max(copy.size) == 2048 and copy.size[0] > copy.size[1]
+
+
+def test_what_an_api_report_costs_the_database(cw):
+    """Intake is the hot path (bench/intake.py): with a token this worker checked lately and a fresh idempotency
+    key, a report asks nothing of the token table and makes no look-up of its key (the unique constraint answers
+    a retry); what is left is the duplicate search, the case, its timeline row and the center's message."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from gridgov.accounts.services import api_token_issue, membership_grant, user_create
+
+    hotline = user_create(actor=None, username="hotline-12345", password="", is_system=True)  # another platform
+    membership_grant(actor=None, user=hotline, role_code="center_dispatcher", region=cw.w.district)
+    _, key = api_token_issue(actor=None, user=hotline, name="hotline")
+    c = APIClient()
+    c.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    body = {"channel": "hotline", "description": "路灯不亮", "category": "0102", "lon": 120.005, "lat": 30.01}
+    assert c.post("/api/v1/cases/", {**body, "idempotency_key": "k-1"}, format="json").status_code == 201
+    with CaptureQueriesContext(connection) as q:
+        r = c.post("/api/v1/cases/", {**body, "idempotency_key": "k-2", "description": "路灯又不亮"}, format="json")
+    assert r.status_code == 201
+    sqls = [x["sql"] for x in q.captured_queries]
+    assert not [s for s in sqls if "accounts_apitoken" in s]
+    assert not [s for s in sqls if s.startswith("SELECT") and "idempotency_key" in s.split("WHERE")[-1]]
+    inserts = sorted(s.split('"')[1] for s in sqls if s.startswith("INSERT"))
+    assert inserts == ["cases_case", "cases_caseevent", "notify_message"]
+    assert len([s for s in sqls if not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]) <= 6, sqls
+    retry = c.post("/api/v1/cases/", {**body, "idempotency_key": "k-2", "description": "路灯又不亮"}, format="json")
+    assert retry.json()["id"] == r.json()["id"] and Case.objects.count() == 2
