@@ -3,6 +3,8 @@ and, for urgent safety events, the nearest emergency units ("就近处置、多�
 
 from __future__ import annotations
 
+import datetime as dt
+
 from gridgov.cases import reference
 from gridgov.cases.models import Case, Category, RoutingRule
 from gridgov.core.coords import haversine_m
@@ -78,3 +80,18 @@ def parent_center(center: OrgUnit) -> OrgUnit | None:
             return found
         region = region.parent
     return None
+
+
+ESCALATION_GRACE_MINUTES = 240  # when a case's policy names none
+
+
+def escalation_step(center: OrgUnit, sla: dict | None, at: dt.datetime, *,
+                    parent_of=parent_center) -> tuple[OrgUnit | None, dt.datetime | None]:
+    """提级 ("社区解决不了的反映给街里"), decided in one place for the center's button and the sweeper: the center
+    above `center` that takes the case over (None at the top), and when the case goes up again if it is still
+    stuck there — after the policy's grace, unless that center is the top."""
+    target = parent_of(center)
+    if target is None:
+        return None, None
+    grace = dt.timedelta(minutes=int((sla or {}).get("grace", ESCALATION_GRACE_MINUTES)))
+    return target, (at + grace if parent_of(target) is not None else None)

@@ -3,7 +3,6 @@ timeline row written in the same transaction. Refusals are ApplicationError with
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 
@@ -30,7 +29,7 @@ from gridgov.cases.models import (
 )
 from gridgov.cases.photos import check_photos, store_photos
 from gridgov.cases.reference import category_by_code, unit_staff
-from gridgov.cases.routing import center_for, nearest_emergency_units, parent_center, suggest_unit
+from gridgov.cases.routing import center_for, escalation_step, nearest_emergency_units, suggest_unit
 from gridgov.cases.sla import CLOCK_FIELDS
 from gridgov.cases.workflow import TABLE
 from gridgov.core.coords import parse_crs, to_wgs84, validate_lonlat
@@ -771,14 +770,13 @@ def case_escalate(*, case: Case, actor, reason: str) -> Case:
     old_owner = case.owner_center
     if old_owner is None:
         raise ApplicationError("no_center", "该事件没有责任综治中心")
-    target = parent_center(old_owner)
+    at = now()
+    target, again_at = escalation_step(old_owner, case.sla, at)
     if target is None:  # the table's guard says there is one; a center closed meanwhile is refused, not crashed on
         raise ApplicationError("top_level", "已是最高层级的综治中心,无法再提级", status=409)
-    at = now()
-    grace = dt.timedelta(minutes=int((case.sla or {}).get("grace", 240)))
     case.owner_center = target
     case.escalation_level += 1
-    case.escalate_at = at + grace if parent_center(target) and case.escalate_at else None
+    case.escalate_at = again_at if case.escalate_at else None  # the sweeper's clock runs on only where it ran
     TABLE.commit(case, t, fields=["owner_center", "escalation_level", "escalate_at"], at=at,
                  expect={"owner_center": old_owner},
                  event=lambda from_state: events.escalated(case, actor=actor, from_center_id=old_owner.pk,

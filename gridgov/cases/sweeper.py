@@ -7,7 +7,6 @@ condition, so every warning and every escalation happens exactly once."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections import defaultdict
 
@@ -17,7 +16,7 @@ from django.db.models import F
 from gridgov.cases import events
 from gridgov.cases.models import OPEN_STATES, Case, CaseEvent, Light, State
 from gridgov.cases.reference import unit_staff
-from gridgov.cases.routing import parent_center
+from gridgov.cases.routing import escalation_step, parent_center
 from gridgov.core.timeutil import now
 from gridgov.notify.models import Message
 
@@ -92,12 +91,10 @@ def _escalate_step(t) -> int:
             by_target = defaultdict(list)
             rows_out, messages, stuck = [], [], []
             for r in rows:
-                target = parent_of(centers[r["owner_center_id"]])
+                target, next_at = escalation_step(centers[r["owner_center_id"]], r["sla"], t, parent_of=parent_of)
                 if target is None:
                     stuck.append(r["id"])  # the top: keep it red on the board, stop trying
                     continue
-                grace = dt.timedelta(minutes=int((r["sla"] or {}).get("grace", 240)))
-                next_at = t + grace if parent_of(target) else None
                 by_target[(target.pk, next_at)].append(r)
             if stuck:
                 Case.objects.filter(pk__in=stuck).update(escalate_at=None)

@@ -73,14 +73,17 @@ class Transition:
     def takes_photos(self) -> bool:
         return any(f.kind == "photos" for f in self.fields)
 
+    def target_of(self, outcome: str = "") -> str | None:
+        """The row's target for this outcome, as written: a state, UNCHANGED or PREVIOUS."""
+        if not outcome:
+            return self.target
+        targets = dict(self.outcomes)
+        if outcome not in targets:
+            raise ValueError(f"{self.action} has no outcome {outcome!r}")
+        return targets[outcome]
+
     def next_state(self, current: str, outcome: str = "", previous: str = "") -> str:
-        if outcome:
-            targets = dict(self.outcomes)
-            if outcome not in targets:
-                raise ValueError(f"{self.action} has no outcome {outcome!r}")
-            target = targets[outcome]
-        else:
-            target = self.target
+        target = self.target_of(outcome)
         if target is UNCHANGED:
             return current
         if target == PREVIOUS:
@@ -170,8 +173,7 @@ class Table:
         new_state = t.next_state(old_state, outcome, previous)
         setattr(obj, self.state_field, new_state)
         names = set(fields) | {self.state_field}
-        if self.previous_field and (t.outcomes and dict(t.outcomes).get(outcome) == PREVIOUS or
-                                    not outcome and t.target == PREVIOUS):
+        if self.previous_field and t.target_of(outcome) == PREVIOUS:
             setattr(obj, self.previous_field, "")  # taken back: nothing to return to any more
             names.add(self.previous_field)
         effect = t.effect_of(outcome)
