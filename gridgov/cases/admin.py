@@ -84,7 +84,13 @@ class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CaseEvent
-    fields = readonly_fields = ("at", "action", "from_state", "to_state", "actor", "actor_unit", "note")
+    fields = readonly_fields = ("at", "action_label", "from_state", "to_state", "actor", "actor_unit", "note")
+
+    @admin.display(description="动作")
+    def action_label(self, obj) -> str:
+        from gridgov.cases.workflow import action_label
+
+        return action_label(obj.action)
     extra = 0
 
 

@@ -344,8 +344,8 @@ class CaseEvent(models.Model):
     actor_unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("操作单位"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("动作"), max_length=32, db_index=True)
-    from_state = models.CharField(_("原状态"), max_length=16, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=16, blank=True)
+    from_state = models.CharField(_("原状态"), max_length=16, choices=State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=State.choices, blank=True)
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 

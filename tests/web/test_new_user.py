@@ -108,3 +108,11 @@ def test_holidays_and_department_types_are_named_in_chinese(cw, client, admin_cl
     Category.objects.filter(code="1101").update(department_type="urban_management")
     listing = admin_client.get("/admin/cases/category/").content.decode()
     assert "城管" in listing and "urban_management" not in listing
+
+
+def test_the_admins_case_timeline_speaks_chinese(cw, admin_client):
+    case = done(cw)
+    page = admin_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    assert "处置反馈(回单)" in page and "待核查" in page
+    for code in ("report_done", "done_reported", "dispatched"):
+        assert f">{code}<" not in page and f"<p>{code}</p>" not in page
