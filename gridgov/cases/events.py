@@ -15,6 +15,7 @@ from gridgov.core.timeutil import now
 OTHER_KINDS = {
     "report": "上报", "alert_emergency_units": "通知最小应急单元", "sla_warning": "即将超时(黄灯)",
     "sla_overdue": "已超时(红灯)", "deadline_filled": "补算时限", "merged_in": "合并同类事件", "repeat_alarm": "设备重复告警",
+    "to_dispute": "转为矛盾纠纷调解",
 }
 
 
@@ -92,5 +93,12 @@ def deadline_filled(case: Case, filled: dict, *, at: dt.datetime) -> CaseEvent:
 def repeat_alarm(case: Case, *, alarm_id: str, source: str, description: str) -> CaseEvent:
     row = _row(case, "repeat_alarm", case.state, note=(description or "")[:500],
                data={"alarm_id": alarm_id, "source": source})
+    row.save()
+    return row
+
+
+def converted_to_dispute(case: Case, *, actor, dispute_id: int, at: dt.datetime | None = None) -> CaseEvent:
+    """转为矛盾纠纷: the case goes on as a dispute in mediation (the dispute keeps the link back)."""
+    row = _row(case, "to_dispute", case.state, actor=actor, data={"dispute": dispute_id}, at=at)
     row.save()
     return row

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.people",
     "gridgov.cases",
+    "gridgov.mediation",
     "gridgov.analytics",
     "gridgov.integrations",
     "gridgov.web",

@@ -1,0 +1,41 @@
+"""The timeline of a dispute: one constructor per kind of row (the pattern of `cases.events`); every
+`DisputeEvent` is written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gridgov.core.timeutil import now
+from gridgov.mediation.models import Dispute, DisputeEvent
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def action(dispute: Dispute, kind: str, from_state: str, *, actor=None, note: str = "", data: dict | None = None,
+           at: dt.datetime | None = None) -> DisputeEvent:
+    """A workflow action of the table: who, from which state to the dispute's state now, why, the facts."""
+    row = DisputeEvent(dispute=dispute, at=at or now(), actor=_user(actor), action=kind, from_state=from_state,
+                       to_state=dispute.state, note=note, data=data or {})
+    row.save()
+    return row
+
+
+def registered(dispute: Dispute, *, actor, at: dt.datetime) -> DisputeEvent:
+    """登记: where it came from (a linkage's document number) and the colour it started with."""
+    return action(dispute, "register", "", actor=actor, at=at,
+                  data={"source": dispute.source, "source_ref": dispute.source_ref,
+                        "risk_level": dispute.risk_level.code})
+
+
+def converted(dispute: Dispute, *, actor, case_id: int, at: dt.datetime) -> DisputeEvent:
+    """由网格事件转入: the case it came from stays linked."""
+    return action(dispute, "convert", "", actor=actor, at=at, data={"case": case_id})
+
+
+def rerated(dispute: Dispute, *, actor, old_level: str, new_level: str, reason: str,
+            at: dt.datetime) -> DisputeEvent:
+    """风险研判: the colour before and after (红 → 黄 → 蓝 as it calms down, or up)."""
+    return action(dispute, "rerate", dispute.state, actor=actor, note=reason, at=at,
+                  data={"from": old_level, "to": new_level})

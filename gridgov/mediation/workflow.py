@@ -1,0 +1,75 @@
+"""The lifecycle of a dispute, on the engine of `core.workflow` (the pattern of `cases.workflow`):
+登记 → 受理 (a committee and mediator, the one-month clock starts) → 调解 (rights and duties told, sessions
+recorded) → 达成协议 (written or oral) → 履行, 回访 → 结案; or 调解未成, 移交 (court, police, petition office),
+不予受理. The risk colour is re-rated on any open dispute, each time on the timeline.
+
+Row attributes of this table: ``resolved`` (the outcome it records for 化解率: True, False or absent)."""
+
+from __future__ import annotations
+
+from gridgov.core.workflow import UNCHANGED, Field, T, Table
+from gridgov.mediation.models import OPEN_STATES, State
+
+# Who may act, relative to a dispute (mediation.access.actor_kinds decides):
+CENTER = "center"  # a governance center's dispatcher over the dispute's place
+MEDIATOR = "mediator"  # the dispute's mediator, or a mediator of its committee
+GRID_WORKER = "grid_worker"  # the grid worker of its grid (回访)
+SYSTEM = "system"
+
+S = State
+NOTE = Field("note", "说明", "textarea")
+REASON = Field("reason", "原因", "textarea", required=True)
+
+# Named clock effects (mediation.services.EFFECTS executes them)
+START_CLOCK = "start_clock"  # 受理: the time limit (MEDIATION_DAYS, one month by default) starts
+EXTEND_CLOCK = "extend_clock"  # both parties consented: the limit moves by the days agreed
+STOP_CLOCK = "stop_clock"  # finished one way or another
+
+TABLE = Table(
+    name="dispute",
+    transitions=(
+        T("accept", "受理", [S.REGISTERED], S.ACCEPTED, [CENTER], effect=START_CLOCK,
+          fields=[Field("committee", "调解组织", "unit", required=True), Field("mediator", "调解员", "int"), NOTE]),
+        T("reject", "不予受理", [S.REGISTERED], S.REJECTED, [CENTER], effect=STOP_CLOCK, fields=[REASON]),
+        T("start", "告知权利义务并开始调解", [S.ACCEPTED], S.MEDIATING, [MEDIATOR], fields=[NOTE]),
+        T("record_session", "调解记录", [S.MEDIATING], UNCHANGED, [MEDIATOR],
+          fields=[Field("note", "调解经过", "textarea", required=True), Field("place", "地点", "text"),
+                  Field("participants", "参加人员", "text")]),
+        T("rerate", "风险研判(调整预警颜色)", list(OPEN_STATES), UNCHANGED, [CENTER, MEDIATOR],
+          fields=[Field("risk_level", "风险等级", "text", required=True), REASON]),
+        T("extend", "经双方同意延长期限", [S.ACCEPTED, S.MEDIATING], UNCHANGED, [MEDIATOR], effect=EXTEND_CLOCK,
+          fields=[Field("days", "延长天数", "int", required=True), REASON]),
+        T("agree", "达成调解协议", [S.MEDIATING], S.AGREED, [MEDIATOR], effect=STOP_CLOCK,
+          fields=[Field("kind", "协议形式", "choice", required=True,
+                        choices=(("written", "书面协议"), ("oral", "口头协议"))),
+                  Field("content", "协议内容、履行方式和期限", "textarea", required=True),
+                  Field("amount", "涉及金额(元)", "text")], resolved=True),
+        T("fail", "调解未成", [S.MEDIATING], S.FAILED, [MEDIATOR], effect=STOP_CLOCK,
+          fields=[Field("reason", "未成原因及告知的其他途径", "textarea", required=True)], resolved=False),
+        T("hand_over", "移交", [S.REGISTERED, S.ACCEPTED, S.MEDIATING], S.HANDED_OVER, [CENTER, MEDIATOR],
+          effect=STOP_CLOCK,
+          fields=[Field("to", "移交至", "choice", required=True,
+                        choices=(("court", "人民法院"), ("police", "公安机关"), ("petition", "信访部门"))),
+                  Field("receipt", "回执编号", "text"), REASON]),
+        T("record_performance", "履行情况", [S.AGREED], UNCHANGED, [MEDIATOR], fields=[NOTE]),
+        T("follow_up", "回访并结案", [S.AGREED], S.CLOSED, [MEDIATOR, GRID_WORKER],
+          fields=[Field("performed", "协议已履行", "bool"), Field("note", "回访情况", "textarea", required=True)]),
+    ),
+    kinds=lambda actor, dispute: _kinds(actor, dispute),
+    state_labels={s.value: str(s.label) for s in State},
+)
+
+
+def _kinds(actor, dispute) -> set[str]:
+    from gridgov.mediation.access import actor_kinds
+
+    return actor_kinds(actor, dispute)
+
+
+BY_ACTION = {t.action: t for t in TABLE.transitions}
+EVENT_KINDS = {"register": "登记", "convert": "由网格事件转为矛盾纠纷", "overdue": "超过调解期限"}
+
+
+def action_label(action: str) -> str:
+    t = BY_ACTION.get(action)
+    return t.label if t else EVENT_KINDS.get(action, action)

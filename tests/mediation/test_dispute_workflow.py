@@ -1,0 +1,191 @@
+"""Disputes on the workflow engine (first part of #11): registration with its parties (personal data encrypted),
+conversion from a grid case, every row of the table run through its service from each of its source states —
+landing in the table's next state with its clock effect and one timeline row — colour re-rating on the timeline,
+the one-month clock with a consented extension, and what each actor may see. SQLite and PostgreSQL."""
+
+import datetime as dt
+
+import pytest
+
+from gridgov.accounts.services import membership_grant
+from gridgov.core.errors import ApplicationError
+from gridgov.core.pii import get_pii
+from gridgov.core.workflow import UNCHANGED
+from gridgov.mediation import services as m
+from gridgov.mediation import workflow as wf
+from gridgov.mediation.models import Dispute, DisputeEvent, DisputeParty, State
+from gridgov.mediation.selectors import dispute_list, dispute_timeline
+from gridgov.orgs.models import UnitKind
+from gridgov.orgs.services import org_unit_create
+from tests.cases.conftest import report
+from tests.conftest import ID_A1, make_user
+
+PARTIES = [{"role": "applicant", "name": "张三", "id_number": ID_A1, "phone": "13800138000"},
+           {"role": "respondent", "name": "李四"}]
+
+
+@pytest.fixture
+def mw(cw):
+    """The case world plus 甲一社区's mediation committee and its mediator."""
+    committee = org_unit_create(actor=None, code="MC-CA", name="甲一社区人民调解委员会",
+                                kind=UnitKind.MEDIATION_COMMITTEE, region=cw.w.comm_a)
+    mediator = make_user("mediator_a", is_staff=True)
+    membership_grant(actor=None, user=mediator, role_code="mediator", region=cw.w.comm_a, unit=committee)
+    cw.committee, cw.mediator = committee, mediator
+    return cw
+
+
+def fresh(d):
+    return Dispute.objects.get(pk=d.pk)
+
+
+def registered(mw, **kw):
+    values = dict(actor=mw.dispatcher, title="楼上漏水纠纷", dispute_type="0201", source="application",
+                  summary="楼上住户卫生间漏水,楼下要求赔偿,双方多次争吵", occurred_on=dt.date(2026, 11, 30),
+                  parties=PARTIES, lon=120.005, lat=30.01)
+    values.update(kw)
+    return m.dispute_register(**values)
+
+
+def accepted(mw):
+    return m.dispute_accept(dispute=registered(mw), actor=mw.dispatcher, committee=mw.committee,
+                            mediator=mw.mediator)
+
+
+def mediating(mw):
+    return m.dispute_start(dispute=accepted(mw), actor=mw.mediator)
+
+
+def agreed(mw):
+    return m.dispute_agree(dispute=mediating(mw), actor=mw.mediator, kind="written",
+                           content="楼上负责维修并赔偿2000元,12月10日前付清", amount="2000")
+
+
+MAKERS = {State.REGISTERED: registered, State.ACCEPTED: accepted, State.MEDIATING: mediating, State.AGREED: agreed}
+
+ARGS = {
+    "accept": lambda mw: {"committee": mw.committee, "mediator": mw.mediator},
+    "reject": lambda mw: {"reason": "不属于人民调解范围"},
+    "start": lambda mw: {},
+    "record_session": lambda mw: {"note": "双方陈述,初步同意维修", "place": "社区调解室", "participants": "调解员、民警"},
+    "rerate": lambda mw: {"risk_level": "yellow", "reason": "双方情绪激动"},
+    "extend": lambda mw: {"days": 10, "reason": "双方同意延长"},
+    "agree": lambda mw: {"kind": "oral", "content": "楼上当日维修"},
+    "fail": lambda mw: {"reason": "双方分歧大,已告知可向法院起诉"},
+    "hand_over": lambda mw: {"to": "court", "receipt": "(2026)诉前调001号", "reason": "当事人坚持诉讼"},
+    "record_performance": lambda mw: {"note": "已付清赔偿款(收条)"},
+    "follow_up": lambda mw: {"note": "回访:已履行,双方满意", "performed": True},
+}
+
+
+def actor_for(mw, action):
+    return mw.dispatcher if action in ("accept", "reject", "hand_over", "rerate") else mw.mediator
+
+
+ROWS = [(t.action, source) for t in wf.TABLE.transitions for source in t.sources]
+
+
+@pytest.mark.parametrize(("action", "source"), ROWS, ids=[f"{a}-{s}" for a, s in ROWS])
+def test_every_row_lands_where_the_table_says(mw, action, source):
+    t = wf.TABLE.get(action)
+    d = fresh(MAKERS[source](mw))
+    assert d.state == source
+    before_due, rows_before = d.due_at, DisputeEvent.objects.filter(dispute=d).count()
+    done = m.ACTION_SERVICES[action](dispute=d, actor=actor_for(mw, action), **ARGS[action](mw))
+    d = fresh(done)
+    assert d.state == (source if t.target is UNCHANGED else t.target)
+    new_rows = DisputeEvent.objects.filter(dispute=d).order_by("id")[rows_before:]
+    assert [r.action for r in new_rows] == [action]
+    assert new_rows[0].from_state == source and new_rows[0].to_state == d.state
+    effect = t.effect_of()
+    if effect == wf.START_CLOCK:
+        assert d.due_at is not None and d.due_at - d.accepted_at == dt.timedelta(days=m.MEDIATION_DAYS)
+    elif effect == wf.EXTEND_CLOCK:
+        assert d.due_at - before_due == dt.timedelta(days=10) and d.extension_days == 10
+    elif effect == wf.STOP_CLOCK:
+        assert d.due_at is None
+    else:
+        assert d.due_at == before_due
+    if t.info("resolved") is not None:
+        assert d.resolved is t.info("resolved")
+
+
+def test_registration_keeps_parties_personal_data_encrypted(mw):
+    d = registered(mw)
+    assert d.grid == mw.w.grid_a_west and d.region_path == mw.w.grid_a_west.path and d.risk_level.code == "blue"
+    applicant = d.parties.get(role="applicant")
+    assert ID_A1 not in applicant.id_number_enc and get_pii(applicant, "id_number") == ID_A1
+    assert applicant.id_number_masked.endswith(ID_A1[-4:]) and applicant.phone_masked.endswith("8000")
+    [row] = dispute_timeline(d)
+    assert row.action == "register" and row.data["source"] == "application"
+    with pytest.raises(ApplicationError) as bad:  # one bad party: nothing at all is written
+        registered(mw, parties=[PARTIES[0], {"role": "respondent", "name": "王五", "id_number": "110101199001011234"}])
+    assert bad.value.code == "invalid_id_number" and "parties.2.id_number" in bad.value.fields
+    with pytest.raises(ApplicationError) as bad:
+        registered(mw, source="court")  # a court's hand-over comes with its document number
+    assert bad.value.code == "source_ref_required"
+    assert Dispute.objects.count() == 1 and DisputeParty.objects.count() == 2
+
+
+def test_a_dispute_case_converts_in_one_step_and_both_stay_linked(mw):
+    case = report(mw, description="楼上漏水邻居吵起来了", category="2101")
+    d = m.dispute_from_case(actor=mw.dispatcher, case=case, dispute_type="0201", parties=PARTIES)
+    assert d.case == case and d.source == "case" and d.source_ref == case.number and d.grid == case.grid
+    assert [e.action for e in dispute_timeline(d)] == ["register", "convert"]
+    assert case.events.filter(action="to_dispute", data__dispute=d.pk).exists()
+    with pytest.raises(ApplicationError) as again:
+        m.dispute_from_case(actor=mw.dispatcher, case=case, dispute_type="0201", parties=PARTIES)
+    assert again.value.code == "already_converted"
+    litter = report(mw)  # 暴露垃圾 is no dispute
+    with pytest.raises(ApplicationError) as wrong:
+        m.dispute_from_case(actor=mw.dispatcher, case=litter, dispute_type="0201", parties=PARTIES)
+    assert wrong.value.code == "not_a_dispute"
+    with pytest.raises(ApplicationError) as who:
+        m.dispute_from_case(actor=mw.handler_cg, case=report(mw, category="2101"), dispute_type="0201",
+                            parties=PARTIES)
+    assert who.value.code == "not_center"
+
+
+def test_colour_rerating_and_the_consented_extension_are_on_the_timeline(mw):
+    d = mediating(mw)
+    d = m.dispute_rerate(dispute=d, actor=mw.dispatcher, risk_level="red", reason="扬言报复,有民转刑风险")
+    d = m.dispute_rerate(dispute=fresh(d), actor=mw.mediator, risk_level="blue", reason="已达成初步共识,情绪平稳")
+    rows = [e for e in dispute_timeline(d) if e.action == "rerate"]
+    assert [(r.data["from"], r.data["to"]) for r in rows] == [("blue", "red"), ("red", "blue")]
+    with pytest.raises(ApplicationError) as same:
+        m.dispute_rerate(dispute=fresh(d), actor=mw.mediator, risk_level="blue", reason="再看")
+    assert same.value.code == "same_risk_level"
+    due = fresh(d).due_at
+    d = m.dispute_extend(dispute=fresh(d), actor=mw.mediator, days=20, reason="双方同意")
+    assert fresh(d).due_at == due + dt.timedelta(days=20)
+    with pytest.raises(ApplicationError) as limit:
+        m.dispute_extend(dispute=fresh(d), actor=mw.mediator, days=11, reason="双方同意")
+    assert limit.value.code == "extension_limit"
+
+
+def test_who_may_act_and_see(mw):
+    d = registered(mw)
+    with pytest.raises(ApplicationError):  # a mediator cannot take a dispute on before the center gives it
+        m.dispute_start(dispute=d, actor=mw.mediator)
+    other_committee = org_unit_create(actor=None, code="MC-CB", name="乙一社区人民调解委员会",
+                                      kind=UnitKind.MEDIATION_COMMITTEE, region=mw.w.comm_b)
+    other = make_user("mediator_b", is_staff=True)
+    membership_grant(actor=None, user=other, role_code="mediator", region=mw.w.comm_b, unit=other_committee)
+    with pytest.raises(ApplicationError) as bad:
+        m.dispute_accept(dispute=d, actor=mw.dispatcher, committee=mw.committee, mediator=other)
+    assert bad.value.code == "invalid_mediator"
+    d = m.dispute_accept(dispute=d, actor=mw.dispatcher, committee=mw.committee)
+    assert list(dispute_list(actor=mw.mediator)) == [d]  # its committee's mediators
+    assert list(dispute_list(actor=other)) == []
+    assert list(dispute_list(actor=mw.w.user_b)) == []  # 乙街道 does not see 甲街道's disputes
+    assert list(dispute_list(actor=mw.w.user_a)) == [d]
+    assert {t.action for t in wf.TABLE.allowed(other, d)} == set()
+    assert "start" in {t.action for t in wf.TABLE.allowed(mw.mediator, d)}
+
+
+def test_the_admin_shows_disputes_masked_and_levels_editable(mw, admin_client):
+    d = m.dispute_rerate(dispute=registered(mw), actor=mw.dispatcher, risk_level="red", reason="群体性风险")
+    page = admin_client.get(f"/admin/mediation/dispute/{d.pk}/change/").content.decode()
+    assert "风险研判(调整预警颜色)" in page and "张三" in page and ID_A1 not in page and ID_A1[-4:] in page
+    levels = admin_client.get("/admin/mediation/risklevel/").content.decode()
+    assert "蓝色(一般)" in levels and "黄色(可能激化)" in levels and "红色(重大风险)" in levels
