@@ -1,5 +1,5 @@
 """The forms of the workflow actions for the console and the phone pages, made from the fields each row of the
-table declares (cases.workflow): no list of actions or fields here."""
+table declares (cases.workflow, mediation.workflow…): no list of actions or fields here."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class DurationField(forms.MultiValueField):
         return amount * (WORKING_DAY_MINUTES if unit == "days" else 60)
 
 
-def _form_field(f: Field, *, units, categories) -> forms.Field:
+def _form_field(f: Field, *, units, categories, options) -> forms.Field:
     label, required = f.label, f.required
     # Texts are checked by the service, whose refusal names what is missing ("请填写不予立案的原因")
     if f.kind == "text":
@@ -76,13 +76,21 @@ def _form_field(f: Field, *, units, categories) -> forms.Field:
         return DurationField(label=label, required=required)
     if f.kind == "bool":
         return forms.BooleanField(label=label, required=False)
+    if f.kind == "int":
+        return forms.IntegerField(label=label, required=required, min_value=1, max_value=10**9)
+    if f.kind == "option":  # choices known when the form is made (a committee's mediators, the risk levels)
+        choices = [(str(v), str(lbl)) for v, lbl in options.get(f.name, ())]
+        return forms.ChoiceField(label=label, required=required,
+                                 choices=choices if required else [("", f.help or "—")] + choices)
     if f.kind == "photos":
         return MultipleFileField(label=label, required=False, help_text=f.help,
                                  widget=MultipleFileInput(attrs={"accept": "image/*"}))
     raise ValueError(f"unknown field kind {f.kind}")
 
 
-def action_form(t: Transition, *, data=None, files=None, units=(), categories=(), initial=None) -> forms.Form:
-    fields = {f.name: _form_field(f, units=units, categories=categories) for f in t.fields}
+def action_form(t: Transition, *, data=None, files=None, units=(), categories=(), options=None,
+                initial=None) -> forms.Form:
+    """The form of one row; `options` gives the choices of its "option" fields by name."""
+    fields = {f.name: _form_field(f, units=units, categories=categories, options=options or {}) for f in t.fields}
     form_class = type(f"{t.action.title().replace('_', '')}Form", (forms.Form,), fields)
     return form_class(data, files, initial=initial, auto_id=f"id_{t.action}_%s")

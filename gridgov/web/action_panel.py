@@ -21,27 +21,24 @@ def _units(user):
     return list(org_unit_list(actor=user).exclude(kind__in=[UnitKind.GOVERNANCE_CENTER, UnitKind.EMERGENCY_UNIT]))
 
 
-def action_panel(request, case, action: str | None, *, success_url: str, hide=()) -> tuple:
-    """The actions the workflow allows this user on this case, each with its form; on POST, run the action.
-    Returns (response, None) when the request is answered (done or refused), else (None, context) where
+def panel(request, allowed, action: str | None, *, success_url: str, make_form, run, label_of, hide=(),
+          initial=None) -> tuple:
+    """The action panel of any workflow table: `allowed` (what the table allows this user now), each with the
+    form `make_form(t, data=…, files=…, initial=…)` builds from its row; on POST of `action`, `run(t, cleaned,
+    photos)`. Returns (response, None) when the request is answered (done or refused), else (None, context) where
     context holds the action list and the action whose form is open: shown again with its errors after a POST
     (``invalid``), or asked for by a GET of the action's address."""
-    allowed = services.available_actions(case, request.user)
-    kinds = {f.kind for t in allowed for f in t.fields}
-    units = _units(request.user) if kinds & {"unit", "units"} else []
-    categories = Category.objects.filter(is_active=True, parent__isnull=False) if "category" in kinds else []
     bound, open_action = {}, None
     if request.method == "POST" and action:
         by_action = {t.action: t for t in allowed}
         if action not in by_action:
-            messages.error(request, f"当前不能执行「{action_label(action)}」")
+            messages.error(request, f"当前不能执行「{label_of(action)}」")
             return done_redirect(request, success_url), None
         t = by_action[action]
-        form = action_form(t, data=request.POST, files=request.FILES, units=units, categories=categories)
+        form = make_form(t, data=request.POST, files=request.FILES)
         if form.is_valid():
             try:
-                run_action(case=case, actor=request.user, action=action, values=form.cleaned_data,
-                           photos=request.FILES.getlist("photos"))
+                run(t, form.cleaned_data, request.FILES.getlist("photos"))
             except ApplicationError as exc:
                 placed = False
                 for name, message in exc.fields.items():
@@ -58,15 +55,34 @@ def action_panel(request, case, action: str | None, *, success_url: str, hide=()
         if any(t.action == action for t in allowed):
             open_action = action
         else:
-            messages.error(request, f"当前不能执行「{action_label(action)}」")
-    suggested = suggest_unit(case) if units else None
-    guess = suggest_category(case.description) if categories and case.category_id is None else None
+            messages.error(request, f"当前不能执行「{label_of(action)}」")
     actions = []
     for t in allowed:
-        form = bound.get(t.action) or action_form(
-            t, units=units, categories=categories,
-            initial={"unit": str(suggested.pk) if suggested else "", "category": guess.code if guess else ""})
+        form = bound.get(t.action) or make_form(t, initial=initial or {})
         names = [f.name for f in t.fields if f.name not in hide]
         actions.append({"action": t.action, "label": t.label, "form": form, "open": t.action == open_action,
                         "fields": [form[n] for n in names], "multipart": t.takes_photos})
-    return None, {"actions": actions, "open_action": open_action, "suggested": suggested, "invalid": bool(bound)}
+    return None, {"actions": actions, "open_action": open_action, "invalid": bool(bound)}
+
+
+def action_panel(request, case, action: str | None, *, success_url: str, hide=()) -> tuple:
+    """The case's panel: the table's actions with units, categories and the suggested unit and category."""
+    allowed = services.available_actions(case, request.user)
+    kinds = {f.kind for t in allowed for f in t.fields}
+    units = _units(request.user) if kinds & {"unit", "units"} else []
+    categories = Category.objects.filter(is_active=True, parent__isnull=False) if "category" in kinds else []
+    suggested = suggest_unit(case) if units else None
+    guess = suggest_category(case.description) if categories and case.category_id is None else None
+
+    def make_form(t, **kw):
+        return action_form(t, units=units, categories=categories, **kw)
+
+    def run(t, values, photos):
+        run_action(case=case, actor=request.user, action=t.action, values=values, photos=photos)
+
+    response, context = panel(
+        request, allowed, action, success_url=success_url, make_form=make_form, run=run, label_of=action_label,
+        hide=hide, initial={"unit": str(suggested.pk) if suggested else "", "category": guess.code if guess else ""})
+    if context is not None:
+        context["suggested"] = suggested
+    return response, context

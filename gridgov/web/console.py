@@ -53,6 +53,8 @@ def _menu(user) -> list[dict]:
     if j.has_perm("case:case:list") or handler_units(user):
         items.append({"label": "督办看板", "url": reverse("console-board"), "key": "board"})
         items.append({"label": "网格地图", "url": reverse("console-map"), "key": "map"})
+    if j.has_perm("case:case:list") or "mediator" in j.roles:
+        items.append({"label": "矛盾纠纷", "url": reverse("console-disputes"), "key": "disputes"})
     if j.has_perm("case:kpi:view"):
         items.append({"label": "统计考核", "url": reverse("console-stats"), "key": "stats"})
     return items
@@ -246,11 +248,29 @@ def case_detail(request, pk, action: str | None = None):
         "title": f"案件详情 {case.number}", "menu": _menu(request.user), "active": "cases", "case": case,
         "grid_geometry": case.grid.geometry if case.grid_id else None,
         "timeline": [{"e": e, "label": action_label(e.action)} for e in case_timeline(case)], "actions": actions, "suggested": suggested,
+        **_dispute_context(request.user, case),
         "photo_groups": case_photo_groups(case), "clocks": clock_summary(case, now()),
         "caller_cases": cases_of_caller(actor=request.user, case=case), "open_states": OPEN_STATES,
         "can_reveal_phone": bool(case.reporter_phone_enc) and jurisdiction_of(request.user).covers(
             "case:case:reveal", case.region_path),
     }, status=status)
+
+
+def _dispute_context(user, case) -> dict:
+    """转为矛盾纠纷 for a center on a 矛盾纠纷 case not yet converted; else the dispute it became."""
+    from gridgov.cases.access import actor_kinds
+    from gridgov.cases.workflow import CENTER
+    from gridgov.mediation.models import Dispute
+    from gridgov.web.disputes import FromCaseForm
+
+    if case.category is None or not case.category.code.startswith("21"):
+        return {}
+    existing = Dispute.objects.filter(case=case).first()
+    if existing is not None:
+        return {"case_dispute": existing}
+    if CENTER not in actor_kinds(user, case):
+        return {}
+    return {"dispute_form": FromCaseForm(initial={"applicant": case.reporter_name})}
 
 
 @staff_required

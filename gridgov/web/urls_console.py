@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.web import console
+from gridgov.web import console, disputes
 
 urlpatterns = [
     path("", console.home, name="console-home"),
@@ -20,5 +20,9 @@ urlpatterns = [
     path("map/data.json", console.map_data, name="console-map-data"),
     path("cases/<int:pk>/", console.case_detail, name="console-case"),
     path("cases/<int:pk>/reveal-phone/", console.reveal_phone, name="console-case-reveal-phone"),
+    path("cases/<int:pk>/to-dispute/", disputes.case_to_dispute, name="console-case-to-dispute"),
     path("cases/<int:pk>/<str:action>/", console.case_detail, name="console-case-act"),
+    path("disputes/", disputes.disputes, name="console-disputes"),
+    path("disputes/<int:pk>/", disputes.dispute_detail, name="console-dispute"),
+    path("disputes/<int:pk>/<str:action>/", disputes.dispute_detail, name="console-dispute-act"),
 ]

@@ -1,0 +1,63 @@
+"""The inputs of a dispute's actions, from the fields each row of its table declares: the choices of the
+"option" fields for this user (mediators of the committees, the active risk levels) and the conversion of
+submitted values into the service's arguments. The console and the API both go through `run_action`."""
+
+from __future__ import annotations
+
+from gridgov.core.errors import ApplicationError
+from gridgov.mediation import services
+from gridgov.mediation.models import Dispute, RiskLevel
+from gridgov.mediation.workflow import TABLE
+from gridgov.orgs.models import OrgUnit, UnitKind
+
+
+def committees(actor):
+    """The mediation committees the actor may give a dispute to: those in their jurisdiction."""
+    from gridgov.orgs.selectors import org_unit_list
+
+    return list(org_unit_list(actor=actor).filter(kind=UnitKind.MEDIATION_COMMITTEE, is_active=True))
+
+
+def options(actor, dispute: Dispute, kinds_needed: set[str]) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    if "risk_level" in kinds_needed:
+        out["risk_level"] = [(lv.code, lv.name) for lv in RiskLevel.objects.filter(is_active=True)
+                             .exclude(pk=dispute.risk_level_id)]
+    if "mediator" in kinds_needed:
+        from gridgov.accounts.models import Membership, RoleCode
+
+        rows = (Membership.objects.filter(unit__in=committees(actor), role__code=RoleCode.MEDIATOR, is_active=True)
+                .select_related("user", "unit").order_by("unit__name", "user__username"))
+        out["mediator"] = [(str(m.user_id), f"{m.user.display_name or m.user.username}({m.unit.name})") for m in rows]
+    return out
+
+
+def resolve(action: str, raw: dict) -> dict:
+    """The service's arguments from submitted values, by the kinds of the action's fields."""
+    t = TABLE.get(action)
+    out: dict = {}
+    for f in t.fields:
+        value = raw.get(f.name)
+        if value is None or value == "":
+            if f.kind in ("text", "textarea") and f.required:
+                out[f.name] = ""  # the service refuses it, naming what is missing
+            elif f.required:
+                raise ApplicationError(f"{f.name}_required", f"请填写{f.label}", fields={f.name: "必填"})
+            continue
+        if f.kind == "unit":
+            unit = OrgUnit.objects.filter(pk=int(value)).first() if str(value).isdigit() else None
+            if unit is None:
+                raise ApplicationError("unknown_unit", f"单位 {value} 不存在", fields={f.name: "不存在"})
+            value = unit
+        elif f.kind == "int" or (f.kind == "option" and f.name == "mediator"):
+            if not str(value).isdigit() or not 0 < int(value) < 10**18:
+                raise ApplicationError(f"invalid_{f.name}", f"{f.label}无效", fields={f.name: "取值无效"})
+            value = int(value)
+        elif f.kind == "bool":
+            value = value in (True, "1", "true", "on", 1)
+        out[f.name] = value
+    return out
+
+
+def run_action(*, dispute: Dispute, actor, action: str, values: dict) -> Dispute:
+    return services.ACTION_SERVICES[action](dispute=dispute, actor=actor, **resolve(action, values))
