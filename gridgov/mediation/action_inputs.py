@@ -28,7 +28,8 @@ def options(actor, dispute: Dispute, kinds_needed: set[str]) -> dict[str, list[t
 
         rows = (Membership.objects.filter(unit__in=committees(actor), role__code=RoleCode.MEDIATOR, is_active=True)
                 .select_related("user", "unit").order_by("unit__name", "user__username"))
-        out["mediator"] = [(str(m.user_id), f"{m.user.display_name or m.user.username}({m.unit.name})") for m in rows]
+        out["mediator"] = [(str(m.user_id), f"{m.user.display_name or m.user.username}({m.unit.name if m.unit else ''})")
+                           for m in rows]
     return out
 
 
