@@ -39,3 +39,22 @@ def rerated(dispute: Dispute, *, actor, old_level: str, new_level: str, reason: 
     """风险研判: the colour before and after (红 → 黄 → 蓝 as it calms down, or up)."""
     return action(dispute, "rerate", dispute.state, actor=actor, note=reason, at=at,
                   data={"from": old_level, "to": new_level})
+
+
+def overdue(dispute: Dispute, *, at: dt.datetime) -> DisputeEvent:
+    """超过调解期限 (the sweeper, once)."""
+    return action(dispute, "overdue", dispute.state, note="已超过调解期限,请尽快化解或依法引导其他途径", at=at,
+                  data={"due_at": dispute.due_at.isoformat() if dispute.due_at else None})
+
+
+def auto_escalated(dispute: Dispute, *, hours: int, to_center_id: int | None, at: dt.datetime) -> DisputeEvent:
+    """无进展自动升级 (the sweeper, once per stall)."""
+    return action(dispute, "auto_escalate", dispute.state, at=at,
+                  note=f"{dispute.risk_level.name}纠纷超过{hours}小时无进展,自动升级",
+                  data={"hours": hours, "to": to_center_id})
+
+
+def reported_up(dispute: Dispute, *, units: list[int], at: dt.datetime) -> DisputeEvent:
+    """按风险等级上报: which centers and police stations were told, as the colour requires."""
+    return action(dispute, "reported_up", dispute.state, at=at, note=f"{dispute.risk_level.name}:已上报",
+                  data={"units": units, "risk_level": dispute.risk_level.code})

@@ -125,6 +125,10 @@ class Dispute(models.Model):
     agreement_amount = models.DecimalField(_("协议金额(元)"), max_digits=14, decimal_places=2, null=True,
                                            blank=True)
     resolved = models.BooleanField(_("化解成功"), null=True, blank=True)
+    # the sweeper's marks (mediation.sweeper): once per overdue limit, once per stall of a high-risk dispute
+    overdue_at = models.DateTimeField(_("超期提醒时间"), null=True, blank=True, editable=False)
+    escalation_level = models.PositiveSmallIntegerField(_("自动升级次数"), default=0)
+    escalated_at = models.DateTimeField(_("最近自动升级时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), db_index=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     agreed_at = models.DateTimeField(_("协议生效时间"), null=True, blank=True)

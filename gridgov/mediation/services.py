@@ -155,7 +155,31 @@ def dispute_register(*, actor, title: str, dispute_type, source: str, summary: s
     events.registered(dispute, actor=actor, at=t)
     if case is not None:
         events.converted(dispute, actor=actor, case_id=case.pk, at=t)
+    _report_up(dispute, t)
     return dispute
+
+
+def _report_up(d: Dispute, at: dt.datetime) -> None:
+    """What the colour asks (三色预警): a level with a report deadline is reported to the town's center at once; one
+    to report immediately (0 minutes) also to the district's center and the town's police stations."""
+    from gridgov.cases.reference import unit_staff
+    from gridgov.cases.routing import center_for
+    from gridgov.notify.services import notify_users
+
+    level = d.risk_level
+    if level.report_within_minutes is None:
+        return
+    codes = [c for c in d.region_path.strip("/").split("/") if c]
+    town_path = "/" + "/".join(codes[:2]) + "/"
+    units = [center_for(town_path)]
+    if level.report_within_minutes == 0:
+        units.append(center_for("/" + codes[0] + "/"))
+        units += list(OrgUnit.objects.filter(kind=UnitKind.POLICE_STATION, is_active=True,
+                                             region__path__startswith=town_path))
+    found = [u for u in dict.fromkeys(units) if u is not None]
+    users = [uid for u in found for uid in unit_staff(u.pk)]
+    notify_users(users, subject=f"【{level.name}矛盾纠纷】{d.title}"[:200], data={"dispute": d.pk})
+    events.reported_up(d, units=[u.pk for u in found], at=at)
 
 
 @transaction.atomic
@@ -260,7 +284,7 @@ def dispute_rerate(*, dispute: Dispute, actor, risk_level, reason: str) -> Dispu
     t = TABLE.check(actor, d, "rerate")
     reason = _text(reason, "研判理由", "reason")
     level = _risk_level(risk_level)
-    old = d.risk_level.code
+    old, old_rank = d.risk_level.code, d.risk_level.rank
     if level.code == old:
         raise ApplicationError("same_risk_level", f"当前已是{level.name}", fields={"risk_level": "未改变"})
     d.risk_level = level
@@ -268,6 +292,8 @@ def dispute_rerate(*, dispute: Dispute, actor, risk_level, reason: str) -> Dispu
     TABLE.commit(d, t, fields=["risk_level"], at=at,
                  event=lambda from_state: events.rerated(d, actor=actor, old_level=old, new_level=level.code,
                                                          reason=reason, at=at))
+    if level.rank > old_rank:  # rated up: reported as the new colour asks
+        _report_up(d, at)
     return d
 
 

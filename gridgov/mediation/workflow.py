@@ -67,7 +67,8 @@ def _kinds(actor, dispute) -> set[str]:
 
 
 BY_ACTION = {t.action: t for t in TABLE.transitions}
-EVENT_KINDS = {"register": "登记", "convert": "由网格事件转为矛盾纠纷", "overdue": "超过调解期限"}
+EVENT_KINDS = {"register": "登记", "convert": "由网格事件转为矛盾纠纷", "overdue": "超过调解期限",
+               "auto_escalate": "无进展自动升级", "reported_up": "按风险等级上报"}
 
 
 def action_label(action: str) -> str:
