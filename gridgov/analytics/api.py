@@ -22,6 +22,9 @@ class KpiRowOut(serializers.Serializer):
     returns = serializers.IntegerField(help_text="退回数")
     overtime_ratio = serializers.FloatField(allow_null=True, help_text="超时倍数")
     satisfaction_rate = serializers.FloatField(allow_null=True, help_text="满意率")
+    disputes_accepted = serializers.IntegerField(allow_null=True, help_text="矛盾纠纷受理数(按区划、月份或合计分组时)")
+    disputes_resolved = serializers.IntegerField(allow_null=True, help_text="化解成功数(受理的纠纷中期末前达成协议的)")
+    resolution_rate = serializers.FloatField(allow_null=True, help_text="化解率 = 化解成功数 / 纠纷受理数")
 
 
 class TopCategoryOut(serializers.Serializer):

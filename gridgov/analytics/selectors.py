@@ -13,6 +13,10 @@ category, channel or month. Definitions (GB/T 30428.4 practice; the 天门 repor
 - 延期数 extensions, 退回数 returns (推诿): approvals and returns in the period.
 - 超时倍数 overtime_ratio: for cases in `due` finished late, the mean of used / allowed handling time.
 - 满意率 satisfaction_rate: follow-ups in the period rated 满意 or better (基本满意 counts as satisfied).
+- 纠纷受理数 disputes_accepted: disputes taken on (受理) in the period, by their place (or the month taken on);
+  化解成功数 disputes_resolved: of those, the ones with an agreement (协议) made by the end of the period;
+  化解率 resolution_rate = 化解成功数 / 纠纷受理数. Counted when grouping by region, month or not at all (a dispute
+  has no handling department, category or channel of the case kind: null there).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from gridgov.core.errors import ApplicationError
 from gridgov.core.timeutil import local
 
 GROUPS = ("none", "town", "community", "grid", "department", "category", "channel", "month")
+DISPUTE_GROUPS = ("none", "town", "community", "grid", "month")
 GROUP_LABELS = {"none": "合计", "town": "按街道(镇)", "community": "按社区", "grid": "按网格", "department": "按承办单位",
                 "category": "按类别(大类)", "channel": "按上报渠道", "month": "按月份"}
 EXCLUDED = (State.MERGED, State.REJECTED, State.WITHDRAWN)
@@ -122,6 +127,15 @@ def kpis(*, actor, start: dt.datetime, end: dt.datetime, group_by: str = "none")
         elif e["action"] == "follow_up":
             a["rated"] += 1
             a["satisfied"] += 1 if int(data.get("satisfaction", 0)) >= 3 else 0
+    if group_by in DISPUTE_GROUPS:
+        from gridgov.mediation.access import visible_disputes
+
+        for d in visible_disputes(actor).filter(accepted_at__gte=start, accepted_at__lt=end).values(
+                "region_path", "accepted_at", "resolved", "agreed_at"):
+            a = acc[_key(group_by, {"region_path": d["region_path"], "created_at": d["accepted_at"]}, names)]
+            a["disputes_accepted"] += 1
+            if d["resolved"] and d["agreed_at"] is not None and d["agreed_at"] < end:
+                a["disputes_resolved"] += 1
     out = []
     for key in sorted(acc):
         a = acc[key]
@@ -137,6 +151,9 @@ def kpis(*, actor, start: dt.datetime, end: dt.datetime, group_by: str = "none")
             "extensions": n.get("extensions", 0), "returns": n.get("returns", 0),
             "overtime_ratio": round(a["overtime_sum"] / a["overtime_n"], 2) if a.get("overtime_n") else None,
             "satisfaction_rate": _ratio(n.get("satisfied", 0), n.get("rated", 0)),
+            "disputes_accepted": n.get("disputes_accepted", 0) if group_by in DISPUTE_GROUPS else None,
+            "disputes_resolved": n.get("disputes_resolved", 0) if group_by in DISPUTE_GROUPS else None,
+            "resolution_rate": _ratio(n.get("disputes_resolved", 0), n.get("disputes_accepted", 0)),
         })
     return out
 

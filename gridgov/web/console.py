@@ -361,8 +361,10 @@ def stats(request):
 KPI_COLUMNS = [("label", "分组"), ("received", "受理数"), ("accepted", "立案数"), ("due", "应结案数"), ("closed", "结案数"),
                ("closure_rate", "结案率"), ("on_time_closure_rate", "按期结案率"), ("timely_ack_rate", "及时签收率"),
                ("rework_rate", "返工率"), ("extensions", "延期数"), ("returns", "退回数"), ("overtime_ratio", "超时倍数"),
-               ("satisfaction_rate", "满意率")]
-RATES = {"closure_rate", "on_time_closure_rate", "timely_ack_rate", "rework_rate", "satisfaction_rate"}
+               ("satisfaction_rate", "满意率"), ("disputes_accepted", "纠纷受理数"), ("disputes_resolved", "化解成功数"),
+               ("resolution_rate", "化解率")]
+RATES = {"closure_rate", "on_time_closure_rate", "timely_ack_rate", "rework_rate", "satisfaction_rate",
+         "resolution_rate"}
 
 
 def _export_kpis(rows, title: str, filename: str):

@@ -84,6 +84,7 @@ def test_hand_worked_month(month):
         "group": "全部", "received": 6, "accepted": 5, "due": 5, "closed": 3, "closed_on_time": 2,
         "closure_rate": 0.6, "on_time_closure_rate": 0.4, "timely_ack_rate": 0.75, "rework_rate": 0.25,
         "extensions": 1, "returns": 1, "overtime_ratio": 1.14, "satisfaction_rate": 1.0,
+        "disputes_accepted": 0, "disputes_resolved": 0, "resolution_rate": None,  # no disputes this month
     }
 
 
@@ -128,7 +129,7 @@ def test_the_console_exports_the_hand_worked_month(month, client):
     wb = load_workbook(io.BytesIO(r.content))
     header, row = list(wb.active.iter_rows(values_only=True))
     assert header[:6] == ("分组", "受理数", "立案数", "应结案数", "结案数", "结案率")
-    assert row == ("全部", 6, 5, 5, 3, 0.6, 0.4, 0.75, 0.25, 1, 1, 1.14, 1.0)
+    assert row == ("全部", 6, 5, 5, 3, 0.6, 0.4, 0.75, 0.25, 1, 1, 1.14, 1.0, 0, 0, None)  # no disputes: 化解率 blank
     assert wb.active["F2"].number_format == "0.0%" and wb.properties.title == "考核统计 2026-11-01 至 2026-11-30 合计"
     bad = client.get("/console/stats/", {"start": "2026-11-30", "end": "2026-11-01", "export": "xlsx"})
     assert bad.status_code == 400 and "text/html" in bad["Content-Type"]  # the error shown, no workbook
