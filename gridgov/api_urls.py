@@ -7,6 +7,9 @@ from gridgov.cases.api import CaseDetailApi, CaseListCreateApi, CaseRevealPhoneA
 from gridgov.cases.workflow import ACTIONS
 from gridgov.core.converters import IdConverter
 from gridgov.integrations.api import IngestApi
+from gridgov.mediation.api import CaseToDisputeApi, DisputeDetailApi, DisputeListCreateApi
+from gridgov.mediation.api import action_view as dispute_action_view
+from gridgov.mediation.workflow import TABLE as DISPUTE_TABLE
 from gridgov.notify.api import MessageListApi, MessageReadApi
 from gridgov.orgs.api import OrgUnitDetailApi, OrgUnitListApi
 from gridgov.people.api import (
@@ -46,4 +49,9 @@ urlpatterns = [
     path("cases/<id:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),
     path("cases/<id:pk>/reveal-phone/", CaseRevealPhoneApi.as_view(), name="api-case-reveal-phone"),
     *[path(f"cases/<id:pk>/{action}/", action_view(action), name=f"api-case-{action}") for action in ACTIONS],
+    path("cases/<id:pk>/to-dispute/", CaseToDisputeApi.as_view(), name="api-case-to-dispute"),
+    path("disputes/", DisputeListCreateApi.as_view(), name="api-dispute-list"),
+    path("disputes/<id:pk>/", DisputeDetailApi.as_view(), name="api-dispute-detail"),
+    *[path(f"disputes/<id:pk>/{action}/", dispute_action_view(action), name=f"api-dispute-{action}")
+      for action in DISPUTE_TABLE.actions],
 ]

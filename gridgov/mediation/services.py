@@ -13,10 +13,11 @@ from django.db import transaction
 
 from gridgov.cases import events as case_events
 from gridgov.cases.models import Case
+from gridgov.cases.services import _district_path
 from gridgov.core.errors import ApplicationError
 from gridgov.core.identity import parse_id_number, validate_mobile
 from gridgov.core.pii import set_pii
-from gridgov.core.timeutil import now
+from gridgov.core.timeutil import local_today, now
 from gridgov.mediation import events
 from gridgov.mediation.models import Dispute, DisputeParty, DisputeType, RiskLevel, Scale, Source, State
 from gridgov.mediation.workflow import TABLE
@@ -130,17 +131,17 @@ def dispute_register(*, actor, title: str, dispute_type, source: str, summary: s
         raise ApplicationError("source_ref_required", "移交或委托的纠纷须填写文书号", fields={"source_ref": "必填"})
     if not isinstance(people_involved, int) or people_involved < 1:
         raise ApplicationError("invalid_people_involved", "涉及人数至少为1", fields={"people_involved": "取值无效"})
-    if occurred_on > now().date() + dt.timedelta(days=1):
+    if occurred_on > local_today():
         raise ApplicationError("occurred_in_future", "发生日期不能晚于今天", fields={"occurred_on": "晚于今天"})
     kind, level = _dispute_type(dispute_type), _risk_level(risk_level)
     if grid is None and lon is not None and lat is not None:
         located = get_locator().locate(lon, lat, with_nearest=False).grid
         grid = Region.objects.filter(pk=located.id).first() if located is not None else None
-    if grid is None:
-        raise ApplicationError("grid_required", "请确定纠纷发生的网格(或提供位置)", fields={"grid": "必填"})
+    # a place in no grid is the district's (its center sees it), as for cases
+    region_path = grid.path if grid is not None else _district_path()
     t = now()
     dispute = Dispute(title=title[:100], dispute_type=kind, scale=scale, source=source, source_ref=source_ref.strip(),
-                      risk_level=level, grid=grid, region_path=grid.path, occurred_on=occurred_on, place=place[:200],
+                      risk_level=level, grid=grid, region_path=region_path, occurred_on=occurred_on, place=place[:200],
                       lon=lon, lat=lat, people_involved=people_involved, summary=summary,
                       organisations=organisations[:200], case=case, created_at=t, updated_at=t,
                       created_by=actor if getattr(actor, "pk", None) else None)

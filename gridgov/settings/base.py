@@ -197,6 +197,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "gridgov.cases.schema.report_constraints", "gridgov.notify.schema.read_constraints",
+                             "gridgov.mediation.schema.dispute_constraints",
                              "gridgov.core.schema.add_error_responses", "gridgov.core.schema.state_constraints"],
 }
 
