@@ -393,6 +393,9 @@ def build_demo(*, seed: int = 20261123, scale: int = 1, history_days: int = 90, 
             from gridgov.demo.history import build_history
 
             counts.update(build_history(days=history_days, per_day=cases_per_day))
+            from gridgov.demo.disputes import build_disputes
+
+            counts.update(build_disputes())
     counts.update(
         grids=Region.objects.filter(level=Level.GRID).count(),
         communities=len(regions["communities"]),

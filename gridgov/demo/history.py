@@ -113,10 +113,15 @@ def build_history(*, days: int = 90, per_day: int = 25, seed: int = 90) -> dict[
                 continue  # e.g. a routing gap: the case stays where the platform left it
     with clock_at(end):
         result = sweep()
-    # staff read their messages: all but the last day's are read a few minutes after they came
-    Message.objects.filter(channel="console", recipient__isnull=False, created_at__lt=end - dt.timedelta(days=1)).update(
-        read_at=F("created_at") + dt.timedelta(minutes=12), status="sent", sent_at=F("created_at"), attempts=1)
+    staff_read_messages(end)
     return {"cases": made, **result}
+
+
+def staff_read_messages(end: dt.datetime) -> None:
+    """Staff read their messages: all but the last day's are read a few minutes after they came."""
+    Message.objects.filter(channel="console", recipient__isnull=False, created_at__lt=end - dt.timedelta(days=1),
+                           read_at__isnull=True).update(
+        read_at=F("created_at") + dt.timedelta(minutes=12), status="sent", sent_at=F("created_at"), attempts=1)
 
 
 REPLIES = ["已处置完毕,现场已恢复", "已安排人员到场处理,问题已解决", "已责令当事人整改,现已整改到位",

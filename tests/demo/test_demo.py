@@ -77,6 +77,18 @@ def test_demo_district(client):
     assert not inbox.filter(created_at__lt=now() - dt.timedelta(days=1), status="pending").exists()  # no backlog
     assert inbox.filter(read_at__isnull=True).exists()
 
+    # a year of disputes through the mediation services: colours, sources, outcomes, linked cases
+    from gridgov.mediation.models import Dispute, DisputeEvent
+
+    assert result.counts["disputes"] >= 150
+    assert {"closed", "agreed", "failed", "handed_over"} <= set(Dispute.objects.values_list("state", flat=True))
+    assert set(Dispute.objects.values_list("risk_level__code", flat=True)) == {"blue", "yellow", "red"}
+    assert {"police", "court", "application"} <= set(Dispute.objects.values_list("source", flat=True))
+    assert Dispute.objects.filter(created_at__lt=now() - dt.timedelta(days=300)).exists()
+    assert DisputeEvent.objects.filter(action="rerate").exists() and DisputeEvent.objects.filter(action="follow_up").exists()
+    [row] = kpis(actor=User.objects.get(username="district"), start=now() - dt.timedelta(days=365), end=now())
+    assert row["disputes_accepted"] > 100 and 0.5 < row["resolution_rate"] < 1
+
     again = build_demo(seed=1)
     assert not again.created and {x.username for x in again.logins} == usernames
     assert User.objects.exclude(password__startswith="!").count() == len(usernames)

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"演示区县已建立:{c['communities']} 个社区、{c['grids']} 个网格、{c['buildings']} 栋楼、"
                 f"{c['households']} 户、{c['residents']} 名居民、{c['organisations']} 个单位、{c['units']} 个机构、"
-                f"{c.get('cases', 0)} 件事件"
+                f"{c.get('cases', 0)} 件事件、{c.get('disputes', 0)} 件矛盾纠纷"
             ))
         else:
             self.stdout.write("演示区县已存在,未重复建立。")
