@@ -20,6 +20,18 @@ if ! [ -x .venv/bin/python ] || [ "$(cat .venv/.gridgov-stamp 2>/dev/null)" != "
   echo "$stamp_want" > .venv/.gridgov-stamp
 fi
 
+# A CJK font for the PDF documents (人民调解协议书), embedded in each file (gridgov/mediation/documents.py).
+if ! fc-list 2>/dev/null | grep -qi "wqy\|cjk"; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== Installing a CJK font (Debian package fonts-wqy-microhei) for the PDF documents"
+    (apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || { apt-get update -qq && \
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; }) || \
+      echo "   (not installed: documents name a font the reader's viewer supplies)"
+  else
+    echo "== No CJK font found: 'sudo apt-get install fonts-wqy-microhei' embeds one in the PDF documents"
+  fi
+fi
+
 vendor=gridgov/web/static/vendor
 npm_want=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$vendor/.stamp" 2>/dev/null)" != "$npm_want" ]; then

@@ -58,3 +58,9 @@ def reported_up(dispute: Dispute, *, units: list[int], at: dt.datetime) -> Dispu
     """按风险等级上报: which centers and police stations were told, as the colour requires."""
     return action(dispute, "reported_up", dispute.state, at=at, note=f"{dispute.risk_level.name}:已上报",
                   data={"units": units, "risk_level": dispute.risk_level.code})
+
+
+def confirm_reminder(dispute: Dispute, *, until: dt.datetime, at: dt.datetime) -> DisputeEvent:
+    """司法确认申请期限提醒 (the sweeper, once per written agreement)."""
+    return action(dispute, "confirm_reminder", dispute.state, at=at, note="司法确认申请期限即将届满",
+                  data={"until": until.isoformat()})

@@ -129,6 +129,9 @@ class Dispute(models.Model):
     overdue_at = models.DateTimeField(_("超期提醒时间"), null=True, blank=True, editable=False)
     escalation_level = models.PositiveSmallIntegerField(_("自动升级次数"), default=0)
     escalated_at = models.DateTimeField(_("最近自动升级时间"), null=True, blank=True, editable=False)
+    confirm_reminded_at = models.DateTimeField(_("司法确认提醒时间"), null=True, blank=True, editable=False)
+    judicial_confirmation = models.CharField(_("司法确认"), max_length=16, blank=True,
+                                             choices=[("confirmed", "已确认有效"), ("refused", "不予确认")])
     created_at = models.DateTimeField(_("登记时间"), db_index=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     agreed_at = models.DateTimeField(_("协议生效时间"), null=True, blank=True)

@@ -313,7 +313,7 @@ def dispute_extend(*, dispute: Dispute, actor, days: int, reason: str) -> Disput
 
 
 @transaction.atomic
-def dispute_agree(*, dispute: Dispute, actor, kind: str, content: str, amount=None) -> Dispute:
+def dispute_agree(*, dispute: Dispute, actor, kind: str, content: str, amount=None, duties: str = "") -> Dispute:
     """达成协议: written (协议书, art. 29) or oral (口头协议登记); the amount for the monthly report."""
     d = _lock(dispute)
     t = TABLE.check(actor, d, "agree")
@@ -331,7 +331,8 @@ def dispute_agree(*, dispute: Dispute, actor, kind: str, content: str, amount=No
     d.agreement_kind, d.agreement_amount, d.agreed_at, d.resolved = kind, value, now(), True
     TABLE.commit(d, t, fields=["agreement_kind", "agreement_amount", "agreed_at", "resolved"], at=d.agreed_at,
                  event=_logged(d, actor, "agree", note=content,
-                               data={"kind": kind, "amount": str(value) if value is not None else None}))
+                               data={"kind": kind, "amount": str(value) if value is not None else None,
+                                     "duties": (duties or "").strip()[:2000]}))
     return d
 
 
@@ -381,12 +382,27 @@ def dispute_follow_up(*, dispute: Dispute, actor, note: str, performed: bool = F
     return d
 
 
+@transaction.atomic
+def dispute_record_confirmation(*, dispute: Dispute, actor, court: str, result: str, note: str = "") -> Dispute:
+    """司法确认 (art. 33): which court, and whether it confirmed the written agreement."""
+    d = _lock(dispute)
+    t = TABLE.check(actor, d, "record_confirmation")
+    court = _text(court, "人民法院", "court")
+    if result not in ("confirmed", "refused"):
+        raise ApplicationError("invalid_result", "请选择确认结果", fields={"result": "取值无效"})
+    d.judicial_confirmation = result
+    TABLE.commit(d, t, fields=["judicial_confirmation"],
+                 event=_logged(d, actor, "record_confirmation", note=note, data={"court": court[:100], "result": result}))
+    return d
+
+
 # The service of each row of the table, called with the row's fields by name.
 ACTION_SERVICES: dict[str, Callable[..., Dispute]] = {
     "accept": dispute_accept, "reject": dispute_reject, "start": dispute_start,
     "record_session": dispute_record_session, "rerate": dispute_rerate, "extend": dispute_extend,
     "agree": dispute_agree, "fail": dispute_fail, "hand_over": dispute_hand_over,
     "record_performance": dispute_record_performance, "follow_up": dispute_follow_up,
+    "record_confirmation": dispute_record_confirmation,
 }
 
 __all__ = ["ACTION_SERVICES", "State", "dispute_from_case", "dispute_register"]

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 
 from gridgov.cases.reference import unit_staff
 from gridgov.cases.routing import center_for, parent_center
-from gridgov.core.timeutil import now
+from gridgov.core.timeutil import LOCAL_TZ, now
 from gridgov.mediation import events
 from gridgov.mediation.models import Dispute, State
 from gridgov.notify.services import notify_users
@@ -72,9 +72,31 @@ def _stalled(t: dt.datetime) -> int:
     return done
 
 
+CONFIRM_DAYS = 30  # 人民调解法 art. 33: 司法确认 is applied for within 30 days of the agreement taking effect
+CONFIRM_REMIND_BEFORE_DAYS = 7
+
+
+def _confirmation_reminders(t: dt.datetime) -> int:
+    """A written agreement whose 30 days for 司法确认 end within a week: its mediators are reminded, once."""
+    done = 0
+    window = (t - dt.timedelta(days=CONFIRM_DAYS), t - dt.timedelta(days=CONFIRM_DAYS - CONFIRM_REMIND_BEFORE_DAYS))
+    for d in Dispute.objects.filter(agreement_kind="written", judicial_confirmation="", confirm_reminded_at__isnull=True,
+                                    agreed_at__gt=window[0], agreed_at__lte=window[1])[:BATCH]:
+        with transaction.atomic():
+            if not Dispute.objects.filter(pk=d.pk, confirm_reminded_at__isnull=True).update(confirm_reminded_at=t):
+                continue
+            until = (d.agreed_at or t) + dt.timedelta(days=CONFIRM_DAYS)  # agreed_at is set: the filter says so
+            events.confirm_reminder(d, until=until, at=t)
+            notify_users(_mediators(d), subject=f"【司法确认提醒】{d.title}"[:200],
+                         body=f"调解协议的司法确认申请期限将于{until.astimezone(LOCAL_TZ):%Y年%m月%d日}届满,"
+                              "如当事人需要,请提醒其共同向人民法院申请。", data={"dispute": d.pk})
+            done += 1
+    return done
+
+
 def sweep_disputes(at: dt.datetime | None = None) -> int:
     t = at or now()
-    overdue, stalled = _overdue(t), _stalled(t)
-    if overdue or stalled:
-        log.info("mediation sweep: %s overdue, %s escalated", overdue, stalled)
-    return overdue + stalled
+    overdue, stalled, reminded = _overdue(t), _stalled(t), _confirmation_reminders(t)
+    if overdue or stalled or reminded:
+        log.info("mediation sweep: %s overdue, %s escalated, %s reminded of 司法确认", overdue, stalled, reminded)
+    return overdue + stalled + reminded

@@ -7,7 +7,7 @@ Row attributes of this table: ``resolved`` (the outcome it records for 化解率
 
 from __future__ import annotations
 
-from gridgov.core.workflow import UNCHANGED, Field, T, Table
+from gridgov.core.workflow import UNCHANGED, Field, Guard, T, Table
 from gridgov.mediation.models import OPEN_STATES, State
 
 # Who may act, relative to a dispute (mediation.access.actor_kinds decides):
@@ -24,6 +24,14 @@ REASON = Field("reason", "原因", "textarea", required=True)
 START_CLOCK = "start_clock"  # 受理: the time limit (MEDIATION_DAYS, one month by default) starts
 EXTEND_CLOCK = "extend_clock"  # both parties consented: the limit moves by the days agreed
 STOP_CLOCK = "stop_clock"  # finished one way or another
+
+def _written_unconfirmed(d) -> bool:
+    return d.agreement_kind == "written" and not d.judicial_confirmation
+
+
+# 司法确认 (人民调解法 art. 33): for a written agreement, recorded once
+WRITTEN_UNCONFIRMED = Guard("written_unconfirmed", _written_unconfirmed, "no_written_agreement",
+                            "只有尚未司法确认的书面调解协议可以登记司法确认结果")
 
 TABLE = Table(
     name="dispute",
@@ -42,6 +50,7 @@ TABLE = Table(
         T("agree", "达成调解协议", [S.MEDIATING], S.AGREED, [MEDIATOR], effect=STOP_CLOCK,
           fields=[Field("kind", "协议形式", "choice", required=True,
                         choices=(("written", "书面协议"), ("oral", "口头协议"))),
+                  Field("duties", "各方责任", "textarea"),
                   Field("content", "协议内容、履行方式和期限", "textarea", required=True),
                   Field("amount", "涉及金额(元)", "text")], resolved=True),
         T("fail", "调解未成", [S.MEDIATING], S.FAILED, [MEDIATOR], effect=STOP_CLOCK,
@@ -54,6 +63,11 @@ TABLE = Table(
         T("record_performance", "履行情况", [S.AGREED], UNCHANGED, [MEDIATOR], fields=[NOTE]),
         T("follow_up", "回访并结案", [S.AGREED], S.CLOSED, [MEDIATOR, GRID_WORKER],
           fields=[Field("performed", "协议已履行", "bool"), Field("note", "回访情况", "textarea", required=True)]),
+        T("record_confirmation", "司法确认结果", [S.AGREED, S.CLOSED], UNCHANGED, [MEDIATOR, CENTER],
+          guards=[WRITTEN_UNCONFIRMED],
+          fields=[Field("court", "人民法院", "text", required=True),
+                  Field("result", "确认结果", "choice", required=True,
+                        choices=(("confirmed", "确认调解协议有效"), ("refused", "不予确认"))), NOTE]),
     ),
     kinds=lambda actor, dispute: _kinds(actor, dispute),
     state_labels={s.value: str(s.label) for s in State},
@@ -68,7 +82,8 @@ def _kinds(actor, dispute) -> set[str]:
 
 BY_ACTION = {t.action: t for t in TABLE.transitions}
 EVENT_KINDS = {"register": "登记", "convert": "由网格事件转为矛盾纠纷", "overdue": "超过调解期限",
-               "auto_escalate": "无进展自动升级", "reported_up": "按风险等级上报"}
+               "auto_escalate": "无进展自动升级", "reported_up": "按风险等级上报",
+               "confirm_reminder": "司法确认申请期限提醒"}
 
 
 def action_label(action: str) -> str:

@@ -73,6 +73,27 @@ def dispute_detail(request, pk, action: str | None = None):
     }, status=400 if ctx["invalid"] else 200)
 
 
+@staff_required
+def dispute_agreement_pdf(request, pk):
+    """调解协议书 (PDF) of a dispute the user may see."""
+    from django.http import HttpResponse
+
+    from gridgov.mediation.documents import agreement_pdf
+
+    try:
+        dispute = dispute_get(actor=request.user, pk=pk)
+        data = agreement_pdf(dispute)
+    except NotFound:
+        raise Http404("纠纷不存在或不在您的管辖范围内")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("console-dispute", pk)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="agreement-{pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 class FromCaseForm(forms.Form):
     dispute_type = forms.ChoiceField(label="纠纷类型")
     risk_level = forms.ChoiceField(label="风险等级")

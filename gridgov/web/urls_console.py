@@ -24,5 +24,6 @@ urlpatterns = [
     path("cases/<int:pk>/<str:action>/", console.case_detail, name="console-case-act"),
     path("disputes/", disputes.disputes, name="console-disputes"),
     path("disputes/<int:pk>/", disputes.dispute_detail, name="console-dispute"),
+    path("disputes/<int:pk>/agreement.pdf", disputes.dispute_agreement_pdf, name="console-dispute-agreement"),
     path("disputes/<int:pk>/<str:action>/", disputes.dispute_detail, name="console-dispute-act"),
 ]

@@ -50,7 +50,12 @@ def agreed(mw):
                            content="楼上负责维修并赔偿2000元,12月10日前付清", amount="2000")
 
 
-MAKERS = {State.REGISTERED: registered, State.ACCEPTED: accepted, State.MEDIATING: mediating, State.AGREED: agreed}
+def closed(mw):
+    return m.dispute_follow_up(dispute=agreed(mw), actor=mw.mediator, note="已履行", performed=True)
+
+
+MAKERS = {State.REGISTERED: registered, State.ACCEPTED: accepted, State.MEDIATING: mediating, State.AGREED: agreed,
+          State.CLOSED: closed}
 
 ARGS = {
     "accept": lambda mw: {"committee": mw.committee, "mediator": mw.mediator},
@@ -64,6 +69,7 @@ ARGS = {
     "hand_over": lambda mw: {"to": "court", "receipt": "(2026)诉前调001号", "reason": "当事人坚持诉讼"},
     "record_performance": lambda mw: {"note": "已付清赔偿款(收条)"},
     "follow_up": lambda mw: {"note": "回访:已履行,双方满意", "performed": True},
+    "record_confirmation": lambda mw: {"court": "青禾区人民法院", "result": "confirmed"},
 }
 
 
@@ -179,3 +185,45 @@ def test_the_admin_shows_disputes_masked_and_levels_editable(mw, admin_client):
     assert "风险研判(调整预警颜色)" in page and "张三" in page and ID_A1 not in page and ID_A1[-4:] in page
     levels = admin_client.get("/admin/mediation/risklevel/").content.decode()
     assert "蓝色(一般)" in levels and "黄色(可能激化)" in levels and "红色(重大风险)" in levels
+
+
+def test_the_agreement_pdf_opens_with_the_items_of_article_29(mw, client):
+    import io
+
+    from pypdf import PdfReader
+
+    from gridgov.mediation.documents import agreement_pdf
+
+    d = m.dispute_agree(dispute=mediating(mw), actor=mw.mediator, kind="written", amount="2000",
+                        duties="楼上住户对漏水负主要责任", content="楼上住户负责维修防水层并赔偿楼下2000元,12月10日前付清")
+    reader = PdfReader(io.BytesIO(agreement_pdf(fresh(d))))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    for item in ("人民调解协议书", "当事人基本情况", "纠纷主要事实、争议事项及各方责任", "协议内容、履行方式、期限",
+                 "张三", "李四", "楼上住户对漏水负主要责任", "12月10日前付清", "2000.00", "三十日内共同向人民法院申请司法确认",
+                 "甲一社区人民调解委员会"):
+        assert item in text, item
+    assert ID_A1 not in text and ID_A1[-4:] in text  # the identity number masked
+    client.force_login(mw.mediator)
+    r = client.get(f"/console/disputes/{d.pk}/agreement.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    oral = m.dispute_agree(dispute=mediating(mw), actor=mw.mediator, kind="oral", content="当面道歉")
+    r = client.get(f"/console/disputes/{oral.pk}/agreement.pdf", follow=True)
+    assert "该纠纷没有书面调解协议" in r.content.decode()
+
+
+def test_judicial_confirmation_is_reminded_once_before_its_30_days_end(mw):
+    from gridgov.mediation.sweeper import sweep_disputes
+    from gridgov.notify.models import Message
+
+    d = agreed(mw)
+    agreed_at = fresh(d).agreed_at
+    sweep_disputes(at=agreed_at + dt.timedelta(days=22))
+    assert not DisputeEvent.objects.filter(dispute=d, action="confirm_reminder").exists()
+    sweep_disputes(at=agreed_at + dt.timedelta(days=24))
+    sweep_disputes(at=agreed_at + dt.timedelta(days=25))
+    assert DisputeEvent.objects.filter(dispute=d, action="confirm_reminder").count() == 1
+    assert Message.objects.filter(subject__startswith="【司法确认提醒】", recipient=mw.mediator).count() == 1
+    m.dispute_record_confirmation(dispute=fresh(d), actor=mw.mediator, court="青禾区人民法院", result="confirmed")
+    with pytest.raises(ApplicationError) as again:
+        m.dispute_record_confirmation(dispute=fresh(d), actor=mw.mediator, court="青禾区人民法院", result="confirmed")
+    assert again.value.code == "no_written_agreement"
