@@ -195,6 +195,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "网格化基层社会治理平台 REST API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # two lifecycles' states: each its own named enum in the document
+    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "gridgov.cases.models.State",
+                            "DisputeStateEnum": "gridgov.mediation.models.State"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "gridgov.cases.schema.report_constraints", "gridgov.notify.schema.read_constraints",
                              "gridgov.mediation.schema.dispute_constraints",
