@@ -47,3 +47,14 @@ def visible_disputes(actor) -> QuerySet[Dispute]:
     if getattr(actor, "pk", None):
         q |= Q(mediator_id=actor.pk)
     return qs.filter(q)
+
+
+def may_register(actor, region_path: str) -> bool:
+    """登记: a governance center over the place (dispatch permission there) or a mediator whose committee serves it;
+    the system (actor None) too."""
+    if actor is None:
+        return True
+    j = jurisdiction_of(actor)
+    if j.covers("case:case:dispatch", region_path):
+        return True
+    return any(g.role == RoleCode.MEDIATOR and region_path.startswith(g.path) for g in j.grants)

@@ -24,11 +24,17 @@ def options(actor, dispute: Dispute, kinds_needed: set[str]) -> dict[str, list[t
         out["risk_level"] = [(lv.code, lv.name) for lv in RiskLevel.objects.filter(is_active=True)
                              .exclude(pk=dispute.risk_level_id)]
     if "mediator" in kinds_needed:
+        from django.db.models import Count
+
         from gridgov.accounts.models import Membership, RoleCode
+        from gridgov.mediation.models import OPEN_STATES
 
         rows = (Membership.objects.filter(unit__in=committees(actor), role__code=RoleCode.MEDIATOR, is_active=True)
                 .select_related("user", "unit").order_by("unit__name", "user__username"))
-        out["mediator"] = [(str(m.user_id), f"{m.user.display_name or m.user.username}({m.unit.name if m.unit else ''})")
+        loads = dict(Dispute.objects.filter(state__in=OPEN_STATES, mediator__isnull=False).values_list("mediator")
+                     .annotate(n=Count("id")))
+        out["mediator"] = [(str(m.user_id), f"{m.user.display_name or m.user.username}"
+                                            f"({m.unit.name if m.unit else ''},在办 {loads.get(m.user_id, 0)} 件)")
                            for m in rows]
     return out
 

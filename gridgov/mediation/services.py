@@ -14,7 +14,7 @@ from django.db import transaction
 from gridgov.cases import events as case_events
 from gridgov.cases.models import Case
 from gridgov.cases.services import _district_path
-from gridgov.core.errors import ApplicationError
+from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.identity import parse_id_number, validate_mobile
 from gridgov.core.pii import set_pii
 from gridgov.core.timeutil import local_today, now
@@ -139,6 +139,10 @@ def dispute_register(*, actor, title: str, dispute_type, source: str, summary: s
         grid = Region.objects.filter(pk=located.id).first() if located is not None else None
     # a place in no grid is the district's (its center sees it), as for cases
     region_path = grid.path if grid is not None else _district_path()
+    from gridgov.mediation.access import may_register
+
+    if not may_register(actor, region_path):
+        raise PermissionDenied("只有纠纷发生地的综治中心或调解组织可以登记矛盾纠纷")
     t = now()
     dispute = Dispute(title=title[:100], dispute_type=kind, scale=scale, source=source, source_ref=source_ref.strip(),
                       risk_level=level, grid=grid, region_path=region_path, occurred_on=occurred_on, place=place[:200],

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.cases.selectors import case_get
 from gridgov.core.errors import ApplicationError, NotFound
-from gridgov.mediation import action_inputs
+from gridgov.mediation import action_inputs, triage
 from gridgov.mediation.models import DisputeType, RiskLevel, State
 from gridgov.mediation.selectors import dispute_get, dispute_list, dispute_timeline
 from gridgov.mediation.services import dispute_from_case
@@ -59,8 +59,11 @@ def dispute_detail(request, pk, action: str | None = None):
     def run(t, values, photos):
         action_inputs.run_action(dispute=dispute, actor=request.user, action=t.action, values=values)
 
+    suggestion = triage.suggest(dispute) if any(t.action == "accept" for t in allowed) else {}
+    initial = {"committee": str(suggestion["committee"].pk) if suggestion.get("committee") else "",
+               "mediator": str(suggestion["mediator"].pk) if suggestion.get("mediator") else ""}
     response, ctx = panel(request, allowed, action, success_url=reverse("console-dispute", args=[pk]),
-                          make_form=make_form, run=run, label_of=action_label)
+                          make_form=make_form, run=run, label_of=action_label, initial=initial)
     if response is not None:
         return response
     timeline = [{"e": e, "label": action_label(e.action)} for e in dispute_timeline(dispute)]
@@ -70,6 +73,7 @@ def dispute_detail(request, pk, action: str | None = None):
     return render(request, "console/dispute_detail.html", {
         "title": f"矛盾纠纷 {dispute.title}", "menu": _menu(request.user), "active": "disputes", "d": dispute,
         "parties": list(dispute.parties.all()), "timeline": timeline, "colours": colours, "actions": ctx["actions"],
+        "suggestion": suggestion,
     }, status=400 if ctx["invalid"] else 200)
 
 

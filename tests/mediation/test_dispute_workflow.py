@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from gridgov.accounts.services import membership_grant
-from gridgov.core.errors import ApplicationError
+from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.pii import get_pii
 from gridgov.core.workflow import UNCHANGED
 from gridgov.mediation import services as m
@@ -120,7 +120,13 @@ def test_registration_keeps_parties_personal_data_encrypted(mw):
     with pytest.raises(ApplicationError) as bad:
         registered(mw, source="court")  # a court's hand-over comes with its document number
     assert bad.value.code == "source_ref_required"
-    assert Dispute.objects.count() == 1 and DisputeParty.objects.count() == 2
+    with pytest.raises(PermissionDenied):  # 甲一社区's center does not register 乙街道's disputes
+        registered(mw, lon=120.03)
+    with pytest.raises(PermissionDenied):  # nor does a department handler
+        registered(mw, actor=mw.handler_cg)
+    assert Dispute.objects.count() == 1
+    assert registered(mw, actor=mw.mediator, title="调解员登记的纠纷").created_by == mw.mediator  # its committee's place
+    assert Dispute.objects.count() == 2 and DisputeParty.objects.count() == 4
 
 
 def test_a_dispute_case_converts_in_one_step_and_both_stay_linked(mw):

@@ -32,7 +32,9 @@ def test_a_case_becomes_a_dispute_and_is_mediated_in_the_console(cw, client):
     assert d.title in client.get("/console/disputes/", {"risk_level": "yellow"}).content.decode()
     assert d.title not in client.get("/console/disputes/", {"risk_level": "red"}).content.decode()
     detail = client.get(f"/console/disputes/{d.pk}/").content.decode()
-    assert "钱七" in detail and "受理" in detail and "王调解(甲一社区人民调解委员会)" in detail
+    assert "钱七" in detail and "受理" in detail and "王调解(甲一社区人民调解委员会,在办 0 件)" in detail
+    assert "矛盾分诊建议:<b>甲一社区人民调解委员会</b> · 调解员 王调解(在办 0 件)" in detail
+    assert f'<option value="{committee.pk}" selected>' in detail
     # a refusal shows next to its field and changes nothing
     r = client.post(f"/console/disputes/{d.pk}/reject/", {"reason": ""})
     assert r.status_code == 400 and "请填写不予受理的原因" in r.content.decode()
