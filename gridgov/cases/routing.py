@@ -62,6 +62,14 @@ def nearest_emergency_units(lon: float, lat: float, n: int = 3) -> list[tuple[Or
     return ranked[:n]
 
 
+def district_path() -> str:
+    """Where a place in no grid belongs: the district's region path (its center sees it)."""
+    from gridgov.regions.models import Level, Region
+
+    d = Region.objects.filter(level=Level.DISTRICT, is_active=True).order_by("code").first()
+    return d.path if d else "/"
+
+
 def center_for(region_path: str) -> OrgUnit | None:
     """The governance center closest to the place: community, else town, else district."""
     codes = [c for c in region_path.strip("/").split("/") if c]

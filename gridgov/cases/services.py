@@ -29,7 +29,13 @@ from gridgov.cases.models import (
 )
 from gridgov.cases.photos import check_photos, store_photos
 from gridgov.cases.reference import category_by_code, unit_staff
-from gridgov.cases.routing import center_for, escalation_step, nearest_emergency_units, suggest_unit
+from gridgov.cases.routing import (
+    center_for,
+    district_path,
+    escalation_step,
+    nearest_emergency_units,
+    suggest_unit,
+)
 from gridgov.cases.sla import CLOCK_FIELDS
 from gridgov.cases.workflow import TABLE
 from gridgov.core.coords import parse_crs, to_wgs84, validate_lonlat
@@ -40,7 +46,7 @@ from gridgov.core.timeutil import now
 from gridgov.notify.services import notify, notify_users, reachable_channels
 from gridgov.orgs.models import OrgUnit, UnitKind
 from gridgov.regions.locator import get_locator
-from gridgov.regions.models import Level, Region
+from gridgov.regions.models import Region
 
 MAX_REOPEN = getattr(settings, "CASE_MAX_REOPEN", 1)
 
@@ -225,11 +231,6 @@ def check_contact(phone: str, email: str) -> tuple[str, str]:
     return clean_phone, clean_email
 
 
-def _district_path() -> str:
-    d = Region.objects.filter(level=Level.DISTRICT, is_active=True).order_by("code").first()
-    return d.path if d else "/"
-
-
 def idempotency_scoped(actor, key: str | None) -> str | None:
     """An Idempotency-Key belongs to its caller: the same key from another account (or token) is another key."""
     key = (key or "").strip()[:100]
@@ -318,7 +319,7 @@ def case_report(
             grid_id, region_path = located.grid.id, located.grid_path
     out_of_grid = grid_id is None
     if out_of_grid:
-        region_path = _district_path()
+        region_path = district_path()
     owner = center_for(region_path)
     t = now()
     case = Case(

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from gridgov.cases import events as case_events
 from gridgov.cases.models import Case
-from gridgov.cases.services import _district_path
+from gridgov.cases.routing import district_path
 from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.identity import parse_id_number, validate_mobile
 from gridgov.core.pii import set_pii
@@ -138,7 +138,7 @@ def dispute_register(*, actor, title: str, dispute_type, source: str, summary: s
         located = get_locator().locate(lon, lat, with_nearest=False).grid
         grid = Region.objects.filter(pk=located.id).first() if located is not None else None
     # a place in no grid is the district's (its center sees it), as for cases
-    region_path = grid.path if grid is not None else _district_path()
+    region_path = grid.path if grid is not None else district_path()
     from gridgov.mediation.access import may_register
 
     if not may_register(actor, region_path):

@@ -18,7 +18,7 @@ from gridgov.cases.reference import unit_staff
 from gridgov.cases.routing import center_for, parent_center
 from gridgov.core.timeutil import LOCAL_TZ, now
 from gridgov.mediation import events
-from gridgov.mediation.models import Dispute, State
+from gridgov.mediation.models import Dispute, RiskLevel, State
 from gridgov.notify.services import notify_users
 
 log = logging.getLogger("gridgov.mediation")
@@ -51,13 +51,16 @@ def _overdue(t: dt.datetime) -> int:
 
 def _stalled(t: dt.datetime) -> int:
     done = 0
-    rows = (Dispute.objects.filter(state__in=OPEN, risk_level__escalate_after_hours__isnull=False)
+    stalled = Q()  # per colour: no action for its hours, and not escalated since the last one
+    for level in RiskLevel.objects.filter(escalate_after_hours__isnull=False):
+        stalled |= Q(risk_level=level, updated_at__lte=t - dt.timedelta(hours=level.escalate_after_hours or 0))
+    if not stalled:
+        return 0
+    rows = (Dispute.objects.filter(stalled, state__in=OPEN)
             .filter(Q(escalated_at__isnull=True) | Q(escalated_at__lt=F("updated_at")))
-            .select_related("risk_level")[: BATCH * 5])
+            .select_related("risk_level")[:BATCH])
     for d in rows:
         hours = d.risk_level.escalate_after_hours or 0
-        if d.updated_at > t - dt.timedelta(hours=hours):
-            continue
         with transaction.atomic():
             if not Dispute.objects.filter(pk=d.pk, updated_at=d.updated_at).filter(
                     Q(escalated_at__isnull=True) | Q(escalated_at__lt=F("updated_at"))).update(

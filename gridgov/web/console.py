@@ -310,8 +310,12 @@ def _board_data(user) -> dict:
                    .order_by("-red", "-yellow", "grid__name")[:30])
     red = list(qs.filter(light="red").select_related("handling_unit", "grid", "owner_center__region")
                .order_by("due_at")[:50])
-    for c in red:  # 督办 opens the form for those who may press the case; the others see it
-        c.can_supervise = any(t.action == "supervise" for t in services.available_actions(c, user))
+    # 督办 opens the form for those who may press the case; the others see it. Only a center's or a leader's
+    # account can be a case's LEADER: for anyone else no per-case check (and no query) is made.
+    j = jurisdiction_of(user)
+    may_press = j.is_global or j.has_perm("case:case:supervise") or j.has_perm("case:case:dispatch")
+    for c in red:
+        c.can_supervise = may_press and any(t.action == "supervise" for t in services.available_actions(c, user))
     escalated = list(qs.filter(escalation_level__gt=0).select_related("owner_center").order_by("-updated_at")[:20])
     totals = qs.aggregate(**counts, **totals_extra)
     return {"by_unit": by_unit, "by_grid": by_grid, "red": red, "escalated": escalated, "totals": totals}
