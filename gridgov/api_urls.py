@@ -7,7 +7,14 @@ from gridgov.cases.api import CaseDetailApi, CaseListCreateApi, CaseRevealPhoneA
 from gridgov.cases.workflow import ACTIONS
 from gridgov.core.converters import IdConverter
 from gridgov.integrations.api import IngestApi
-from gridgov.mediation.api import CaseToDisputeApi, DisputeDetailApi, DisputeListCreateApi
+from gridgov.mediation.api import (
+    CaseToDisputeApi,
+    DisputeAttachmentApi,
+    DisputeDetailApi,
+    DisputeDocumentApi,
+    DisputeListCreateApi,
+    DisputeStatsApi,
+)
 from gridgov.mediation.api import action_view as dispute_action_view
 from gridgov.mediation.workflow import TABLE as DISPUTE_TABLE
 from gridgov.notify.api import MessageListApi, MessageReadApi
@@ -51,7 +58,12 @@ urlpatterns = [
     *[path(f"cases/<id:pk>/{action}/", action_view(action), name=f"api-case-{action}") for action in ACTIONS],
     path("cases/<id:pk>/to-dispute/", CaseToDisputeApi.as_view(), name="api-case-to-dispute"),
     path("disputes/", DisputeListCreateApi.as_view(), name="api-dispute-list"),
+    path("disputes/stats/", DisputeStatsApi.as_view(), name="api-dispute-stats"),
+    path("disputes/materials/<id:pk>/", DisputeAttachmentApi.as_view(), name="api-dispute-attachment"),
     path("disputes/<id:pk>/", DisputeDetailApi.as_view(), name="api-dispute-detail"),
+    path("disputes/<id:pk>/documents/<slug:name>.pdf", DisputeDocumentApi.as_view(), name="api-dispute-document"),
+    path("disputes/<id:pk>/documents/<slug:name>.docx", DisputeDocumentApi.as_view(), {"fmt": "docx"},
+         name="api-dispute-document-docx"),
     *[path(f"disputes/<id:pk>/{action}/", dispute_action_view(action), name=f"api-dispute-{action}")
       for action in DISPUTE_TABLE.actions],
 ]

@@ -5,15 +5,14 @@ The API, the console and the phone pages all go through `run_action`, so an acti
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
 from gridgov.cases import services
 from gridgov.cases.models import Case
-from gridgov.cases.workflow import ACTIONS, TABLE
+from gridgov.cases.workflow import TABLE
 from gridgov.core.errors import ApplicationError
 from gridgov.core.workflow import Field
+from gridgov.core.workflow_api import input_serializers
 
 WORKING_DAY_MINUTES = 8 * 60  # 延期 in working days: a working day of the calendar's 8 hours
 
@@ -87,35 +86,16 @@ def run_action(*, case: Case, actor, action: str, values: dict, photos=()):
     return services.ACTION_SERVICES[action](case=case, actor=actor, **resolve(actor, action, values, photos))
 
 
-def _api_field(f: Field) -> serializers.Field | None:
-    common: dict[str, Any] = {"required": f.required, "help_text": f.help or f.label}
-    if f.kind in ("text", "textarea", "category"):
-        if not f.required:
-            common["default"] = ""
-        return serializers.CharField(allow_blank=not f.required, max_length=f.max_length or 2000, **common)
-    if f.kind == "choice":
-        return serializers.ChoiceField(choices=list(f.choices), **common)
-    if f.kind in ("int", "unit"):
-        return serializers.IntegerField(min_value=1, max_value=10**18 - 1, allow_null=not f.required, **common)
+def _case_kinds(f: Field, common: dict) -> serializers.Field | None:
+    """The API fields of the kinds only cases have: a category code, a duration, a case number."""
+    if f.kind == "category":
+        return serializers.CharField(allow_blank=not f.required, max_length=f.max_length or 2000,
+                                     **({**common, "default": ""} if not f.required else common))
     if f.kind == "duration":
         return serializers.IntegerField(min_value=1, max_value=30 * 24 * 60, **{**common, "help_text": "分钟"})
-    if f.kind == "units":
-        return serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=10**18 - 1),
-                                     min_length=1 if f.required else 0, **common)
-    if f.kind == "bool":
-        return serializers.BooleanField(default=False, required=False, help_text=f.label)
     if f.kind == "case_number":
         return serializers.RegexField(r"^[0-9]{1,18}$", **{**common, "help_text": "15位事件编号(或事件 id)"})
-    if f.kind == "photos":
-        return None  # multipart parts named photos
-    raise ValueError(f"unknown field kind {f.kind}")
+    return None
 
 
-def _serializer(action: str) -> type[serializers.Serializer]:
-    t = TABLE.get(action)
-    attrs = {f.name: field for f in t.fields if (field := _api_field(f)) is not None}
-    name = "".join(p.capitalize() for p in action.split("_")) + "In"
-    return type(name, (serializers.Serializer,), attrs)
-
-
-SERIALIZERS = {action: _serializer(action) for action in ACTIONS}
+SERIALIZERS = input_serializers(TABLE, extra=_case_kinds)

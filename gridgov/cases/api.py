@@ -13,6 +13,7 @@ from gridgov.cases import services
 from gridgov.cases.models import Case, Channel, State, Urgency
 from gridgov.cases.selectors import case_get, case_list, case_timeline
 from gridgov.core.api import StrictFloatField
+from gridgov.core.workflow_api import uploaded_photos
 
 
 class PlaceOut(serializers.Serializer):
@@ -123,10 +124,6 @@ class ReportOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-def _files(request, name="photos"):
-    return request.FILES.getlist(name) if hasattr(request, "FILES") else []
-
-
 @extend_schema(tags=["cases"])
 class CaseListCreateApi(ListAPIView):
     serializer_class = CaseOut
@@ -160,7 +157,7 @@ class CaseListCreateApi(ListAPIView):
         data = ReportIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        values["photos"] = _files(request) or values.get("photos") or []
+        values["photos"] = uploaded_photos(request) or values.get("photos") or []
         key = request.headers.get("Idempotency-Key") or values.pop("idempotency_key", None)
         values.pop("idempotency_key", None)
         case, created = services.case_report(actor=request.user, idempotency_key=key, **values)
@@ -200,23 +197,10 @@ class CaseDetailApi(APIView):
 def action_view(action: str):
     from gridgov.cases.action_inputs import SERIALIZERS, run_action
     from gridgov.cases.workflow import transition
+    from gridgov.core.workflow_api import action_endpoint
 
-    serializer = SERIALIZERS[action]
-    t = transition(action)
-    photos = " 照片以 multipart/form-data 的 photos 部分上传。" if t.takes_photos else ""
+    def run(case, actor, values, photos):
+        run_action(case=case, actor=actor, action=action, values=values, photos=photos)
 
-    class _View(APIView):
-        parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-        @extend_schema(tags=["case actions"], request=serializer, responses=CaseDetailOut, summary=t.label,
-                       description=f"工作流表中的「{t.label}」。{photos}", operation_id=f"case_{action}")
-        def post(self, request, pk):
-            case = case_get(actor=request.user, pk=pk)
-            data = serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            run_action(case=case, actor=request.user, action=action, values=dict(data.validated_data),
-                       photos=_files(request))
-            fresh = case_get(actor=request.user, pk=pk)
-            return Response(CaseDetailOut(fresh, context={"request": request}).data)
-
-    return _View.as_view()
+    return action_endpoint(transition(action), serializer=SERIALIZERS[action], out=CaseDetailOut, get=case_get, run=run,
+                           tag="case actions", operation_id=f"case_{action}")

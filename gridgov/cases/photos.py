@@ -87,17 +87,24 @@ def check_photos(uploads) -> list[tuple[bytes, str, str, int, int]]:
     return out
 
 
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
+
+
+def keep_original(att, data: bytes, content_type: str) -> None:
+    """Put an accepted photo as uploaded on an attachment row (its `file`, `content_type`, `size`, `sha256`),
+    under a random name: nothing about it can be derived from another copy's name."""
+    att.content_type, att.size, att.sha256 = content_type, len(data), hashlib.sha256(data).hexdigest()
+    att.file.save(f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}", ContentFile(data), save=False)
+
+
 def store_photos(*, case, event, checked, actor) -> list:
     from gridgov.cases.models import Attachment
 
     saved = []
     for data, _name, content_type, w, h in checked:
-        digest = hashlib.sha256(data).hexdigest()
-        ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}[content_type]
-        att = Attachment(case=case, event=event, content_type=content_type, size=len(data), sha256=digest,
-                         width=w, height=h, uploaded_by=actor if getattr(actor, "pk", None) else None)
-        # unrelated names: the original's cannot be derived from the public copy's
-        att.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
+        att = Attachment(case=case, event=event, width=w, height=h,
+                         uploaded_by=actor if getattr(actor, "pk", None) else None)
+        keep_original(att, data, content_type)
         att.public_file.save(f"{uuid.uuid4().hex}.jpg", ContentFile(public_copy(data)), save=False)
         att.save()
         saved.append(att)

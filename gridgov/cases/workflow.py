@@ -4,7 +4,7 @@ execute it; the API, the console and the phone pages offer exactly what it allow
 
 A row's own attributes: ``reporter`` (its timeline row is shown to the reporter), ``open311`` (the Open311
 status it stands for), ``public_note`` (the line the public sees), ``photos_as`` (what its photos show:
-处置中, 处置后, 核查)."""
+处置中, 处置后, 核查), ``danger`` (a step that turns the case back or away: its button is red)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ TABLE = Table(
         T("accept", "受理立案", [S.REPORTED], S.ACCEPTED, [CENTER], fields=[CATEGORY, URGENCY, NOTE],
           reporter=True, open311="OPEN", public_note="已受理立案"),
         T("reject", "不予立案", [S.REPORTED], S.REJECTED, [CENTER], fields=[REASON],
-          reporter=True, open311="NO_FURTHER_ACTION", public_note="不予立案"),
+          reporter=True, open311="NO_FURTHER_ACTION", public_note="不予立案", danger=True),
         T("merge", "合并到已有事件", [S.REPORTED, S.ACCEPTED], S.MERGED, [CENTER],
           fields=[Field("target", "合并到(事件编号)", "case_number", required=True), NOTE],
           reporter=True, open311="DUPLICATE", public_note="与同一问题合并办理"),
@@ -88,7 +88,7 @@ TABLE = Table(
           outcomes={"cooperating": UNCHANGED}, effects={"cooperating": ""},
           reporter=True, open311="IN_PROGRESS", public_note="承办单位已签收"),
         T("return", "退回", OPEN_WORK, S.ACCEPTED, [HANDLER], effect=CLEAR, fields=[REASON],
-          reporter=False, open311="INVESTIGATING", public_note="重新派遣中"),
+          reporter=False, open311="INVESTIGATING", public_note="重新派遣中", danger=True),
         T("handle", "处置进展", [S.HANDLING], UNCHANGED, [HANDLER],
           fields=[NOTE_REQUIRED, Field("on_site", "已到达现场", "bool"), PHOTOS],
           outcomes={"arrived": UNCHANGED}, effects={"arrived": REFRESH},
@@ -100,7 +100,7 @@ TABLE = Table(
           fields=[NOTE, PHOTOS], reporter=True, open311="FIXED", public_note="已办结", photos_as="核查"),
         T("verify_fail", "核查不通过(返工)", [S.DONE_REPORTED], S.HANDLING, [GRID_WORKER, CENTER],
           effect=RESTART_HANDLE, fields=[REASON, PHOTOS],
-          reporter=True, open311="IN_PROGRESS", public_note="核查未通过,返工处置", photos_as="核查"),
+          reporter=True, open311="IN_PROGRESS", public_note="核查未通过,返工处置", photos_as="核查", danger=True),
         T("request_extension", "申请延期", OPEN_WORK, UNCHANGED, [HANDLER], guards=[NO_PENDING_EXTENSION],
           fields=[Field("minutes", "延长时间", "duration", required=True), REASON]),
         T("approve_extension", "批准延期", OPEN_WORK, UNCHANGED, [CENTER], effect=EXTEND_HANDLE,

@@ -24,3 +24,16 @@ def serve_file(fieldfile, *, content_type: str = "", filename: str = "",
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = f'inline; filename="{filename or fieldfile.name.rsplit("/", 1)[-1]}"'
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def document_response(data: bytes, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
+    """A document made for the user who asked (workbook, PDF, Word file): downloaded under `filename` (or shown
+    in the browser when `inline`), and never kept by a cache — it may hold what another user may not see."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

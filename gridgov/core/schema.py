@@ -50,6 +50,7 @@ def add_error_responses(result, generator, request, public):
 # February is left out of the pattern, though the API takes it in leap years). The API also takes ISO 8601 moments.
 DATE_PATTERN = (r"^(19[7-9][0-9]|2[01][0-9][0-9])-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
                 r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))$")
+MONTH_PATTERN = r"^(20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$"  # a report month, YYYY-MM of 2000–2100
 DATE_PARAMS = {"created_after", "created_before", "start", "end"}
 ID_MAX = 10**18 - 1  # core.converters.IdConverter: up to 18 digits
 NOT_AN_IDENTIFIER = r"^[^0-9\x00]*([0-9][^0-9\x00]*){0,5}$"  # GET searches: fewer than six digits (numbers go by POST)
@@ -72,6 +73,8 @@ def _parameter_constraints(path: str, operation: dict) -> None:
         elif name in DATE_PARAMS:
             schema.update(pattern=DATE_PATTERN)
             p["description"] = (p.get("description", "") + "(1970–2199 年;也接受 ISO 8601 时间)").strip()
+        elif name == "month":
+            schema.update(pattern=MONTH_PATTERN)
         elif name == "lon":
             schema.update(LON)
         elif name == "lat":

@@ -1,7 +1,9 @@
 """A year of disputes for the demo district, replayed through the mediation services on a moved clock: every
 type of the common ones, the three colours (some re-rated on the way), sources with their linkages, and the
-outcomes mediation has — agreements (written or oral) followed up and closed, failures, hand-overs to court or
-police, and the recent ones still being mediated."""
+outcomes mediation has — agreements (written or oral, some that prevented a crime or a group petition) followed
+up and closed, failures, hand-overs to court or police, and the recent ones still being mediated; the mediator
+pool's specialities and each town's 婚姻家庭调解室; and the county center's window (一窗受理), its 诉求 passed
+between the stationed offices."""
 
 from __future__ import annotations
 
@@ -61,6 +63,7 @@ def build_disputes(*, days: int = 365, per_week: int = 5, seed: int = 31) -> dic
     rng = random.Random(seed)
     dispatchers = _actors()["dispatchers"]
     mediators = _mediators()
+    _specialities(rng, mediators)
     committees = {u.region_id: u for u in OrgUnit.objects.filter(kind=UnitKind.MEDIATION_COMMITTEE)}
     centers = {u.region_id: u for u in OrgUnit.objects.filter(kind=UnitKind.GOVERNANCE_CENTER)}
     grids = list(Region.objects.filter(level=Level.GRID, is_active=True).exclude(geometry__isnull=True)
@@ -87,12 +90,84 @@ def build_disputes(*, days: int = 365, per_week: int = 5, seed: int = 31) -> dic
         except ApplicationError:
             continue
     made += _from_cases(rng, dispatchers, end)
+    made += _window(rng, dispatchers, end)
     with clock_at(end):
         sweep_disputes()
     from gridgov.demo.history import staff_read_messages
 
     staff_read_messages(end)
     return {"disputes": made}
+
+
+def _specialities(rng, mediators: dict[int, object]) -> None:
+    """Each town's committee keeps a 婚姻家庭调解室; each mediator has a kind and one or two specialities."""
+    from gridgov.mediation.models import CommitteeProfile, DisputeType, MediatorProfile
+
+    family = DisputeType.objects.get(code="01")
+    classes = list(DisputeType.objects.filter(code__in=["01", "02", "04", "05", "06", "07"]))
+    for unit in OrgUnit.objects.filter(kind=UnitKind.MEDIATION_COMMITTEE, region__level=Level.TOWN):
+        profile, _ = CommitteeProfile.objects.get_or_create(unit=unit, defaults={"room": "婚姻家庭调解室"})
+        profile.specialities.add(family)
+    for user in dict.fromkeys(mediators.values()):
+        profile, created = MediatorProfile.objects.get_or_create(
+            user=user, defaults={"kind": rng.choice(["full_time", "part_time", "part_time", "lawyer"])})
+        if created:
+            profile.specialities.set(rng.sample(classes, rng.choice([1, 2])))
+
+
+CONSULT_DECISIONS = ["派出所负责稳控,司法所牵头调解,三日内反馈", "调委会组织调解,法庭提供诉前指导,律师释法明理",
+                     "信访办牵头答复诉求,派出所做好现场秩序维护,社区每日走访"]
+
+WINDOW = [  # (type, title, summary, the offices in turn, how the last concludes it)
+    ("0799", "农民工讨薪", "某工地拖欠十余名农民工工资,工人到县综治中心反映", ["hrss", "court"], "mediated"),
+    ("0799", "解除劳动合同补偿争议", "公司解除劳动合同未支付经济补偿", ["justice", "hrss"], "arbitrated"),
+    ("0699", "装修合同纠纷", "装修工程质量争议,双方多次协商不成", ["justice", "court"], "judged"),
+    ("1499", "不服判决申诉", "当事人对民事判决执行有异议,要求监督", ["court", "procuratorate"], "supervised"),
+    ("1199", "征收补偿诉求", "房屋征收补偿标准有异议,多次信访", ["petition", "justice"], "mediated"),
+    ("0201", "邻里宅基地通行纠纷", "宅基地通行权争执,曾发生推搡", ["police", "justice"], "mediated"),
+]
+
+
+def _window(rng, dispatchers, end) -> int:
+    """The county center's window: 诉求 taken once and passed between the stationed offices (调裁审检); the last
+    four, taken in the past fortnight, still with an office (whatever the random draws, so the board is never empty)."""
+    district = Region.objects.filter(level=Level.DISTRICT).first()
+    center = OrgUnit.objects.filter(kind=UnitKind.GOVERNANCE_CENTER, region=district).first()
+    dispatcher = dispatchers.get(center.pk) if center else None
+    grids = list(Region.objects.filter(level=Level.GRID, is_active=True))
+    if dispatcher is None or not grids:
+        return 0
+    made = 0
+    for i in range(24):
+        kind, title, summary, stations, outcome = WINDOW[i % len(WINDOW)]
+        recent = i >= 20
+        t = end - dt.timedelta(days=rng.randint(8, 14) if recent else rng.randint(2, 300), hours=rng.randint(0, 8))
+        names = [rng.choice(SURNAMES) + rng.choice(["某", "先生", "女士"]) for _ in range(2)]
+        try:
+            with clock_at(t):
+                d = m.dispute_register(actor=dispatcher, title=title, dispute_type=kind, source="application",
+                                       summary=summary, occurred_on=(t - dt.timedelta(days=3)).astimezone(LOCAL_TZ).date(),
+                                       parties=[{"role": "applicant", "name": names[0]},
+                                                {"role": "respondent", "name": names[1]}],
+                                       grid=rng.choice(grids), people_involved=12 if "农民工" in title else 2,
+                                       risk_level="yellow" if "农民工" in title else "blue", window=True)
+            for station in stations[:1] if recent else stations:
+                t += dt.timedelta(days=rng.randint(1, 6))
+                if t >= end:
+                    break
+                with clock_at(t):
+                    m.dispute_relay(dispute=Dispute.objects.get(pk=d.pk), actor=dispatcher, to=station,
+                                    receipt="窗口签收", note="按诉求性质分流至入驻单位")
+            t += dt.timedelta(days=rng.randint(3, 20))
+            if t < end and not recent:
+                with clock_at(t):
+                    m.dispute_station_close(dispute=Dispute.objects.get(pk=d.pk), actor=dispatcher, outcome=outcome,
+                                            note="入驻单位依法办结,已告知当事人",
+                                            amount="8000" if outcome == "mediated" else "")
+            made += 1
+        except ApplicationError:
+            continue
+    return made
 
 
 def _from_cases(rng, dispatchers, end, limit: int = 12) -> int:
@@ -153,6 +228,12 @@ def _one(rng, t, end, grid, committee, mediator, dispatcher, red) -> Dispute | N
     act(m.dispute_accept, actor=dispatcher, committee=committee, mediator=mediator)
     if not step(60, 1440):
         return d
+    if red:  # 红色: the town center calls the 联合会商 (一会三室, "1+1+1")
+        if not step(60, 720):
+            return d
+        act(m.dispute_consult, actor=dispatcher, place="街道综治中心",
+            participants=rng.choice(["司法所、派出所、人民法庭、调委会", "司法所、派出所、信访办、律师、调委会"]),
+            note="研判纠纷风险及当事人诉求,可能激化", decision=rng.choice(CONSULT_DECISIONS))
     act(m.dispute_start, actor=mediator, note="已告知当事人权利义务")
     for _ in range(rng.choice([1, 1, 2, 3])):
         if not step(600, 4320):
@@ -170,15 +251,19 @@ def _one(rng, t, end, grid, committee, mediator, dispatcher, red) -> Dispute | N
         return d
     roll = rng.random()
     if roll < 0.08:
-        act(m.dispute_fail, actor=mediator, reason="双方分歧较大,已告知可通过诉讼途径解决")
+        act(m.dispute_fail, actor=mediator, reason="双方分歧较大,已告知可通过诉讼途径解决",
+            may_escalate=Dispute.objects.get(pk=d.pk).risk_level.code == "red")
         return d
     if roll < 0.13:
         act(m.dispute_hand_over, actor=dispatcher, to=rng.choice(["court", "police"]), receipt="",
             reason="当事人要求通过诉讼解决" if rng.random() < 0.6 else "涉嫌违法,移交公安机关处理")
         return d
     written = rng.random() < 0.65
+    level = Dispute.objects.get(pk=d.pk).risk_level.code
     act(m.dispute_agree, actor=mediator, kind="written" if written else "oral", content=rng.choice(AGREEMENTS),
-        amount=str(rng.choice([0, 500, 800, 2000, 3500, 12000])) if written else "")
+        amount=str(rng.choice([0, 500, 800, 2000, 3500, 12000])) if written else "",
+        prevented_crime=level != "blue" and rng.random() < 0.3,
+        prevented_petition=kind == "07" and rng.random() < 0.5)
     if not step(1440, 20160):
         return d
     if rng.random() < 0.4:

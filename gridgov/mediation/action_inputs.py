@@ -27,15 +27,22 @@ def options(actor, dispute: Dispute, kinds_needed: set[str]) -> dict[str, list[t
         from django.db.models import Count
 
         from gridgov.accounts.models import Membership, RoleCode
-        from gridgov.mediation.models import OPEN_STATES
+        from gridgov.mediation.models import OPEN_STATES, MediatorProfile
 
         rows = (Membership.objects.filter(unit__in=committees(actor), role__code=RoleCode.MEDIATOR, is_active=True)
                 .select_related("user", "unit").order_by("unit__name", "user__username"))
         loads = dict(Dispute.objects.filter(state__in=OPEN_STATES, mediator__isnull=False).values_list("mediator")
                      .annotate(n=Count("id")))
-        out["mediator"] = [(str(m.user_id), f"{m.user.display_name or m.user.username}"
-                                            f"({m.unit.name if m.unit else ''},在办 {loads.get(m.user_id, 0)} 件)")
-                           for m in rows]
+        skills = {p.user_id: "、".join(t.name for t in p.specialities.all())
+                  for p in MediatorProfile.objects.filter(user__in=[m.user_id for m in rows])
+                  .prefetch_related("specialities")}
+
+        def label(m) -> str:
+            skill = f",擅长{skills[m.user_id]}" if skills.get(m.user_id) else ""
+            return (f"{m.user.display_name or m.user.username}({m.unit.name if m.unit else ''}{skill},"
+                    f"在办 {loads.get(m.user_id, 0)} 件)")
+
+        out["mediator"] = [(str(m.user_id), label(m)) for m in rows]
     return out
 
 

@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from gridgov.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin
-from gridgov.mediation.models import Dispute, DisputeEvent, DisputeParty, DisputeType, RiskLevel
+from gridgov.mediation.models import (
+    CommitteeProfile,
+    Dispute,
+    DisputeEvent,
+    DisputeParty,
+    DisputeType,
+    MediatorProfile,
+    RiskLevel,
+)
 
 
 @admin.register(RiskLevel)
@@ -9,14 +17,37 @@ class RiskLevelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The district's colour scheme (三色 by default; a fourth colour is one more row)."""
 
     list_display = ["rank", "name", "code", "color", "lead", "report_within_minutes", "escalate_after_hours",
+                    "follow_up_days",
                     "is_active"]
     list_display_links = ["name"]
 
 
 @admin.register(DisputeType)
 class DisputeTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "parent"]
+    """GB/T 31000 types, each with the 司法部 category the monthly report counts it under."""
+
+    list_display = ["code", "name", "parent", "moj_category"]
+    list_filter = ["moj_category"]
     search_fields = ["code", "name"]
+
+
+@admin.register(CommitteeProfile)
+class CommitteeProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """专业调解室 and specialised committees: the types 矛盾分诊 sends them."""
+
+    list_display = ["unit", "room"]
+    filter_horizontal = ["specialities"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(MediatorProfile)
+class MediatorProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The mediator pool: kind (专职、兼职、律师、民警) and 专长."""
+
+    list_display = ["user", "kind"]
+    list_filter = ["kind"]
+    filter_horizontal = ["specialities"]
+    autocomplete_fields = ["user"]
 
 
 class DisputePartyInline(ReadOnlyAdminMixin, admin.TabularInline):

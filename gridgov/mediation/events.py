@@ -60,6 +60,12 @@ def reported_up(dispute: Dispute, *, units: list[int], at: dt.datetime) -> Dispu
                   data={"units": units, "risk_level": dispute.risk_level.code})
 
 
+def follow_up_due(dispute: Dispute, *, days: int, at: dt.datetime) -> DisputeEvent:
+    """回访到期提醒 (the sweeper, once per agreement): the colour's follow-up time has passed without a 回访."""
+    return action(dispute, "follow_up_due", dispute.state, at=at, note=f"协议达成已{days}天,请尽快回访",
+                  data={"days": days})
+
+
 def confirm_reminder(dispute: Dispute, *, until: dt.datetime, at: dt.datetime) -> DisputeEvent:
     """司法确认申请期限提醒 (the sweeper, once per written agreement)."""
     return action(dispute, "confirm_reminder", dispute.state, at=at, note="司法确认申请期限即将届满",

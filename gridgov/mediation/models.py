@@ -11,13 +11,37 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core.pii import mask_from_last4, pii_columns
 
 
+class MojCategory(models.TextChoices):
+    """The 司法部 statistical categories of people's mediation (人民调解统计, 15): the monthly report counts by
+    these; each GB/T 31000 type names the one it is counted under (`DisputeType.moj_category`)."""
+
+    MARRIAGE_FAMILY = "01", _("婚姻家庭纠纷")
+    NEIGHBOUR = "02", _("邻里纠纷")
+    HOUSE_HOMESTEAD = "03", _("房屋宅基地纠纷")
+    CONTRACT = "04", _("合同纠纷")
+    BUSINESS = "05", _("生产经营纠纷")
+    DAMAGES = "06", _("损害赔偿纠纷")
+    LAND_FOREST = "07", _("山林土地纠纷")
+    REQUISITION = "08", _("征地拆迁纠纷")
+    ENVIRONMENT = "09", _("环境污染纠纷")
+    LABOUR = "10", _("劳动争议纠纷")
+    CONSUMER = "11", _("消费纠纷")
+    MEDICAL = "12", _("医疗纠纷")
+    TRAFFIC = "13", _("道路交通事故纠纷")
+    PROPERTY = "14", _("物业纠纷")
+    OTHER = "15", _("其他纠纷")
+
+
 class DisputeType(models.Model):
-    """GB/T 31000-2015 矛盾纠纷 事件类型: 2-digit 大类, 4-digit 小类 (every 大类 has its xx99 其他)."""
+    """GB/T 31000-2015 矛盾纠纷 事件类型: 2-digit 大类, 4-digit 小类 (every 大类 has its xx99 其他), and the 司法部
+    category it is counted under."""
 
     code = models.CharField(_("编码"), max_length=4, unique=True)
     name = models.CharField(_("名称"), max_length=50)
     parent = models.ForeignKey("self", verbose_name=_("大类"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children")
+    moj_category = models.CharField(_("司法部统计类别"), max_length=2, choices=MojCategory.choices,
+                                    default=MojCategory.OTHER)
 
     class Meta:
         verbose_name = _("纠纷类型")
@@ -47,6 +71,8 @@ class RiskLevel(models.Model):
     report_within_minutes = models.PositiveIntegerField(_("上报时限(分钟)"), null=True, blank=True,
                                                         help_text=_("0 为立即上报;空为不需上报"))
     escalate_after_hours = models.PositiveIntegerField(_("无进展自动升级(小时)"), null=True, blank=True)
+    follow_up_days = models.PositiveSmallIntegerField(_("协议达成后回访时限(天)"), null=True, blank=True,
+                                                      help_text=_("到期仍未回访的,提醒调解员和网格员;空为不提醒"))
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -77,6 +103,19 @@ class Source(models.TextChoices):
     PROCURATORATE = "procuratorate", _("检察机关移送")
     GOVERNMENT = "government", _("政府指定")
     CASE = "case", _("网格事件转入")
+
+
+class Station(models.TextChoices):
+    """The offices stationed at the county 综治中心's window (一窗受理): a resident's 诉求 taken once and passed
+    between them in turn — 调 (mediation), 裁 (arbitration), 审 (the court), 检 (the procuratorate)…"""
+
+    JUSTICE = "justice", _("司法(人民调解、法律援助)")
+    HRSS = "hrss", _("人社(劳动人事争议仲裁)")
+    COURT = "court", _("法院(诉前调解、立案)")
+    PROCURATORATE = "procuratorate", _("检察(检察监督、司法救助)")
+    POLICE = "police", _("公安(警调对接)")
+    PETITION = "petition", _("信访(信访事项办理)")
+    OTHER = "other", _("其他部门")
 
 
 class State(models.TextChoices):
@@ -121,6 +160,9 @@ class Dispute(models.Model):
     due_at = models.DateTimeField(_("调解期限"), null=True, blank=True, db_index=True)
     extension_days = models.PositiveSmallIntegerField(_("延长天数"), default=0)
     handed_to = models.CharField(_("移交至"), max_length=16, blank=True)
+    window = models.BooleanField(_("一窗受理"), default=False, help_text=_("在县级综治中心窗口登记或经窗口流转"))
+    station = models.CharField(_("当前承办入驻单位"), max_length=16, choices=Station.choices, blank=True)
+    station_since = models.DateTimeField(_("转入时间"), null=True, blank=True)
     agreement_kind = models.CharField(_("协议形式"), max_length=8, blank=True)
     agreement_amount = models.DecimalField(_("协议金额(元)"), max_digits=14, decimal_places=2, null=True,
                                            blank=True)
@@ -129,7 +171,10 @@ class Dispute(models.Model):
     overdue_at = models.DateTimeField(_("超期提醒时间"), null=True, blank=True, editable=False)
     escalation_level = models.PositiveSmallIntegerField(_("自动升级次数"), default=0)
     escalated_at = models.DateTimeField(_("最近自动升级时间"), null=True, blank=True, editable=False)
+    follow_up_reminded_at = models.DateTimeField(_("回访提醒时间"), null=True, blank=True, editable=False)
     confirm_reminded_at = models.DateTimeField(_("司法确认提醒时间"), null=True, blank=True, editable=False)
+    prevented_crime = models.BooleanField(_("防止民转刑"), default=False)
+    prevented_petition = models.BooleanField(_("防止群体性上访"), default=False)
     judicial_confirmation = models.CharField(_("司法确认"), max_length=16, blank=True,
                                              choices=[("confirmed", "已确认有效"), ("refused", "不予确认")])
     created_at = models.DateTimeField(_("登记时间"), db_index=True)
@@ -147,6 +192,55 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CommitteeProfile(models.Model):
+    """What a 人民调解委员会 is good at: a specialised one (医疗纠纷调委会, a 婚姻家庭调解室, a 行业协会's) names the
+    dispute types it takes; 矛盾分诊 prefers it for those over the committee of the place."""
+
+    unit = models.OneToOneField("orgs.OrgUnit", verbose_name=_("调解组织"), on_delete=models.CASCADE,
+                                related_name="mediation_profile",
+                                limit_choices_to={"kind": "mediation_committee"})
+    room = models.CharField(_("专业调解室"), max_length=50, blank=True, help_text=_("如 婚姻家庭调解室、涉侨纠纷调解室"))
+    specialities = models.ManyToManyField(DisputeType, verbose_name=_("擅长纠纷类型"), blank=True,
+                                          help_text=_("选大类即包括其全部小类"), related_name="+")
+
+    class Meta:
+        verbose_name = _("调解组织专长")
+        verbose_name_plural = _("调解组织专长")
+
+    def __str__(self) -> str:
+        return self.room or str(self.unit)
+
+
+class MediatorProfile(models.Model):
+    """A mediator of the pool: full-time or not, a lawyer or police officer sitting in (1+1+1), and the dispute
+    types they are good at (矛盾分诊 prefers them)."""
+
+    class Kind(models.TextChoices):
+        FULL_TIME = "full_time", _("专职人民调解员")
+        PART_TIME = "part_time", _("兼职人民调解员")
+        LAWYER = "lawyer", _("律师")
+        POLICE = "police", _("民警")
+        JUDICIAL = "judicial", _("司法所工作人员")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("调解员"), on_delete=models.CASCADE,
+                                related_name="mediator_profile")
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.PART_TIME)
+    specialities = models.ManyToManyField(DisputeType, verbose_name=_("擅长纠纷类型"), blank=True,
+                                          help_text=_("选大类即包括其全部小类"), related_name="+")
+
+    class Meta:
+        verbose_name = _("调解员专长")
+        verbose_name_plural = _("调解员专长")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_kind_display()}"
+
+
+def covers_type(specialities: set[str], dispute_type: DisputeType) -> bool:
+    """Whether a set of type codes (大类 or 小类) takes a dispute of this type: its own code or its 大类's."""
+    return dispute_type.code in specialities or dispute_type.code[:2] in specialities
 
 
 class DisputeParty(models.Model):
@@ -201,3 +295,31 @@ class DisputeEvent(models.Model):
         if self.pk is not None:
             raise ValueError("timeline rows are immutable")
         super().save(*args, **kwargs)
+
+
+class DisputeAttachment(models.Model):
+    """材料 of the mediation file: photographed or scanned 证据材料, 身份证明, 授权委托书, 履行凭证 (收条, 汇款单)…
+    Kept private: served only to those who may see the dispute (`web.disputes.dispute_attachment`)."""
+
+    class Kind(models.TextChoices):
+        EVIDENCE = "evidence", _("证据材料")
+        IDENTITY = "identity", _("当事人身份证明")
+        MANDATE = "mandate", _("授权委托书")
+        PERFORMANCE = "performance", _("履行凭证")
+        OTHER = "other", _("其他材料")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(DisputeEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("材料类别"), max_length=16, choices=Kind.choices, default=Kind.EVIDENCE)
+    file = models.FileField(_("文件"), upload_to="disputes/%Y/%m/")
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("纠纷材料")
+        verbose_name_plural = _("纠纷材料")
+        ordering = ["dispute", "id"]

@@ -12,6 +12,17 @@ TYPES = [
     ("99", "其他纠纷"),
 ]
 
+# The 司法部 category each GB/T 31000 type is counted under (a 小类 before its 大类; "15" 其他 otherwise).
+MOJ_BY_TYPE = {
+    "01": "01", "02": "02", "03": "06", "04": "03", "0402": "14", "05": "06", "06": "04", "07": "10", "08": "04",
+    "09": "07", "10": "05", "11": "08",
+}
+
+
+def moj_category_of(code: str) -> str:
+    return MOJ_BY_TYPE.get(code) or MOJ_BY_TYPE.get(code[:2]) or "15"
+
+
 # (code, name, colour, rank, lead, report within minutes, escalate after hours without progress)
 LEVELS = [
     ("blue", "蓝色(一般)", "#409eff", 1, "grid_worker", None, None),
@@ -20,14 +31,26 @@ LEVELS = [
 ]
 
 
+# 回访 within this many days of an agreement, per colour (migration 0007; administrators change it)
+FOLLOW_UP_DAYS = {"blue": 30, "yellow": 15, "red": 7}
+
+
 def seed(DisputeType, RiskLevel) -> None:
+    """(Migration 0002 runs it on a model without `moj_category`; 0005 sets that from `moj_category_of`.)"""
+    has_moj = any(f.name == "moj_category" for f in DisputeType._meta.get_fields())
+
+    def moj(code: str) -> dict:
+        return {"moj_category": moj_category_of(code)} if has_moj else {}
+
     by_code: dict[str, object] = {}
     for code, name in TYPES:
         parent = by_code.get(code[:2]) if len(code) == 4 else None
-        by_code[code], _ = DisputeType.objects.get_or_create(code=code, defaults={"name": name, "parent": parent})
+        by_code[code], _ = DisputeType.objects.get_or_create(code=code, defaults={
+            "name": name, "parent": parent, **moj(code)})
     for code, name in TYPES:
         if len(code) == 2 and code != "99":
-            DisputeType.objects.get_or_create(code=f"{code}99", defaults={"name": f"其他{name}", "parent": by_code[code]})
+            DisputeType.objects.get_or_create(code=f"{code}99", defaults={
+                "name": f"其他{name}", "parent": by_code[code], **moj(code)})
     for code, name, color, rank, lead, report, escalate in LEVELS:
         RiskLevel.objects.get_or_create(code=code, defaults={
             "name": name, "color": color, "rank": rank, "lead": lead, "report_within_minutes": report,

@@ -19,7 +19,16 @@ from gridgov.core.identity import parse_id_number, validate_mobile
 from gridgov.core.pii import set_pii
 from gridgov.core.timeutil import local_today, now
 from gridgov.mediation import events
-from gridgov.mediation.models import Dispute, DisputeParty, DisputeType, RiskLevel, Scale, Source, State
+from gridgov.mediation.models import (
+    Dispute,
+    DisputeParty,
+    DisputeType,
+    RiskLevel,
+    Scale,
+    Source,
+    State,
+    Station,
+)
 from gridgov.mediation.workflow import TABLE
 from gridgov.orgs.models import OrgUnit, UnitKind
 from gridgov.regions.locator import get_locator
@@ -113,7 +122,7 @@ def dispute_register(*, actor, title: str, dispute_type, source: str, summary: s
                      parties: Iterable[dict], place: str = "", lon: float | None = None, lat: float | None = None,
                      grid: Region | None = None, people_involved: int = 2, scale: str = Scale.INDIVIDUAL,
                      risk_level=None, source_ref: str = "", organisations: str = "",
-                     case: Case | None = None) -> Dispute:
+                     case: Case | None = None, window: bool = False) -> Dispute:
     """登记 a dispute: from a walk-in, an application, a hand-over by court, police or petition office (with its
     document number), or a grid case (`dispute_from_case`). It lands in the grid of its place."""
     title, summary = (title or "").strip(), (summary or "").strip()
@@ -147,7 +156,7 @@ def dispute_register(*, actor, title: str, dispute_type, source: str, summary: s
     dispute = Dispute(title=title[:100], dispute_type=kind, scale=scale, source=source, source_ref=source_ref.strip(),
                       risk_level=level, grid=grid, region_path=region_path, occurred_on=occurred_on, place=place[:200],
                       lon=lon, lat=lat, people_involved=people_involved, summary=summary,
-                      organisations=organisations[:200], case=case, created_at=t, updated_at=t,
+                      organisations=organisations[:200], case=case, created_at=t, updated_at=t, window=bool(window),
                       created_by=actor if getattr(actor, "pk", None) else None)
     rows = [(i, p) for i, p in enumerate(parties or [], start=1)]
     if not rows:
@@ -164,26 +173,38 @@ def dispute_register(*, actor, title: str, dispute_type, source: str, summary: s
     return dispute
 
 
-def _report_up(d: Dispute, at: dt.datetime) -> None:
-    """What the colour asks (三色预警): a level with a report deadline is reported to the town's center at once; one
-    to report immediately (0 minutes) also to the district's center and the town's police stations."""
-    from gridgov.cases.reference import unit_staff
+def _units_to_tell(d: Dispute, *, district: bool, police: bool) -> list[OrgUnit]:
+    """The town's center over the dispute's place, and as asked the district's center and the town's police
+    stations."""
     from gridgov.cases.routing import center_for
-    from gridgov.notify.services import notify_users
 
-    level = d.risk_level
-    if level.report_within_minutes is None:
-        return
     codes = [c for c in d.region_path.strip("/").split("/") if c]
     town_path = "/" + "/".join(codes[:2]) + "/"
     units = [center_for(town_path)]
-    if level.report_within_minutes == 0:
+    if district:
         units.append(center_for("/" + codes[0] + "/"))
+    if police:
         units += list(OrgUnit.objects.filter(kind=UnitKind.POLICE_STATION, is_active=True,
                                              region__path__startswith=town_path))
-    found = [u for u in dict.fromkeys(units) if u is not None]
-    users = [uid for u in found for uid in unit_staff(u.pk)]
-    notify_users(users, subject=f"【{level.name}矛盾纠纷】{d.title}"[:200], data={"dispute": d.pk})
+    return [u for u in dict.fromkeys(units) if u is not None]
+
+
+def _tell(units: list[OrgUnit], subject: str, d: Dispute) -> None:
+    from gridgov.cases.reference import unit_staff
+    from gridgov.notify.services import notify_users
+
+    notify_users([uid for u in units for uid in unit_staff(u.pk)], subject=subject[:200], data={"dispute": d.pk})
+
+
+def _report_up(d: Dispute, at: dt.datetime) -> None:
+    """What the colour asks (三色预警): a level with a report deadline is reported to the town's center at once; one
+    to report immediately (0 minutes) also to the district's center and the town's police stations."""
+    level = d.risk_level
+    if level.report_within_minutes is None:
+        return
+    immediate = level.report_within_minutes == 0
+    found = _units_to_tell(d, district=immediate, police=immediate)
+    _tell(found, f"【{level.name}矛盾纠纷】{d.title}", d)
     events.reported_up(d, units=[u.pk for u in found], at=at)
 
 
@@ -198,7 +219,9 @@ def dispute_from_case(*, actor, case: Case, dispute_type, parties: Iterable[dict
     if CENTER not in actor_kinds(actor, case):
         raise ApplicationError("not_center", "只有责任综治中心可以将事件转为矛盾纠纷", status=403)
     if case.category is None or not case.category.code.startswith("21"):
-        raise ApplicationError("not_a_dispute", "只有「矛盾纠纷」类事件可以转为矛盾纠纷", fields={"case": "类别不符"})
+        # the request is fine; the case it names is not one (409, as for a case already converted)
+        raise ApplicationError("not_a_dispute", "只有「矛盾纠纷」类事件可以转为矛盾纠纷", status=409,
+                               fields={"case": "类别不符"})
     if Dispute.objects.filter(case=case).exists():
         raise ApplicationError("already_converted", "该事件已转为矛盾纠纷", status=409)
     occurred = case.created_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
@@ -271,15 +294,70 @@ def dispute_start(*, dispute: Dispute, actor, note: str = "") -> Dispute:
 
 
 @transaction.atomic
+def dispute_attach(*, dispute: Dispute, actor, kind: str, photos=(), note: str = "") -> Dispute:
+    """上传材料: photographed or scanned papers of the file (证据, 身份证明, 委托书, 履行凭证), checked by content
+    before anything is written, kept private, named on the timeline."""
+    from gridgov.cases.photos import check_photos, keep_original
+    from gridgov.mediation.models import DisputeAttachment
+
+    d = _lock(dispute)
+    t = TABLE.check(actor, d, "attach")
+    if kind not in DisputeAttachment.Kind.values:
+        raise ApplicationError("invalid_kind", "请选择材料类别", fields={"kind": "取值无效"})
+    checked = check_photos(photos)
+    if not checked:
+        raise ApplicationError("photos_required", "请选择要上传的材料(照片或扫描件)", fields={"photos": "必填"})
+    saved: list = []
+
+    def logged(from_state):
+        row = events.action(d, "attach", from_state, actor=actor, note=(note or "").strip()[:2000],
+                            data={"kind": kind, "count": len(checked)})
+        for data, _name, content_type, _w, _h in checked:
+            att = DisputeAttachment(dispute=d, event=row, kind=kind,
+                                    uploaded_by=actor if getattr(actor, "pk", None) else None)
+            keep_original(att, data, content_type)
+            att.save()
+            saved.append(att)
+        return row
+
+    TABLE.commit(d, t, event=logged)
+    return d
+
+
+def _meeting(dispute: Dispute, actor, action: str, note: tuple[str, str], **texts: tuple[str, str, bool]) -> Dispute:
+    """A record of one meeting kept on the timeline (调查, 会商, 调解): `note` is (text, label); each of `texts` is
+    (text, label, required), kept in the event's data (place and participants to 200 characters)."""
+    d = _lock(dispute)
+    t = TABLE.check(actor, d, action)
+    body = _text(note[0], note[1], "note")
+    data = {name: _text(value, label, name, required=required)[:200 if name in ("place", "participants") else 4000]
+            for name, (value, label, required) in texts.items()}
+    TABLE.commit(d, t, event=_logged(d, actor, action, note=body, data=data))
+    return d
+
+
+@transaction.atomic
+def dispute_record_investigation(*, dispute: Dispute, actor, note: str, place: str = "",
+                                 participants: str = "") -> Dispute:
+    """调查记录 (人民调解工作若干规定 art. 31: 查明事实): where, whom the mediator heard, what was found."""
+    return _meeting(dispute, actor, "record_investigation", (note, "调查情况"), place=(place, "地点", False),
+                    participants=(participants, "被调查人及在场人", False))
+
+
+@transaction.atomic
+def dispute_consult(*, dispute: Dispute, actor, participants: str, note: str, decision: str,
+                    place: str = "") -> Dispute:
+    """联合会商: the meeting a dispute led jointly calls for (红色预警: 一会三室, "1+1+1" — 司法所, 派出所, 法庭,
+    信访, 律师…): who was there, what they found, who does what next."""
+    return _meeting(dispute, actor, "consult", (note, "会商情况"), participants=(participants, "参加单位及人员", True),
+                    place=(place, "地点", False), decision=(decision, "会商意见及分工", True))
+
+
+@transaction.atomic
 def dispute_record_session(*, dispute: Dispute, actor, note: str, place: str = "", participants: str = "") -> Dispute:
     """调解记录: one session — where, who took part (mediator, 民警, 律师…), what was said."""
-    d = _lock(dispute)
-    t = TABLE.check(actor, d, "record_session")
-    note = _text(note, "调解经过", "note")
-    TABLE.commit(d, t, event=_logged(d, actor, "record_session", note=note,
-                                     data={"place": (place or "").strip()[:200],
-                                           "participants": (participants or "").strip()[:200]}))
-    return d
+    return _meeting(dispute, actor, "record_session", (note, "调解经过"), place=(place, "地点", False),
+                    participants=(participants, "参加人员", False))
 
 
 @transaction.atomic
@@ -316,38 +394,55 @@ def dispute_extend(*, dispute: Dispute, actor, days: int, reason: str) -> Disput
     return d
 
 
+def _amount(amount) -> Decimal | None:
+    if amount in (None, ""):
+        return None
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ApplicationError("invalid_amount", "金额应为数字", fields={"amount": "应为数字"}) from None
+    if value < 0 or value >= Decimal("1e12"):
+        raise ApplicationError("invalid_amount", "金额超出范围", fields={"amount": "超出范围"})
+    return value
+
+
 @transaction.atomic
-def dispute_agree(*, dispute: Dispute, actor, kind: str, content: str, amount=None, duties: str = "") -> Dispute:
-    """达成协议: written (协议书, art. 29) or oral (口头协议登记); the amount for the monthly report."""
+def dispute_agree(*, dispute: Dispute, actor, kind: str, content: str, amount=None, duties: str = "",
+                  prevented_crime: bool = False, prevented_petition: bool = False) -> Dispute:
+    """达成协议: written (协议书, art. 29) or oral (口头协议登记); the amount and what it prevented (防止民转刑,
+    防止群体性上访) for the monthly report."""
     d = _lock(dispute)
     t = TABLE.check(actor, d, "agree")
     if kind not in ("written", "oral"):
         raise ApplicationError("invalid_agreement_kind", "协议形式应为书面或口头", fields={"kind": "取值无效"})
     content = _text(content, "协议内容、履行方式和期限", "content")
-    value = None
-    if amount not in (None, ""):
-        try:
-            value = Decimal(str(amount)).quantize(Decimal("0.01"))
-        except InvalidOperation:
-            raise ApplicationError("invalid_amount", "金额应为数字", fields={"amount": "应为数字"}) from None
-        if value < 0 or value >= Decimal("1e12"):
-            raise ApplicationError("invalid_amount", "金额超出范围", fields={"amount": "超出范围"})
+    value = _amount(amount)
     d.agreement_kind, d.agreement_amount, d.agreed_at, d.resolved = kind, value, now(), True
-    TABLE.commit(d, t, fields=["agreement_kind", "agreement_amount", "agreed_at", "resolved"], at=d.agreed_at,
+    d.prevented_crime, d.prevented_petition = bool(prevented_crime), bool(prevented_petition)
+    TABLE.commit(d, t, fields=["agreement_kind", "agreement_amount", "agreed_at", "resolved", "prevented_crime",
+                               "prevented_petition"], at=d.agreed_at,
                  event=_logged(d, actor, "agree", note=content,
                                data={"kind": kind, "amount": str(value) if value is not None else None,
-                                     "duties": (duties or "").strip()[:2000]}))
+                                     "duties": (duties or "").strip()[:2000],
+                                     "prevented_crime": d.prevented_crime,
+                                     "prevented_petition": d.prevented_petition}))
     return d
 
 
 @transaction.atomic
-def dispute_fail(*, dispute: Dispute, actor, reason: str) -> Dispute:
-    """调解未成: the parties are told of litigation and the other channels (art. 37)."""
+def dispute_fail(*, dispute: Dispute, actor, reason: str, may_escalate: bool = False) -> Dispute:
+    """调解未成: the parties are told of litigation and the other channels; where it may escalate, the town's center
+    and police station are told at once (人民调解工作若干规定 art. 37), and the timeline names them."""
     d = _lock(dispute)
     t = TABLE.check(actor, d, "fail")
     reason = _text(reason, "未成原因及告知的其他途径", "reason")
     d.resolved, d.closed_at = False, now()
-    TABLE.commit(d, t, fields=["resolved", "closed_at"], at=d.closed_at, event=_logged(d, actor, "fail", note=reason))
+    told = _units_to_tell(d, district=False, police=True) if may_escalate else []
+    TABLE.commit(d, t, fields=["resolved", "closed_at"], at=d.closed_at,
+                 event=_logged(d, actor, "fail", note=reason,
+                               data={"may_escalate": bool(may_escalate), "told": [u.pk for u in told]}))
+    if told:
+        _tell(told, f"【调解未成,可能激化】{d.title}", d)
     return d
 
 
@@ -400,13 +495,63 @@ def dispute_record_confirmation(*, dispute: Dispute, actor, court: str, result: 
     return d
 
 
+@transaction.atomic
+def dispute_relay(*, dispute: Dispute, actor, to: str, note: str, receipt: str = "") -> Dispute:
+    """一窗受理: the county center's window passes the 诉求 to a stationed office (调裁审检), or on from one office
+    to the next, with the receipt and what the last one did; the first such step is its 受理."""
+    d = _lock(dispute)
+    t = TABLE.check(actor, d, "relay")
+    if to not in Station.values:
+        raise ApplicationError("invalid_station", "请选择入驻单位", fields={"to": "取值无效"})
+    if to == d.station:
+        raise ApplicationError("same_station", f"该纠纷已由{d.get_station_display()}承办", status=409,
+                               fields={"to": "未改变"})
+    note = _text(note, "转办理由及前一环节办理情况", "note")
+    at = now()
+    previous = d.station
+    d.window, d.station, d.station_since = True, to, at
+    d.accepted_at = d.accepted_at or at
+    TABLE.commit(d, t, fields=["window", "station", "station_since", "accepted_at"], at=at,
+                 event=_logged(d, actor, "relay", note=note,
+                               data={"from": previous, "to": to, "receipt": (receipt or "").strip()[:64]}))
+    return d
+
+
+@transaction.atomic
+def dispute_station_close(*, dispute: Dispute, actor, outcome: str, note: str, amount=None) -> Dispute:
+    """入驻单位办结: the office that has it concludes it — settled by mediation there (化解, counted as an
+    agreement), or by an arbitral award, a judgment, the procuratorate, a petition answer."""
+    from gridgov.mediation.workflow import STATION_OUTCOMES
+
+    d = _lock(dispute)
+    t = TABLE.check(actor, d, "station_close")
+    if outcome not in dict(STATION_OUTCOMES):
+        raise ApplicationError("invalid_outcome", "请选择办结方式", fields={"outcome": "取值无效"})
+    note = _text(note, "办理结果", "note")
+    value = _amount(amount)
+    d.closed_at = now()
+    d.resolved = outcome == "mediated"
+    fields = ["closed_at", "resolved"]
+    if d.resolved:
+        d.agreed_at, d.agreement_amount = d.closed_at, value
+        fields += ["agreed_at", "agreement_amount"]
+    TABLE.commit(d, t, fields=fields, at=d.closed_at,
+                 event=_logged(d, actor, "station_close", note=note,
+                               data={"station": d.station, "outcome": outcome,
+                                     "amount": str(value) if value is not None else None}))
+    return d
+
+
 # The service of each row of the table, called with the row's fields by name.
 ACTION_SERVICES: dict[str, Callable[..., Dispute]] = {
     "accept": dispute_accept, "reject": dispute_reject, "start": dispute_start,
-    "record_session": dispute_record_session, "rerate": dispute_rerate, "extend": dispute_extend,
+    "attach": dispute_attach, "record_investigation": dispute_record_investigation,
+    "consult": dispute_consult, "record_session": dispute_record_session, "rerate": dispute_rerate,
+    "extend": dispute_extend,
     "agree": dispute_agree, "fail": dispute_fail, "hand_over": dispute_hand_over,
     "record_performance": dispute_record_performance, "follow_up": dispute_follow_up,
-    "record_confirmation": dispute_record_confirmation,
+    "record_confirmation": dispute_record_confirmation, "relay": dispute_relay,
+    "station_close": dispute_station_close,
 }
 
 __all__ = ["ACTION_SERVICES", "State", "dispute_from_case", "dispute_register"]

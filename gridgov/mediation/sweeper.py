@@ -3,7 +3,10 @@
   the center over its place are told;
 - a dispute of a colour with `escalate_after_hours` that has made no progress for that long (no action since)
   escalates on its own: the center above is told and the timeline says so — once per stall; the next action
-  of the mediator ends the stall.
+  of the mediator ends the stall;
+- a written agreement nearing the end of its 30 days for 司法确认 reminds its mediators, once;
+- an agreement not followed up (回访) within its colour's `follow_up_days` reminds its mediators and the grid's
+  workers, once.
 Each mark is a compare-and-set on the row, so two sweepers never do either twice."""
 
 from __future__ import annotations
@@ -97,9 +100,37 @@ def _confirmation_reminders(t: dt.datetime) -> int:
     return done
 
 
+def _follow_up_reminders(t: dt.datetime) -> int:
+    """An agreement not followed up (回访) within its colour's days: its mediators and the grid's workers are
+    reminded, once."""
+    from gridgov.accounts.models import Membership, RoleCode
+
+    due = Q()
+    for level in RiskLevel.objects.filter(follow_up_days__isnull=False):
+        due |= Q(risk_level=level, agreed_at__lte=t - dt.timedelta(days=level.follow_up_days or 0))
+    if not due:
+        return 0
+    done = 0
+    for d in (Dispute.objects.filter(due, state=State.AGREED, follow_up_reminded_at__isnull=True)
+              .select_related("risk_level")[:BATCH]):
+        with transaction.atomic():
+            if not Dispute.objects.filter(pk=d.pk, follow_up_reminded_at__isnull=True).update(follow_up_reminded_at=t):
+                continue
+            days = d.risk_level.follow_up_days or 0
+            events.follow_up_due(d, days=days, at=t)
+            workers = list(Membership.objects.filter(region_id=d.grid_id, role__code=RoleCode.GRID_WORKER,
+                                                     is_active=True).values_list("user_id", flat=True)) if d.grid_id else []
+            notify_users(_mediators(d) + workers, subject=f"【回访提醒】{d.title}"[:200],
+                         body=f"调解协议已达成{days}天,请回访了解履行情况。", data={"dispute": d.pk})
+            done += 1
+    return done
+
+
 def sweep_disputes(at: dt.datetime | None = None) -> int:
     t = at or now()
     overdue, stalled, reminded = _overdue(t), _stalled(t), _confirmation_reminders(t)
-    if overdue or stalled or reminded:
-        log.info("mediation sweep: %s overdue, %s escalated, %s reminded of 司法确认", overdue, stalled, reminded)
-    return overdue + stalled + reminded
+    followed = _follow_up_reminders(t)
+    if overdue or stalled or reminded or followed:
+        log.info("mediation sweep: %s overdue, %s escalated, %s reminded of 司法确认, %s of 回访", overdue, stalled,
+                 reminded, followed)
+    return overdue + stalled + reminded + followed

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 
 from gridgov.accounts.scoping import has_perm
 from gridgov.core.admin import AuditedAdminMixin, ScopedAdminMixin, ServiceAdminMixin, ServiceModelForm
+from gridgov.core.files import XLSX, document_response
 from gridgov.people.exporters import buildings_workbook, residents_workbook
 from gridgov.people.models import (
     Building,
@@ -25,13 +26,9 @@ from gridgov.people.services import (
     resident_update,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return document_response(content, XLSX, filename)
 
 
 class ResidentForm(ServiceModelForm):

@@ -1,6 +1,5 @@
 """Base-data API. Lists show masked identity numbers and phones; the clear value needs the reveal action."""
 
-from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -9,6 +8,7 @@ from rest_framework.views import APIView
 
 from gridgov.accounts.scoping import require_perm
 from gridgov.core.errors import ApplicationError
+from gridgov.core.files import XLSX, document_response
 from gridgov.people.exporters import residents_workbook
 from gridgov.people.models import Building, Organisation, Resident
 from gridgov.people.selectors import building_list, organisation_list, resident_get, resident_list
@@ -139,9 +139,7 @@ class ResidentExportApi(APIView):
         _refuse_identifier_in_url(request.query_params)
         qs = resident_list(actor=request.user, filters=request.query_params)
         content = residents_workbook(qs)
-        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = 'attachment; filename="residents.xlsx"'
-        return response
+        return document_response(content, XLSX, "residents.xlsx")
 
 
 class BuildingOut(serializers.ModelSerializer):

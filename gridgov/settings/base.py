@@ -197,7 +197,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # two lifecycles' states: each its own named enum in the document
     "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "gridgov.cases.models.State",
-                            "DisputeStateEnum": "gridgov.mediation.models.State"},
+                            "DisputeStateEnum": "gridgov.mediation.models.State",
+                            "StationEnum": "gridgov.mediation.models.Station"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "gridgov.cases.schema.report_constraints", "gridgov.notify.schema.read_constraints",
                              "gridgov.mediation.schema.dispute_constraints",

@@ -61,7 +61,8 @@ def panel(request, allowed, action: str | None, *, success_url: str, make_form, 
         form = bound.get(t.action) or make_form(t, initial=initial or {})
         names = [f.name for f in t.fields if f.name not in hide]
         actions.append({"action": t.action, "label": t.label, "form": form, "open": t.action == open_action,
-                        "fields": [form[n] for n in names], "multipart": t.takes_photos})
+                        "fields": [form[n] for n in names], "multipart": t.takes_photos,
+                        "danger": bool(t.info("danger"))})
     return None, {"actions": actions, "open_action": open_action, "invalid": bool(bound)}
 
 

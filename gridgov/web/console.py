@@ -53,8 +53,16 @@ def _menu(user) -> list[dict]:
     if j.has_perm("case:case:list") or handler_units(user):
         items.append({"label": "督办看板", "url": reverse("console-board"), "key": "board"})
         items.append({"label": "网格地图", "url": reverse("console-map"), "key": "map"})
+    if "mediator" in j.roles:
+        items.append({"label": "我的调解", "url": reverse("console-dispute-inbox"), "key": "dispute-inbox"})
     if j.has_perm("case:case:list") or "mediator" in j.roles:
         items.append({"label": "矛盾纠纷", "url": reverse("console-disputes"), "key": "disputes"})
+    if j.has_perm("case:case:list"):
+        items.append({"label": "纠纷看板", "url": reverse("console-dispute-board"), "key": "dispute-board"})
+    if j.has_perm("case:case:dispatch"):
+        items.append({"label": "一窗受理", "url": reverse("console-dispute-window"), "key": "dispute-window"})
+    if j.has_perm("case:kpi:view") or "mediator" in j.roles:
+        items.append({"label": "调解月报", "url": reverse("console-dispute-report"), "key": "dispute-report"})
     if j.has_perm("case:kpi:view"):
         items.append({"label": "统计考核", "url": reverse("console-stats"), "key": "stats"})
     return items
@@ -121,8 +129,7 @@ EXPORT_COLUMNS = ["编号", "标题", "类别", "网格", "渠道", "紧急程�
 
 
 def _export(qs):
-    from django.http import HttpResponse
-
+    from gridgov.core.files import XLSX, document_response
     from gridgov.core.timeutil import local
     from gridgov.core.xlsx import write_rows
 
@@ -133,10 +140,7 @@ def _export(qs):
              c.get_channel_display(), c.get_urgency_display(), c.get_state_display(), c.get_light_display(),
              c.handling_unit.name if c.handling_unit_id else "", fmt(c.handle_due_at), fmt(c.created_at),
              fmt(c.closed_at)] for c in qs[:50000])
-    response = HttpResponse(write_rows(EXPORT_COLUMNS, rows, title="案件"),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="cases.xlsx"'
-    return response
+    return document_response(write_rows(EXPORT_COLUMNS, rows, title="案件"), XLSX, "cases.xlsx")
 
 
 @staff_required
@@ -373,16 +377,13 @@ RATES = {"closure_rate", "on_time_closure_rate", "timely_ack_rate", "rework_rate
 
 def _export_kpis(rows, title: str, filename: str):
     """The KPI table as a workbook: rates as percentages (a number with a % format, so sums and charts work)."""
-    from django.http import HttpResponse
-
+    from gridgov.core.files import XLSX, document_response
     from gridgov.core.xlsx import write_rows
 
     body = ([r[key] if r[key] is not None else "" for key, _ in KPI_COLUMNS] for r in rows)
     data = write_rows([label for _, label in KPI_COLUMNS], body, title="考核统计", caption=title,
                       percent_columns=[i for i, (key, _) in enumerate(KPI_COLUMNS) if key in RATES])
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return document_response(data, XLSX, filename)
 
 
 def _group_names(rows, group_by):

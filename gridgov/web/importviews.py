@@ -53,15 +53,13 @@ def import_page(request, kind: str):
 
 
 def import_template(request, kind: str):
-    from django.http import HttpResponse
+    from gridgov.core.files import XLSX, document_response
 
     imp = REGISTRY[kind]
     if imp.template is None or not has_perm(request.user, imp.permission):
         raise Http404("没有导入模板")
     content, filename = imp.template()
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return document_response(content, XLSX, filename)
 
 
 def admin_import_urls(site) -> list:

@@ -86,6 +86,14 @@ def test_demo_district(client):
     assert {"police", "court", "application"} <= set(Dispute.objects.values_list("source", flat=True))
     assert Dispute.objects.filter(created_at__lt=now() - dt.timedelta(days=300)).exists()
     assert DisputeEvent.objects.filter(action="rerate").exists() and DisputeEvent.objects.filter(action="follow_up").exists()
+    assert Dispute.objects.filter(prevented_crime=True).exists()
+    assert DisputeEvent.objects.filter(action="consult", dispute__risk_level__code="red").exists()  # 联合会商
+    window = Dispute.objects.filter(window=True)  # 一窗受理: passed between offices, some still with one
+    assert window.filter(state="closed").exists() and window.exclude(station="").filter(state="registered").exists()
+    assert DisputeEvent.objects.filter(action="relay").count() >= window.count()
+    from gridgov.mediation.models import CommitteeProfile, MediatorProfile
+
+    assert CommitteeProfile.objects.filter(room="婚姻家庭调解室").exists() and MediatorProfile.objects.exists()
     [row] = kpis(actor=User.objects.get(username="district"), start=now() - dt.timedelta(days=365), end=now())
     assert row["disputes_accepted"] > 100 and 0.5 < row["resolution_rate"] < 1
 

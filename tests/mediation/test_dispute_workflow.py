@@ -13,11 +13,11 @@ from gridgov.core.pii import get_pii
 from gridgov.core.workflow import UNCHANGED
 from gridgov.mediation import services as m
 from gridgov.mediation import workflow as wf
-from gridgov.mediation.models import Dispute, DisputeEvent, DisputeParty, State
+from gridgov.mediation.models import Dispute, DisputeEvent, DisputeParty, Source, State
 from gridgov.mediation.selectors import dispute_list, dispute_timeline
 from gridgov.orgs.models import UnitKind
 from gridgov.orgs.services import org_unit_create
-from tests.cases.conftest import report
+from tests.cases.conftest import photo, report
 from tests.conftest import ID_A1, make_user
 
 PARTIES = [{"role": "applicant", "name": "张三", "id_number": ID_A1, "phone": "13800138000"},
@@ -61,6 +61,10 @@ ARGS = {
     "accept": lambda mw: {"committee": mw.committee, "mediator": mw.mediator},
     "reject": lambda mw: {"reason": "不属于人民调解范围"},
     "start": lambda mw: {},
+    "attach": lambda mw: {"kind": "performance", "photos": [photo("收条.jpg")], "note": "收条"},
+    "record_investigation": lambda mw: {"note": "走访楼上楼下,查看漏点", "place": "3单元", "participants": "物业维修工"},
+    "consult": lambda mw: {"participants": "司法所、派出所、法庭", "note": "研判风险", "decision": "派出所稳控,调委会调解",
+                           "place": "街道综治中心"},
     "record_session": lambda mw: {"note": "双方陈述,初步同意维修", "place": "社区调解室", "participants": "调解员、民警"},
     "rerate": lambda mw: {"risk_level": "yellow", "reason": "双方情绪激动"},
     "extend": lambda mw: {"days": 10, "reason": "双方同意延长"},
@@ -70,11 +74,15 @@ ARGS = {
     "record_performance": lambda mw: {"note": "已付清赔偿款(收条)"},
     "follow_up": lambda mw: {"note": "回访:已履行,双方满意", "performed": True},
     "record_confirmation": lambda mw: {"court": "青禾区人民法院", "result": "confirmed"},
+    "relay": lambda mw: {"to": "hrss", "receipt": "仲裁院窗口 王", "note": "劳动争议,转劳动人事争议仲裁"},
+    "station_close": lambda mw: {"outcome": "mediated", "note": "仲裁庭调解,双方和解", "amount": "5000"},
 }
 
 
 def actor_for(mw, action):
-    return mw.dispatcher if action in ("accept", "reject", "hand_over", "rerate") else mw.mediator
+    return (mw.dispatcher if action in ("accept", "reject", "hand_over", "rerate", "relay", "station_close", "attach",
+                              "consult")
+            else mw.mediator)
 
 
 ROWS = [(t.action, source) for t in wf.TABLE.transitions for source in t.sources]
@@ -85,6 +93,8 @@ def test_every_row_lands_where_the_table_says(mw, action, source):
     t = wf.TABLE.get(action)
     d = fresh(MAKERS[source](mw))
     assert d.state == source
+    if wf.AT_STATION in t.guards:  # concluded at a stationed office: first passed there
+        d = fresh(m.dispute_relay(dispute=d, actor=mw.dispatcher, to="court", note="转法院诉前调解"))
     before_due, rows_before = d.due_at, DisputeEvent.objects.filter(dispute=d).count()
     done = m.ACTION_SERVICES[action](dispute=d, actor=actor_for(mw, action), **ARGS[action](mw))
     d = fresh(done)
@@ -141,7 +151,7 @@ def test_a_dispute_case_converts_in_one_step_and_both_stay_linked(mw):
     litter = report(mw)  # 暴露垃圾 is no dispute
     with pytest.raises(ApplicationError) as wrong:
         m.dispute_from_case(actor=mw.dispatcher, case=litter, dispute_type="0201", parties=PARTIES)
-    assert wrong.value.code == "not_a_dispute"
+    assert wrong.value.code == "not_a_dispute" and wrong.value.status == 409
     with pytest.raises(ApplicationError) as who:
         m.dispute_from_case(actor=mw.handler_cg, case=report(mw, category="2101"), dispute_type="0201",
                             parties=PARTIES)
@@ -233,3 +243,66 @@ def test_judicial_confirmation_is_reminded_once_before_its_30_days_end(mw):
     with pytest.raises(ApplicationError) as again:
         m.dispute_record_confirmation(dispute=fresh(d), actor=mw.mediator, court="青禾区人民法院", result="confirmed")
     assert again.value.code == "no_written_agreement"
+
+
+LINKAGES = {"police": "杭公(拱)调字2026-88", "court": "(2026)浙0106民诉前调1号", "petition": "区信转字2026-015",
+            "procuratorate": "区检移字2026-3"}
+
+
+@pytest.mark.parametrize("source", [s for s in Source.values if s != "case"])
+def test_every_source_and_linkage_is_registered_with_its_document(mw, source):
+    """当事人申请, 主动调解, 政府指定 come as they are; a hand-over by police, court, petition office or procuratorate
+    names its document (warned without one), and the timeline keeps both. (网格事件转入: the conversion test.)"""
+    ref = LINKAGES.get(source, "")
+    if ref:
+        with pytest.raises(ApplicationError) as bad:
+            registered(mw, source=source)
+        assert bad.value.code == "source_ref_required"
+    d = registered(mw, source=source, source_ref=ref)
+    [row] = dispute_timeline(d)
+    assert (d.source, d.source_ref, row.data["source"], row.data["source_ref"]) == (source, ref, source, ref)
+
+
+@pytest.mark.parametrize("to", ["court", "police", "petition"])
+def test_a_hand_over_back_is_recorded_with_its_receipt(mw, to):
+    d = m.dispute_hand_over(dispute=mediating(mw), actor=mw.dispatcher, to=to, receipt=f"{to}-回执-001",
+                            reason="当事人坚持通过其他途径解决")
+    d = fresh(d)
+    row = d.events.get(action="hand_over")
+    assert (d.state, d.handed_to, row.data["to"], row.data["receipt"]) == (State.HANDED_OVER, to, to, f"{to}-回执-001")
+
+
+def test_an_agreement_not_followed_up_in_its_colours_days_is_reminded_once(mw):
+    """回访 within the colour's days (蓝 30, 黄 15, 红 7 by default): the mediators and the grid's workers are told."""
+    from gridgov.mediation.sweeper import sweep_disputes
+    from gridgov.notify.models import Message
+
+    worker = make_user("gw_mediation", is_staff=True)
+    membership_grant(actor=None, user=worker, role_code="grid_worker", region=mw.w.grid_a_west)
+    red = m.dispute_agree(dispute=m.dispute_rerate(dispute=mediating(mw), actor=mw.mediator, risk_level="red",
+                                                   reason="扬言报复"), actor=mw.mediator, kind="oral", content="道歉")
+    blue = agreed(mw)
+    t = fresh(red).agreed_at
+    sweep_disputes(at=t + dt.timedelta(days=6))
+    assert not DisputeEvent.objects.filter(action="follow_up_due").exists()
+    sweep_disputes(at=t + dt.timedelta(days=8))
+    sweep_disputes(at=t + dt.timedelta(days=9))
+    assert list(DisputeEvent.objects.filter(action="follow_up_due").values_list("dispute_id", flat=True)) == [red.pk]
+    told = set(Message.objects.filter(subject="【回访提醒】楼上漏水纠纷").values_list("recipient_id", flat=True))
+    assert {worker.pk, mw.mediator.pk} <= told
+    m.dispute_follow_up(dispute=fresh(blue), actor=mw.mediator, note="已履行", performed=True)
+    sweep_disputes(at=t + dt.timedelta(days=40))  # blue was followed up in time: nothing for it
+    assert DisputeEvent.objects.filter(action="follow_up_due").count() == 1
+
+
+def test_the_buttons_that_end_a_mediation_without_agreement_are_red(mw, client):
+    """The table marks the rows (danger): 不予受理, 调解未成, 移交 are red, the others blue — by the action, not by
+    a list in the page."""
+    import re
+
+    client.force_login(mw.dispatcher)
+    html = client.get(f"/console/disputes/{registered(mw).pk}/").content.decode()
+    buttons = dict((a, c) for c, a in re.findall(r'<summary class="btn (btn-\w+)">([^<]+)</summary>', html))
+    assert buttons["不予受理"] == "btn-danger" and buttons["移交"] == "btn-danger" and buttons["受理"] == "btn-primary"
+    assert buttons["联合会商"] == "btn-primary" and buttons["风险研判(调整预警颜色)"] == "btn-primary"
+    assert {t.action for t in wf.TABLE.transitions if t.info("danger")} == {"reject", "fail", "hand_over"}

@@ -30,6 +30,7 @@ CROSS_FIELD_RULES = {
     "invalid_period": "kpis: end before start",
     "on_the_spot_not_allowed": "cases: resolved_on_spot only for a category that allows it (its setting)",
     "photo_required": "cases: resolved_on_spot with a category that needs a photo",
+    "photos_required": "disputes: 上传材料 takes its files as multipart photos parts, which the body schema leaves out",
     "source_ref_required": "disputes: a hand-over by court, police, petition office or procuratorate names its document",
     "occurred_in_future": "disputes: the day it happened is not after today (a date relative to the day)",
     "invalid_id_number": "disputes: a party's identity number has a wrong check digit or birth date (GB 11643)",

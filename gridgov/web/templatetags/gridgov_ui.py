@@ -42,3 +42,9 @@ def light_tag(case) -> str:
         return format_html('<span class="tag tag-{}">{}</span>', case.light, case.get_light_display())
     label, tone = finish_label(case)
     return format_html('<span class="tag tag-{}">{}</span>', tone, label) if label else ""
+
+
+@register.filter
+def percent(rate) -> str:
+    """A rate of 0–1 as a percentage with two decimals (化解率 83.90%); "-" where there is nothing to divide."""
+    return "-" if rate is None else f"{rate * 100:.2f}%"
