@@ -28,6 +28,20 @@ from gridgov.people.api import (
     ResidentRevealApi,
     ResidentSearchApi,
 )
+from gridgov.points.api import (
+    ClaimDetailApi,
+    ClaimListCreateApi,
+    ItemListApi,
+    MyHistoryApi,
+    MyPointsApi,
+    RedeemApi,
+    RedemptionDetailApi,
+    RedemptionListApi,
+    RewardListApi,
+    VolunteerDetailApi,
+    VolunteerListCreateApi,
+)
+from gridgov.points.api import action_paths as points_action_paths
 from gridgov.regions.api import LocateApi, RegionDetailApi, RegionListApi
 
 register_converter(IdConverter, "id")
@@ -57,6 +71,18 @@ urlpatterns = [
     path("cases/<id:pk>/reveal-phone/", CaseRevealPhoneApi.as_view(), name="api-case-reveal-phone"),
     *[path(f"cases/<id:pk>/{action}/", action_view(action), name=f"api-case-{action}") for action in ACTIONS],
     path("cases/<id:pk>/to-dispute/", CaseToDisputeApi.as_view(), name="api-case-to-dispute"),
+    path("points/me/", MyPointsApi.as_view(), name="api-points-me"),
+    path("points/history/", MyHistoryApi.as_view(), name="api-points-history"),
+    path("points/items/", ItemListApi.as_view(), name="api-points-items"),
+    path("points/rewards/", RewardListApi.as_view(), name="api-points-rewards"),
+    path("points/rewards/<id:pk>/redeem/", RedeemApi.as_view(), name="api-points-redeem"),
+    path("points/redemptions/", RedemptionListApi.as_view(), name="api-points-redemptions"),
+    path("points/redemptions/<id:pk>/", RedemptionDetailApi.as_view(), name="api-points-redemption"),
+    path("points/claims/", ClaimListCreateApi.as_view(), name="api-points-claims"),
+    path("points/claims/<id:pk>/", ClaimDetailApi.as_view(), name="api-points-claim"),
+    path("points/volunteers/", VolunteerListCreateApi.as_view(), name="api-points-volunteers"),
+    path("points/volunteers/<id:pk>/", VolunteerDetailApi.as_view(), name="api-points-volunteer"),
+    *points_action_paths(),
     path("disputes/", DisputeListCreateApi.as_view(), name="api-dispute-list"),
     path("disputes/stats/", DisputeStatsApi.as_view(), name="api-dispute-stats"),
     path("disputes/materials/<id:pk>/", DisputeAttachmentApi.as_view(), name="api-dispute-attachment"),

@@ -28,6 +28,12 @@ PERMISSIONS = {
     "case:case:supervise": "督办",
     "case:case:reveal": "查看反映人完整电话(回访、核实)",
     "case:kpi:view": "查看统计考核",
+    "points:volunteer:verify": "认证志愿者(流动网格员)",
+    "points:claim:approve": "审核积分申请",
+    "points:redemption:handle": "兑换核销(爱心驿站)",
+    "points:ledger:view": "查看积分账户与统计",
+    "points:ledger:correct": "积分冲正",
+    "points:catalogue:edit": "维护积分项目",
     "account:user:list": "查看用户",
     "account:user:edit": "维护用户与任职",
 }

@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -38,3 +38,17 @@ def local(dt: datetime) -> datetime:
 
 def local_today():
     return local(now()).date()
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """'2026-11' → the month's first instant and the next month's, in local time."""
+    from gridgov.core.errors import ApplicationError
+
+    try:
+        first = datetime.strptime(month, "%Y-%m").replace(tzinfo=LOCAL_TZ)
+    except ValueError:
+        raise ApplicationError("invalid_month", "月份格式应为 YYYY-MM,如 2026-11", fields={"month": "格式无效"}) from None
+    if not 2000 <= first.year <= 2100:
+        raise ApplicationError("invalid_month", "月份超出范围", fields={"month": "超出范围"})
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following

@@ -396,6 +396,9 @@ def build_demo(*, seed: int = 20261123, scale: int = 1, history_days: int = 90, 
             from gridgov.demo.disputes import build_disputes
 
             counts.update(build_disputes())
+            from gridgov.demo.points import build_points
+
+            counts.update(build_points())
     counts.update(
         grids=Region.objects.filter(level=Level.GRID).count(),
         communities=len(regions["communities"]),

@@ -261,8 +261,8 @@ class DisputeStatsOut(serializers.Serializer):
 class DisputeStatsApi(APIView):
     def get(self, request):
         from gridgov.cases.selectors import parse_moment
-        from gridgov.core.timeutil import local_today
-        from gridgov.mediation.stats import dispute_stats, month_bounds
+        from gridgov.core.timeutil import local_today, month_bounds
+        from gridgov.mediation.stats import dispute_stats
 
         p = request.query_params
         today = local_today()

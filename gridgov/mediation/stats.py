@@ -119,17 +119,3 @@ def dispute_stats(*, actor, start: dt.datetime, end: dt.datetime) -> dict:
         "region_level": "community" if depth == 3 else "town",
         "by_region": by_region,
     }
-
-
-def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """'2026-11' → the month's first instant and the next month's, in local time."""
-    from gridgov.core.timeutil import LOCAL_TZ
-
-    try:
-        first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=LOCAL_TZ)
-    except ValueError:
-        raise ApplicationError("invalid_month", "月份格式应为 YYYY-MM,如 2026-11", fields={"month": "格式无效"}) from None
-    if not 2000 <= first.year <= 2100:
-        raise ApplicationError("invalid_month", "月份超出范围", fields={"month": "超出范围"})
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following

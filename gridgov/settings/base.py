@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gridgov.people",
     "gridgov.cases",
     "gridgov.mediation",
+    "gridgov.points",
     "gridgov.analytics",
     "gridgov.integrations",
     "gridgov.web",
@@ -198,7 +199,12 @@ SPECTACULAR_SETTINGS = {
     # two lifecycles' states: each its own named enum in the document
     "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "gridgov.cases.models.State",
                             "DisputeStateEnum": "gridgov.mediation.models.State",
-                            "StationEnum": "gridgov.mediation.models.Station"},
+                            "StationEnum": "gridgov.mediation.models.Station",
+                            "VolunteerKindEnum": "gridgov.points.models.VolunteerKind",
+                            "TransferKindEnum": "gridgov.points.models.TransferKind",
+                            "VolunteerStateEnum": "gridgov.points.models.VolunteerState",
+                            "ClaimStateEnum": "gridgov.points.models.ClaimState",
+                            "RedemptionStateEnum": "gridgov.points.models.RedemptionState"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "gridgov.cases.schema.report_constraints", "gridgov.notify.schema.read_constraints",
                              "gridgov.mediation.schema.dispute_constraints",
@@ -231,6 +237,11 @@ else:
 # Cases
 CASE_DUPLICATE_RADIUS_M = int(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))
 CASE_DUPLICATE_HOURS = int(os.environ.get("CASE_DUPLICATE_HOURS", "72"))
+# Volunteer points: how long earned points last, how long a reward waits at the station, how many awards in one day
+# flag an account for a look
+POINTS_VALID_DAYS = int(os.environ.get("POINTS_VALID_DAYS", "730"))
+POINTS_PICKUP_DAYS = int(os.environ.get("POINTS_PICKUP_DAYS", "14"))
+POINTS_FLAG_DAILY_AWARDS = int(os.environ.get("POINTS_FLAG_DAILY_AWARDS", "10"))
 CASE_MAX_REOPEN = int(os.environ.get("CASE_MAX_REOPEN", "1"))
 
 # Who may see what (the shared kernel asks through this name; accounts provides it)

@@ -20,7 +20,7 @@ from gridgov.mediation.workflow import TABLE, action_label
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu, _page
-from gridgov.web.pages import staff_required
+from gridgov.web.pages import recent_months, staff_required
 
 
 class DisputeFilter(forms.Form):
@@ -110,8 +110,8 @@ REPORT_COLUMNS = [("name", "地区"), ("accepted", "受理数"), ("resolved", "�
 def dispute_report(request):
     """人民调解工作月报: the month's figures over what the user may see, by region, 司法部 category, GB/T 31000 class
     and source; exported as a workbook."""
-    from gridgov.core.timeutil import local_today
-    from gridgov.mediation.stats import dispute_stats, month_bounds
+    from gridgov.core.timeutil import local_today, month_bounds
+    from gridgov.mediation.stats import dispute_stats
 
     month = request.GET.get("month") or local_today().strftime("%Y-%m")
     report, error = None, ""
@@ -122,15 +122,9 @@ def dispute_report(request):
         error = exc.message
     if report is not None and request.GET.get("export") == "xlsx":
         return _export_report(report, month)
-    today = local_today()
-    months = []
-    y, mo = today.year, today.month
-    for _ in range(24):  # the last two years, the newest first
-        months.append(f"{y}-{mo:02d}")
-        y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
     return render(request, "console/dispute_report.html", {
         "title": "人民调解工作月报", "menu": _menu(request.user), "active": "dispute-report", "month": month,
-        "months": months, "r": report, "error": error}, status=400 if error else 200)
+        "months": recent_months(), "r": report, "error": error}, status=400 if error else 200)
 
 
 def _export_report(report: dict, month: str):

@@ -31,3 +31,15 @@ def done_redirect(request, to: str, *args, **kwargs):
     if request.headers.get("X-Upload-Progress"):
         return JsonResponse({"redirect": url})
     return redirect(url)
+
+
+def recent_months(n: int = 24) -> list[str]:
+    """The last `n` months as YYYY-MM, this month first (the month pickers of the reports)."""
+    from gridgov.core.timeutil import local_today
+
+    today = local_today()
+    months, y, mo = [], today.year, today.month
+    for _ in range(n):
+        months.append(f"{y}-{mo:02d}")
+        y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+    return months

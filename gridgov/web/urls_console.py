@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.web import console, disputes
+from gridgov.web import console, disputes, points
 
 urlpatterns = [
     path("", console.home, name="console-home"),
@@ -22,6 +22,11 @@ urlpatterns = [
     path("cases/<int:pk>/reveal-phone/", console.reveal_phone, name="console-case-reveal-phone"),
     path("cases/<int:pk>/to-dispute/", disputes.case_to_dispute, name="console-case-to-dispute"),
     path("cases/<int:pk>/<str:action>/", console.case_detail, name="console-case-act"),
+    path("points/", points.points_desk, name="console-points"),
+    path("points/stats/", points.points_report, name="console-points-report"),
+    path("points/claims/photos/<int:pk>/", points.claim_photo, name="console-points-claim-photo"),
+    path("points/<slug:kind>/<int:pk>/", points.points_object, name="console-points-object"),
+    path("points/<slug:kind>/<int:pk>/<str:action>/", points.points_object, name="console-points-object-act"),
     path("disputes/", disputes.disputes, name="console-disputes"),
     path("disputes/report/", disputes.dispute_report, name="console-dispute-report"),
     path("disputes/mine/", disputes.dispute_inbox, name="console-dispute-inbox"),

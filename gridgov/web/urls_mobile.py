@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from gridgov.web import mobile, mobile_work
+from gridgov.web import mobile, mobile_points, mobile_work
 
 urlpatterns = [
     path("", mobile.m_home, name="m-home"),
@@ -9,6 +9,9 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(next_page="/m/login/"), name="m-logout"),
     path("cases/<int:pk>/", mobile.m_case, name="m-case"),
     path("nearby/", mobile.m_nearby, name="m-nearby"),
+    path("points/", mobile_points.points_home, name="m-points"),
+    path("points/claim/", mobile_points.points_claim, name="m-points-claim"),
+    path("points/shop/", mobile_points.points_shop, name="m-points-shop"),
     path("work/", mobile_work.work_home, name="m-work"),
     path("work/cases/<int:pk>/", mobile_work.work_case, name="m-work-case"),
     path("work/cases/<int:pk>/<str:action>/", mobile_work.work_case, name="m-work-case-act"),

@@ -42,13 +42,15 @@ def test_demo_story(live_server, browser, tmp_path):
     desk = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = desk.new_page()
     demo_login(page, base, "community")
-    page.click(f"a[href='/console/cases/{case.pk}/']")
+    with page.expect_navigation():  # the case page, loaded, before its forms are used
+        page.click(f"a[href='/console/cases/{case.pk}/']")
     act(page, "accept")
     act(page, "dispatch")  # the routing rules' suggestion: 青禾街道城管执法中队
     assert Case.objects.get(pk=case.pk).handling_unit.name == "青禾街道城管执法中队"
     page.click("text=退出")
     demo_login(page, base, "handler")
-    page.click(f"a[href='/console/cases/{case.pk}/']")
+    with page.expect_navigation():  # the case page, loaded, before its forms are used
+        page.click(f"a[href='/console/cases/{case.pk}/']")
     act(page, "acknowledge")
     act(page, "report_done", {"textarea[name=note]": "已清运", "file:": str(photo)})
     page.click("text=退出")
@@ -56,7 +58,8 @@ def test_demo_story(live_server, browser, tmp_path):
     wp = phone.new_page()
     wp.context.clear_cookies()
     demo_login(wp, base, "gridworker", "/m/work/")
-    wp.click(f"a[href='/m/work/cases/{case.pk}/']")
+    with wp.expect_navigation():  # the case page, loaded, before its forms are used
+        wp.click(f"a[href='/m/work/cases/{case.pk}/']")
     wp.click("details[data-action=verify_pass] summary")
     with wp.expect_navigation():
         wp.click("details[data-action=verify_pass] button[type=submit]")

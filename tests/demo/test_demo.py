@@ -96,6 +96,15 @@ def test_demo_district(client):
     assert CommitteeProfile.objects.filter(room="婚姻家庭调解室").exists() and MediatorProfile.objects.exists()
     [row] = kpis(actor=User.objects.get(username="district"), start=now() - dt.timedelta(days=365), end=now())
     assert row["disputes_accepted"] > 100 and 0.5 < row["resolution_rate"] < 1
+    # two months of volunteer points: approved claims, rewards picked up, work waiting for the community officer
+    from gridgov.points.ledger import problems
+    from gridgov.points.models import Account, Claim, Redemption, Volunteer
+
+    assert result.counts["volunteers"] >= 12 and result.counts["point_claims_approved"] > 50
+    assert Account.objects.get(user__username="volunteer").earned_total > 0
+    assert Redemption.objects.filter(state="picked_up").exists() and Redemption.objects.filter(state="reserved").exists()
+    assert Claim.objects.filter(state="submitted").exists() and Volunteer.objects.filter(state="applied").exists()
+    assert problems() == []
 
     again = build_demo(seed=1)
     assert not again.created and {x.username for x in again.logins} == usernames

@@ -8,11 +8,11 @@ import datetime as dt
 import time_machine
 
 from gridgov.accounts.services import membership_grant
-from gridgov.core.timeutil import LOCAL_TZ
+from gridgov.core.timeutil import LOCAL_TZ, month_bounds
 from gridgov.mediation import services as m
 from gridgov.mediation.models import Dispute, DisputeType
 from gridgov.mediation.seeds import moj_category_of
-from gridgov.mediation.stats import dispute_stats, month_bounds
+from gridgov.mediation.stats import dispute_stats
 from gridgov.orgs.models import UnitKind
 from gridgov.orgs.services import org_unit_create
 from tests.conftest import make_user

@@ -9,11 +9,11 @@ import pytest
 import time_machine
 
 from gridgov.core.errors import ApplicationError
-from gridgov.core.timeutil import LOCAL_TZ
+from gridgov.core.timeutil import LOCAL_TZ, month_bounds
 from gridgov.mediation import services as m
 from gridgov.mediation.models import Dispute, State
 from gridgov.mediation.selectors import window_board
-from gridgov.mediation.stats import dispute_stats, month_bounds
+from gridgov.mediation.stats import dispute_stats
 from tests.conftest import ID_A1
 from tests.mediation.test_dispute_workflow import fresh, registered
 

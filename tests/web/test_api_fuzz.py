@@ -34,6 +34,9 @@ CROSS_FIELD_RULES = {
     "source_ref_required": "disputes: a hand-over by court, police, petition office or procuratorate names its document",
     "occurred_in_future": "disputes: the day it happened is not after today (a date relative to the day)",
     "invalid_id_number": "disputes: a party's identity number has a wrong check digit or birth date (GB 11643)",
+    "evidence_required": "points: a claim for an item that requires photos takes them as multipart photos parts",
+    "invalid_date": "points: a claim's day is within the last 90 days and not after today",
+    "wrong_code": "points: a pick-up names the code the redeemer was given",
 }
 
 

@@ -1,0 +1,98 @@
+"""Volunteer points for the demo district, replayed through the points services on a moved clock: the demo
+volunteer (a courier) and a dozen others of the demo community — couriers, riders, retirees, party members —
+verified by the community's center; two months of approved claims (patrols, visits to elderly people, meetings);
+a 爱心驿站 with rewards, some picked up, one waiting with its code; a claim and an application still waiting for
+the officer (so the console has work to show)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from gridgov.accounts.models import Membership, RoleCode, User
+from gridgov.core.errors import ApplicationError
+from gridgov.core.timeutil import clock_at, local, now
+from gridgov.demo.history import _photo
+from gridgov.demo.names import SURNAMES
+from gridgov.points import services as p
+from gridgov.points.models import Claim, Reward, Station, Volunteer, VolunteerKind
+
+REWARDS = [("洗衣液(2L)", "日用品", 30, None, None), ("食用油(5L)", "粮油", 80, 40, 2), ("大米(10斤)", "粮油", 60, 50, 2),
+           ("保温杯", "生活用品", 50, 20, 1), ("理发一次(爱心理发店)", "便民服务", 20, None, 4),
+           ("社区体检套餐", "健康服务", 150, 10, 1)]
+CLAIMS = ["patrol", "elder_visit", "sorting_guide", "meeting", "errand", "ads_cleanup", "anti_fraud", "vote"]
+KINDS = [VolunteerKind.COURIER, VolunteerKind.RIDER, VolunteerKind.RETIREE, VolunteerKind.PARTY_MEMBER,
+         VolunteerKind.RESIDENT]
+EMPLOYERS = {VolunteerKind.COURIER: "某快递公司网点", VolunteerKind.RIDER: "某外卖平台站点",
+             VolunteerKind.PARTY_MEMBER: "区机关第三党支部", VolunteerKind.RETIREE: "", VolunteerKind.RESIDENT: ""}
+
+
+def _helper(username: str, rng: random.Random) -> User:
+    """A volunteer of the replay (no password, as the replay's other helper accounts)."""
+    user = User(username=username, display_name=rng.choice(SURNAMES) + rng.choice("晓建秀伟丽军华明"))
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def build_points(*, days: int = 60, seed: int = 47) -> dict[str, int]:
+    rng = random.Random(seed)
+    officer_m = (Membership.objects.filter(user__username="community", role__code=RoleCode.CENTER_DISPATCHER)
+                 .select_related("user", "region").first())
+    if officer_m is None:
+        return {}
+    officer, community = officer_m.user, officer_m.region
+    end = now()
+    start = end - dt.timedelta(days=days)
+    station = Station.objects.create(name=f"{community.name}爱心驿站", region=community,
+                                     address=f"{community.name}党群服务中心一楼", hours="周一至周六 9:00-17:00")
+    for name, desc, points, stock, limit in REWARDS:
+        Reward.objects.create(name=name, description=desc, points=points, stock=stock, per_person_limit=limit,
+                              station=station)
+
+    people = [User.objects.get(username="volunteer")] + [_helper(f"volunteer{i}", rng)
+                                                         for i in range(2, 13)]
+    with clock_at(start):
+        for i, user in enumerate(people):
+            kind = VolunteerKind.COURIER if i == 0 else rng.choice(KINDS)
+            v = p.volunteer_apply(actor=user, kind=kind, community_id=community.pk, employer=EMPLOYERS[kind])
+            p.volunteer_act(actor=officer, volunteer=v, action="verify", values={"note": "身份信息已核实"})
+
+    claims = redeemed = 0
+    for day in range(days):
+        t = start + dt.timedelta(days=day, hours=10)
+        for user in people:
+            if rng.random() > 0.35:
+                continue
+            key = rng.choice(CLAIMS)
+            with clock_at(t + dt.timedelta(minutes=rng.randrange(480))):
+                try:
+                    c = p.claim_submit(actor=user, item_key=key, note="按要求完成,已拍照留存",
+                                       happened_on=local(t).date(), photos=[_photo(rng)])
+                    p.claim_act(actor=officer, claim=c, action="approve", values={"note": "情况属实"})
+                    claims += 1
+                except ApplicationError:
+                    continue  # a cap: the officer would refuse it too
+        if day % 9 == 8:
+            user = rng.choice(people)
+            reward = rng.choice(list(Reward.objects.filter(station=station)))
+            with clock_at(t + dt.timedelta(hours=5)):
+                try:
+                    r = p.redeem(actor=user, reward_id=reward.pk)
+                    p.redemption_act(actor=officer, redemption=r, action="pick_up", values={"code": r.code})
+                    redeemed += 1
+                except ApplicationError:
+                    continue  # not enough points yet, or none left
+    # waiting for the officer: a claim, a reward to hand out, and a new applicant
+    with clock_at(end - dt.timedelta(hours=3)):
+        try:
+            p.claim_submit(actor=people[0], item_key="meeting", note="参加社区停车难议事会",
+                           happened_on=local(end).date())
+            p.redeem(actor=people[0], reward_id=Reward.objects.get(station=station, name__startswith="理发").pk)
+        except ApplicationError:
+            pass
+        p.volunteer_apply(actor=_helper("volunteer13", rng), kind=VolunteerKind.RIDER,
+                          community_id=community.pk, employer="某外卖平台站点")
+    return {"volunteers": Volunteer.objects.count(), "point_claims": Claim.objects.count(),
+            "point_claims_approved": claims, "redemptions": redeemed}
+

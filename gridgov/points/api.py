@@ -1,0 +1,314 @@
+"""Points API: my points and history, the catalogue, the shop and redemptions, claims, volunteer registration;
+for staff the volunteers, claims and redemptions of their place, with one endpoint per row of each table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gridgov.core.workflow import Table
+from gridgov.core.workflow_api import action_endpoint, input_serializers, uploaded_photos
+from gridgov.points import selectors, services
+from gridgov.points.models import (
+    Claim,
+    ClaimState,
+    PointItem,
+    Redemption,
+    RedemptionState,
+    Reward,
+    Transfer,
+    Volunteer,
+    VolunteerKind,
+    VolunteerState,
+)
+from gridgov.points.workflow import CLAIM, REDEMPTION, VOLUNTEER
+
+
+class VolunteerOut(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display")
+    kind_label = serializers.CharField(source="get_kind_display")
+    community = serializers.CharField(source="community.name")
+    name = serializers.CharField(source="user.__str__")
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Volunteer
+        fields = ["id", "name", "kind", "kind_label", "community", "employer", "state", "state_label", "applied_at",
+                  "verified_at", "actions"]
+
+    def get_actions(self, obj) -> list[str]:
+        return [t.action for t in VOLUNTEER.allowed(self.context["request"].user, obj)]
+
+
+class SummaryOut(serializers.Serializer):
+    balance = serializers.IntegerField(help_text="账户余额")
+    spendable = serializers.IntegerField(help_text="现在可用于兑换的积分(未过期)")
+    earned_total = serializers.IntegerField(help_text="累计获得")
+    expiring_soon = serializers.IntegerField(help_text="30 天内将过期的积分")
+    expiring_first_at = serializers.DateTimeField(allow_null=True)
+    volunteer = VolunteerOut(allow_null=True)
+
+
+class TransferOut(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    amount = serializers.SerializerMethodField(help_text="正数为收入,负数为支出")
+    item = serializers.CharField(source="item.name", default=None, allow_null=True)
+
+    class Meta:
+        model = Transfer
+        fields = ["id", "at", "kind", "kind_label", "amount", "item", "note"]
+
+    def get_amount(self, obj) -> int:
+        return selectors.signed_amount(obj, self.context["request"].user)
+
+
+class ItemOut(serializers.ModelSerializer):
+    point_class = serializers.CharField(source="point_class.name")
+    trigger_label = serializers.CharField(source="get_trigger_display")
+    approver_label = serializers.CharField(source="get_approver_display")
+
+    class Meta:
+        model = PointItem
+        fields = ["key", "version", "point_class", "name", "points", "trigger", "trigger_label", "daily_cap",
+                  "monthly_cap", "evidence_required", "approver", "approver_label"]
+
+
+class StationOut(serializers.Serializer):
+    name = serializers.CharField()
+    address = serializers.CharField()
+    hours = serializers.CharField()
+
+
+class RewardOut(serializers.ModelSerializer):
+    station = StationOut()
+
+    class Meta:
+        model = Reward
+        fields = ["id", "name", "description", "points", "stock", "per_person_limit", "station"]
+
+
+class RedemptionOut(serializers.ModelSerializer):
+    reward = serializers.CharField(source="reward.name")
+    station = StationOut()
+    state_label = serializers.CharField(source="get_state_display")
+    code = serializers.SerializerMethodField(help_text="兑换码:只给兑换人本人看,领取时出示")
+    user = serializers.CharField(source="user.__str__")
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Redemption
+        fields = ["id", "reward", "points", "station", "state", "state_label", "code", "user", "created_at",
+                  "pickup_by", "actions"]
+
+    def get_code(self, obj) -> str | None:
+        return obj.code if obj.user_id == self.context["request"].user.pk else None
+
+    def get_actions(self, obj) -> list[str]:
+        return [t.action for t in REDEMPTION.allowed(self.context["request"].user, obj)]
+
+
+class ClaimOut(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.name")
+    points = serializers.IntegerField(source="item.points")
+    state_label = serializers.CharField(source="get_state_display")
+    user = serializers.CharField(source="user.__str__")
+    photos = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = ["id", "item", "points", "user", "note", "happened_on", "state", "state_label", "photos",
+                  "created_at", "actions"]
+
+    def get_photos(self, obj) -> int:
+        return obj.photos.count()
+
+    def get_actions(self, obj) -> list[str]:
+        return [t.action for t in CLAIM.allowed(self.context["request"].user, obj)]
+
+
+# -- mine ----------------------------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["points"], responses=SummaryOut, summary="我的积分:余额、可用、将过期、志愿者认证状态")
+class MyPointsApi(APIView):
+    def get(self, request):
+        return Response(SummaryOut(selectors.my_summary(request.user), context={"request": request}).data)
+
+
+@extend_schema(tags=["points"], summary="我的积分明细(获得、兑换、退还、过期、冲正)")
+class MyHistoryApi(ListAPIView):
+    serializer_class = TransferOut
+
+    def get_queryset(self):
+        return selectors.my_history(self.request.user)
+
+
+@extend_schema(tags=["points"], summary="积分项目(现行版本)")
+class ItemListApi(ListAPIView):
+    serializer_class = ItemOut
+
+    def get_queryset(self):
+        return selectors.catalogue()
+
+
+@extend_schema(tags=["points"], summary="积分商城:可兑换的奖品")
+class RewardListApi(ListAPIView):
+    serializer_class = RewardOut
+
+    def get_queryset(self):
+        return selectors.rewards(self.request.user)
+
+
+@extend_schema(tags=["points"], request=None, responses={201: RedemptionOut}, summary="兑换奖品")
+class RedeemApi(APIView):
+    def post(self, request, pk):
+        r = services.redeem(actor=request.user, reward_id=pk)
+        return Response(RedemptionOut(selectors.redemption_get(actor=request.user, pk=r.pk),
+                                      context={"request": request}).data, status=201)
+
+
+# -- lists and details ---------------------------------------------------------------------------------------
+
+MINE = OpenApiParameter("mine", bool, description="只看自己的(居民、志愿者);否则为管辖范围内的(工作人员)")
+
+
+@extend_schema(tags=["points"])
+class RedemptionListApi(ListAPIView):
+    serializer_class = RedemptionOut
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.redemptions(self.request.user, mine=p.get("mine") in ("1", "true"), state=p.get("state", ""))
+
+    @extend_schema(parameters=[MINE, OpenApiParameter("state", str, enum=list(RedemptionState.values))],
+                   summary="兑换记录")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["points"], responses=RedemptionOut, summary="兑换详情")
+class RedemptionDetailApi(APIView):
+    def get(self, request, pk):
+        return Response(RedemptionOut(selectors.redemption_get(actor=request.user, pk=pk),
+                                      context={"request": request}).data)
+
+
+class ClaimIn(serializers.Serializer):
+    item = serializers.CharField(max_length=40, help_text="积分项目标识(key),须为「申请审核」类")
+    note = serializers.CharField(max_length=2000, help_text="事由")
+    happened_on = serializers.DateField(help_text="发生日期(近 90 天内)")
+    user = serializers.IntegerField(min_value=1, max_value=10**18 - 1, required=False, allow_null=True,
+                                    help_text="代志愿者申请时其账号编号(工作人员)")
+
+
+@extend_schema(tags=["points"])
+class ClaimListCreateApi(ListAPIView):
+    serializer_class = ClaimOut
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.claims(self.request.user, mine=p.get("mine") in ("1", "true"), state=p.get("state", ""))
+
+    @extend_schema(parameters=[MINE, OpenApiParameter("state", str, enum=list(ClaimState.values))],
+                   summary="积分申请")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=ClaimIn, responses={201: ClaimOut},
+                   summary="申请积分(佐证照片以 multipart/form-data 的 photos 部分上传)")
+    def post(self, request):
+        data = ClaimIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user = services.claimant(actor=request.user, user_id=v.get("user"))
+        c = services.claim_submit(actor=request.user, user=user, item_key=v["item"], note=v["note"],
+                                  happened_on=v["happened_on"], photos=uploaded_photos(request))
+        return Response(ClaimOut(selectors.claim_get(actor=request.user, pk=c.pk), context={"request": request}).data,
+                        status=201)
+
+
+@extend_schema(tags=["points"], responses=ClaimOut, summary="积分申请详情")
+class ClaimDetailApi(APIView):
+    def get(self, request, pk):
+        return Response(ClaimOut(selectors.claim_get(actor=request.user, pk=pk), context={"request": request}).data)
+
+
+class VolunteerIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=VolunteerKind.choices)
+    community = serializers.IntegerField(min_value=1, max_value=10**18 - 1, help_text="服务社区的区划编号")
+    employer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+@extend_schema(tags=["points"])
+class VolunteerListCreateApi(ListAPIView):
+    serializer_class = VolunteerOut
+
+    def get_queryset(self):
+        return selectors.volunteers(self.request.user, state=self.request.query_params.get("state", ""))
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=list(VolunteerState.values))],
+                   summary="志愿者(管辖范围内)")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=VolunteerIn, responses={201: VolunteerOut}, summary="申请成为流动网格员(志愿者)")
+    def post(self, request):
+        data = VolunteerIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        created = services.volunteer_apply(actor=request.user, kind=v["kind"], community_id=v["community"],
+                                           employer=v["employer"])
+        return Response(VolunteerOut(selectors.volunteer_get(actor=request.user, pk=created.pk),
+                                     context={"request": request}).data, status=201)
+
+
+@extend_schema(tags=["points"], responses=VolunteerOut, summary="志愿者详情")
+class VolunteerDetailApi(APIView):
+    def get(self, request, pk):
+        return Response(VolunteerOut(selectors.volunteer_get(actor=request.user, pk=pk),
+                                     context={"request": request}).data)
+
+
+# -- one endpoint per row of each table ----------------------------------------------------------------------
+
+TABLES: dict[str, tuple[Table, type[serializers.Serializer], Callable[..., Any], Callable[..., Any]]] = {
+    "volunteers": (VOLUNTEER, VolunteerOut, selectors.volunteer_get,
+                   lambda obj, actor, action, values: services.volunteer_act(actor=actor, volunteer=obj,
+                                                                             action=action, values=values)),
+    "claims": (CLAIM, ClaimOut, selectors.claim_get,
+               lambda obj, actor, action, values: services.claim_act(actor=actor, claim=obj, action=action,
+                                                                     values=values)),
+    "redemptions": (REDEMPTION, RedemptionOut, selectors.redemption_get,
+                    lambda obj, actor, action, values: services.redemption_act(actor=actor, redemption=obj,
+                                                                               action=action, values=values)),
+}
+SERIALIZERS = {name: input_serializers(table, suffix=f"{table.name.capitalize()}In")
+               for name, (table, *_rest) in TABLES.items()}
+
+
+def action_view(name: str, action: str):
+    table, out, get, act = TABLES[name]
+
+    def run(obj, actor, values, photos):
+        act(obj, actor, action, values)
+
+    return action_endpoint(table.get(action), serializer=SERIALIZERS[name][action], out=out, get=get, run=run,
+                           tag="points actions", operation_id=f"points_{table.name}_{action}",
+                           description=f"{dict(volunteers='志愿者', claims='积分申请', redemptions='兑换')[name]}工作流表中的")
+
+
+def action_paths():
+    from django.urls import path
+
+    return [path(f"points/{name}/<id:pk>/{t.action}/", action_view(name, t.action),
+                 name=f"api-points-{name}-{t.action}")
+            for name, (table, *_rest) in TABLES.items() for t in table.transitions if "system" not in t.actors]

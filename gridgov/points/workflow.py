@@ -1,0 +1,65 @@
+"""The lifecycles of the points module, on the engine of `core.workflow` (the pattern of `cases.workflow`):
+
+- a volunteer: 申请 → 认证 (by an officer of their community) or 不通过 (they may apply again); 暂停 and 恢复;
+- a claim for a manual item: 提交 → 通过 (the award is written in the same step) or 驳回;
+- a redemption: 兑换 (points spent, stock taken) → 领取 (with its code, at the station), or 取消 / 逾期 (both
+  given back).
+
+Row attribute ``danger``: a step that refuses or takes away (its button is red)."""
+
+from __future__ import annotations
+
+from gridgov.core.workflow import Field, T, Table
+from gridgov.points.models import ClaimState, RedemptionState, VolunteerState
+
+# Who may act (points.access decides):
+SELF = "self"  # the volunteer / claimant / redeemer themself
+OFFICER = "officer"  # staff over the place with the step's permission (认证, 审核, 核销)
+SYSTEM = "system"
+
+NOTE = Field("note", "说明", "textarea")
+REASON = Field("reason", "原因", "textarea", required=True)
+
+V = VolunteerState
+VOLUNTEER = Table(
+    name="volunteer",
+    transitions=(
+        T("verify", "认证通过", [V.APPLIED], V.VERIFIED, [OFFICER], fields=[NOTE]),
+        T("reject", "不予认证", [V.APPLIED], V.REJECTED, [OFFICER], fields=[REASON], danger=True),
+        T("reapply", "重新申请", [V.REJECTED], V.APPLIED, [SELF], fields=[NOTE]),
+        T("suspend", "暂停资格", [V.VERIFIED], V.SUSPENDED, [OFFICER], fields=[REASON], danger=True),
+        T("reinstate", "恢复资格", [V.SUSPENDED], V.VERIFIED, [OFFICER], fields=[NOTE]),
+    ),
+    kinds=lambda actor, v: _kinds("volunteer", actor, v),
+    state_labels={s.value: str(s.label) for s in V},
+)
+
+C = ClaimState
+CLAIM = Table(
+    name="claim",
+    transitions=(
+        T("approve", "审核通过", [C.SUBMITTED], C.APPROVED, [OFFICER], fields=[NOTE]),
+        T("reject", "驳回", [C.SUBMITTED], C.REJECTED, [OFFICER], fields=[REASON], danger=True),
+    ),
+    kinds=lambda actor, c: _kinds("claim", actor, c),
+    state_labels={s.value: str(s.label) for s in C},
+)
+
+R = RedemptionState
+REDEMPTION = Table(
+    name="redemption",
+    transitions=(
+        T("pick_up", "核销领取", [R.RESERVED], R.PICKED_UP, [OFFICER],
+          fields=[Field("code", "兑换码", "text", required=True, max_length=12)]),
+        T("cancel", "取消兑换", [R.RESERVED], R.CANCELLED, [SELF, OFFICER], fields=[NOTE], danger=True),
+        T("lapse", "逾期未领", [R.RESERVED], R.LAPSED, [SYSTEM]),
+    ),
+    kinds=lambda actor, r: _kinds("redemption", actor, r),
+    state_labels={s.value: str(s.label) for s in R},
+)
+
+
+def _kinds(table: str, actor, obj) -> set[str]:
+    from gridgov.points.access import actor_kinds
+
+    return actor_kinds(table, actor, obj)

@@ -1,0 +1,108 @@
+"""积分 on the phone (/m/points/): my points, what expires soon and the history; registering as a volunteer
+(流动网格员); claiming points for a deed with a photo; the reward shop, redeeming and my redemption codes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from gridgov.core.errors import ApplicationError
+from gridgov.core.timeutil import local_today
+from gridgov.points import selectors, services
+from gridgov.points.models import Trigger, VolunteerKind
+from gridgov.regions.models import Level, Region
+from gridgov.web.mobile import LOGIN, _place_errors
+from gridgov.web.pages import done_redirect
+
+PER_PAGE = 15
+
+
+class VolunteerForm(forms.Form):
+    kind = forms.ChoiceField(label="身份", choices=VolunteerKind.choices)
+    community = forms.ChoiceField(label="服务社区")
+    employer = forms.CharField(label="所在单位或平台(选填)", max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [
+            (r.pk, f"{r.parent.name if r.parent_id else ''} · {r.name}")
+            for r in Region.objects.filter(level=Level.COMMUNITY, is_active=True).select_related("parent")
+            .order_by("path")]
+
+
+class ClaimForm(forms.Form):
+    item = forms.ChoiceField(label="积分项目")
+    happened_on = forms.DateField(label="发生日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    note = forms.CharField(label="做了什么", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = forms.FileField(label="佐证照片", required=False,
+                             widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [
+            (i.key, f"{i.point_class.name} · {i.name}(+{i.points}{',须附照片' if i.evidence_required else ''})")
+            for i in selectors.catalogue().filter(trigger=Trigger.MANUAL)]
+        self.fields["happened_on"].initial = local_today()
+
+
+@login_required(login_url=LOGIN)
+def points_home(request):
+    """我的积分: the balance, the volunteer status (or the form to register), the history."""
+    form = VolunteerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.volunteer_apply(actor=request.user, kind=d["kind"], community_id=int(d["community"]),
+                                     employer=d["employer"])
+        except ApplicationError as exc:
+            _place_errors(form, exc)
+        else:
+            return done_redirect(request, "/m/points/")
+    history = Paginator(selectors.my_history(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    for t in history:
+        t.signed = selectors.signed_amount(t, request.user)
+    return render(request, "mobile/points.html", {"summary": selectors.my_summary(request.user), "form": form,
+                                                  "history": history}, status=400 if form.errors else 200)
+
+
+@login_required(login_url=LOGIN)
+def points_claim(request):
+    """申请积分: a manual item, the day, what was done, a photo where the item asks for one; my claims."""
+    form = ClaimForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.claim_submit(actor=request.user, item_key=d["item"], note=d["note"],
+                                  happened_on=d["happened_on"], photos=request.FILES.getlist("photos"))
+        except ApplicationError as exc:
+            _place_errors(form, exc)
+        else:
+            return done_redirect(request, "/m/points/claim/")
+    claims = selectors.claims(request.user, mine=True).order_by("-created_at", "-id")[:30]
+    return render(request, "mobile/points_claim.html", {"form": form, "claims": claims,
+                                                        "summary": selectors.my_summary(request.user)},
+                  status=400 if form.errors else 200)
+
+
+@login_required(login_url=LOGIN)
+def points_shop(request):
+    """积分商城: the rewards, 兑换 with one tap (a code to show at the station), my redemptions."""
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("cancel"):
+                r = selectors.redemption_get(actor=request.user, pk=int(request.POST["cancel"]))
+                services.redemption_act(actor=request.user, redemption=r, action="cancel",
+                                        values={"note": "本人取消"})
+            else:
+                services.redeem(actor=request.user, reward_id=int(request.POST.get("reward") or 0))
+        except (ApplicationError, ValueError) as exc:
+            error = getattr(exc, "message", "请选择奖品")
+        else:
+            return done_redirect(request, "/m/points/shop/")
+    mine = selectors.redemptions(request.user, mine=True).order_by("-created_at", "-id")[:20]
+    return render(request, "mobile/points_shop.html", {
+        "summary": selectors.my_summary(request.user), "rewards": selectors.rewards(request.user), "mine": mine,
+        "error": error}, status=400 if error else 200)

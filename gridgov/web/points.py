@@ -1,0 +1,126 @@
+"""积分 in the console: 积分审核 (volunteers to verify, claims to approve, a reward to hand out by its code), the
+page of one volunteer, claim or redemption with its timeline and the steps its table allows, and 积分统计."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from gridgov.accounts.scoping import jurisdiction_of
+from gridgov.core.errors import ApplicationError, NotFound
+from gridgov.core.timeutil import local_today, month_bounds
+from gridgov.points import selectors, services
+from gridgov.points.access import visible_redemptions
+from gridgov.points.models import ClaimState, RedemptionState, VolunteerState
+from gridgov.points.stats import points_stats
+from gridgov.points.workflow import CLAIM, REDEMPTION, VOLUNTEER
+from gridgov.web.action_forms import action_form
+from gridgov.web.action_panel import panel
+from gridgov.web.console import _menu
+from gridgov.web.pages import done_redirect, recent_months, staff_required
+
+SUBJECTS = {
+    "volunteers": ("volunteer", VOLUNTEER, selectors.volunteer_get, "志愿者", services.volunteer_act, "volunteer"),
+    "claims": ("claim", CLAIM, selectors.claim_get, "积分申请", services.claim_act, "claim"),
+    "redemptions": ("redemption", REDEMPTION, selectors.redemption_get, "兑换", services.redemption_act,
+                    "redemption"),
+}
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label="兑换码", max_length=12, widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                                                    "autocomplete": "off"}))
+
+
+@staff_required
+def points_desk(request):
+    """积分审核: what waits for this officer — applications, claims, rewards to hand out (by the code the
+    resident shows)."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"].strip()
+        r = visible_redemptions(request.user).filter(code=code).first()
+        if r is None:
+            form.add_error("code", "没有这个兑换码,或不在本驿站领取")
+        else:
+            try:
+                services.redemption_act(actor=request.user, redemption=r, action="pick_up", values={"code": code})
+            except ApplicationError as exc:
+                form.add_error("code", exc.message)
+            else:
+                from django.contrib import messages
+
+                messages.success(request, f"已核销:{r.user} 领取 {r.reward.name}")
+                return done_redirect(request, "console-points")
+    volunteers = selectors.volunteers(request.user, state=VolunteerState.APPLIED).order_by("applied_at")[:50]
+    claims = selectors.claims(request.user, state=ClaimState.SUBMITTED).prefetch_related("photos").order_by(
+        "created_at")[:50]
+    reserved = selectors.redemptions(request.user, state=RedemptionState.RESERVED).order_by("pickup_by")[:50]
+    return render(request, "console/points_desk.html", {
+        "title": "积分审核", "menu": _menu(request.user), "active": "points", "form": form,
+        "volunteers": volunteers, "claims": claims, "reserved": reserved}, status=400 if form.errors else 200)
+
+
+@staff_required
+def points_object(request, kind: str, pk: int, action: str | None = None):
+    """One volunteer, claim or redemption: what it is, its timeline, and the steps the table allows."""
+    if kind not in SUBJECTS:
+        raise Http404("页面不存在")
+    subject, table, get, label, act, name = SUBJECTS[kind]
+    try:
+        obj = get(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404(f"{label}不存在或不在您的管辖范围内")
+    url = reverse("console-points-object", args=[kind, pk])
+
+    def run(t, values, photos):
+        act(actor=request.user, action=t.action, values=values, **{name: obj})
+
+    response, ctx = panel(request, table.allowed(request.user, obj), action, success_url=url,
+                          make_form=lambda t, **kw: action_form(t, **kw), run=run, label_of=table.label)
+    if response is not None:
+        return response
+    timeline = [{"e": e, "label": table.label(e.action) if e.action in table.actions else _EVENT_LABELS.get(
+        e.action, e.action)} for e in selectors.timeline(subject, obj)]
+    return render(request, "console/points_object.html", {
+        "title": f"{label} {obj.pk}", "menu": _menu(request.user), "active": "points", "kind": kind, "o": obj,
+        "timeline": timeline, "actions": ctx["actions"], "action_base": url,
+        "photos": list(obj.photos.all()) if kind == "claims" else []}, status=400 if ctx["invalid"] else 200)
+
+
+_EVENT_LABELS = {"apply": "申请", "submit": "提交申请", "redeem": "兑换"}
+
+
+@staff_required
+def claim_photo(request, pk: int):
+    """A claim's evidence photo, for those who may see the claim (private: never public, never cached)."""
+    from gridgov.core.files import serve_file
+    from gridgov.points.models import ClaimPhoto
+
+    photo = ClaimPhoto.objects.filter(pk=pk).select_related("claim").first()
+    if photo is None:
+        raise Http404("照片不存在")
+    try:
+        selectors.claim_get(actor=request.user, pk=photo.claim_id)
+    except NotFound:
+        raise Http404("照片不存在或无权查看")
+    return serve_file(photo.file, content_type=photo.content_type, filename=f"claim-{photo.claim_id}-{pk}.jpg")
+
+
+@staff_required
+def points_report(request):
+    """积分统计 for a month over the accounts the officer may see."""
+    if not jurisdiction_of(request.user).has_perm("points:ledger:view"):
+        raise Http404("页面不存在")
+    month = request.GET.get("month") or local_today().strftime("%Y-%m")
+    report, error = None, ""
+    try:
+        start, end = month_bounds(month)
+        report = points_stats(actor=request.user, start=start, end=end)
+    except ApplicationError as exc:
+        error = exc.message
+    return render(request, "console/points_report.html", {
+        "title": "积分统计", "menu": _menu(request.user), "active": "points-report", "month": month,
+        "months": recent_months(), "r": report, "error": error}, status=400 if error else 200)
