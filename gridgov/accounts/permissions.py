@@ -34,6 +34,8 @@ PERMISSIONS = {
     "points:ledger:view": "查看积分账户与统计",
     "points:ledger:correct": "积分冲正",
     "points:catalogue:edit": "维护积分项目",
+    "points:credit:propose": "登记诚信红灰榜记录",
+    "points:credit:approve": "审核诚信红灰榜记录与申诉",
     "account:user:list": "查看用户",
     "account:user:edit": "维护用户与任职",
 }

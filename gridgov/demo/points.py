@@ -93,6 +93,47 @@ def build_points(*, days: int = 60, seed: int = 47) -> dict[str, int]:
             pass
         p.volunteer_apply(actor=_helper("volunteer13", rng), kind=VolunteerKind.RIDER,
                           community_id=community.pk, employer="某外卖平台站点")
+    records = _credit(rng, community, officer, start, end)
     return {"volunteers": Volunteer.objects.count(), "point_claims": Claim.objects.count(),
-            "point_claims_approved": claims, "redemptions": redeemed}
+            "point_claims_approved": claims, "redemptions": redeemed, "credit_records": records}
+
+
+RED = [("brave", "下班途中发现老人摔倒,及时施救并拨打120,陪同送医"), ("filial", "十年如一日照顾瘫痪在床的婆婆"),
+       ("service", "疫情期间连续三个月在小区卡口值守"), ("public_good", "自费为小区安装楼道扶手"),
+       ("honest", "拾到装有现金的钱包,原物归还失主")]
+GREY = [("illegal_building", "在楼顶违章搭建彩钢房,经三次劝导拒不整改"), ("environment", "多次从楼上向下倾倒垃圾"),
+        ("arrears", "有能力缴纳却连续两年拒缴物业费")]
+
+
+def _credit(rng: random.Random, community, officer, start, end) -> int:
+    """诚信红灰榜 of the community: a few red and grey records published, one appealed, one waiting."""
+    from gridgov.people.models import Resident
+    from gridgov.points import credit
+
+    proposer = (Membership.objects.filter(role__code=RoleCode.GRID_WORKER, region__path__startswith=community.path)
+                .select_related("user", "region").order_by("id").first())
+    if proposer is None:
+        return 0
+    people = list(Resident.objects.filter(grid__path__startswith=proposer.region.path, is_active=True)
+                  .select_related("grid").order_by("id")[:40])  # the grid worker's own grid
+    rng.shuffle(people)
+    n = 0
+    with clock_at(start + dt.timedelta(days=10)):
+        for (reason, text), resident in zip(RED + GREY, people, strict=False):  # fewer residents: fewer records
+            grey = (reason, text) in GREY
+            record = credit.credit_propose(actor=proposer.user, resident=resident, list_="grey" if grey else "red",
+                                           reason=reason, description=text, photos=[_photo(rng)] if grey else [])
+            credit.credit_act(actor=officer, record=record, action="approve", values={"note": "经核实属实"})
+            n += 1
+    appealed = credit.CreditRecord.objects.filter(list="grey", community=community).first()
+    if appealed is not None and appealed.resident.user_id:
+        with clock_at(end - dt.timedelta(days=2)):
+            credit.credit_act(actor=appealed.resident.user, record=appealed, action="appeal",
+                              values={"reason": "已整改,申请撤销"})
+    with clock_at(end - dt.timedelta(hours=5)):
+        if len(people) > len(RED + GREY):
+            credit.credit_propose(actor=proposer.user, resident=people[len(RED + GREY)], list_="red",
+                                  reason="service", description="组织楼栋居民开展垃圾分类宣传")
+            n += 1
+    return n
 

@@ -10,7 +10,7 @@ from gridgov.points import workflow as wf
 from gridgov.points.models import Account, Approver, Claim, Redemption, Volunteer
 
 PERMISSION = {"volunteer": "points:volunteer:verify", "claim": "points:claim:approve",
-              "redemption": "points:redemption:handle"}
+              "redemption": "points:redemption:handle", "credit": "points:credit:approve"}
 TOWN_DEPTH = 2  # /district/town/: a town-approved item needs a grant at the town or above
 
 
@@ -19,7 +19,7 @@ def _depth(path: str) -> int:
 
 
 def _owner_id(table: str, obj) -> int | None:
-    return obj.user_id
+    return obj.resident.user_id if table == "credit" else obj.user_id
 
 
 def actor_kinds(table: str, actor, obj) -> set[str]:
@@ -36,7 +36,7 @@ def actor_kinds(table: str, actor, obj) -> set[str]:
     elif j.covers(code, obj.region_path):
         kinds.add(wf.OFFICER)
     if wf.OFFICER in kinds and wf.SELF in kinds and table != "redemption":
-        kinds.discard(wf.OFFICER)  # nobody verifies themself or approves their own claim
+        kinds.discard(wf.OFFICER)  # nobody verifies themself, approves their own claim or judges their own record
     return kinds
 
 

@@ -11,6 +11,7 @@ from gridgov.core.timeutil import now
 from gridgov.points.models import (
     Account,
     Claim,
+    CreditRecord,
     PointClass,
     PointItem,
     Redemption,
@@ -133,6 +134,20 @@ class ClaimAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_path_field = "region_path"
     list_display = ["created_at", "user", "item", "happened_on", "state"]
     list_filter = ["state"]
+
+    def has_view_permission(self, request, obj=None):
+        return self._granted(request, self.scope_permission)
+
+
+@admin.register(CreditRecord)
+class CreditRecordAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """诚信红灰榜, read-only here: records change only through their workflow (console 积分审核)."""
+
+    scope_permission = "points:credit:approve"
+    scope_path_field = "region_path"
+    list_display = ["created_at", "resident", "community", "list", "reason", "state", "valid_until"]
+    list_filter = ["list", "state", "reason"]
+    list_select_related = ["resident", "community"]
 
     def has_view_permission(self, request, obj=None):
         return self._granted(request, self.scope_permission)

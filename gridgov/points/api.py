@@ -15,10 +15,14 @@ from rest_framework.views import APIView
 
 from gridgov.core.workflow import Table
 from gridgov.core.workflow_api import action_endpoint, input_serializers, uploaded_photos
-from gridgov.points import selectors, services
+from gridgov.points import credit, selectors, services
 from gridgov.points.models import (
     Claim,
     ClaimState,
+    CreditList,
+    CreditReason,
+    CreditRecord,
+    CreditState,
     PointItem,
     Redemption,
     RedemptionState,
@@ -28,7 +32,7 @@ from gridgov.points.models import (
     VolunteerKind,
     VolunteerState,
 )
-from gridgov.points.workflow import CLAIM, REDEMPTION, VOLUNTEER
+from gridgov.points.workflow import CLAIM, CREDIT, REDEMPTION, VOLUNTEER
 
 
 class VolunteerOut(serializers.ModelSerializer):
@@ -278,6 +282,95 @@ class VolunteerDetailApi(APIView):
                                      context={"request": request}).data)
 
 
+# -- credit lists --------------------------------------------------------------------------------------------
+
+
+class CreditOut(serializers.ModelSerializer):
+    resident = serializers.SerializerMethodField(help_text="居民姓名(本人与工作人员可见)")
+    community = serializers.CharField(source="community.name")
+    list_label = serializers.CharField(source="get_list_display")
+    reason_label = serializers.CharField(source="get_reason_display")
+    state_label = serializers.CharField(source="get_state_display")
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CreditRecord
+        fields = ["id", "resident", "community", "list", "list_label", "reason", "reason_label", "description",
+                  "valid_until", "state", "state_label", "created_at", "published_at", "actions"]
+
+    def get_resident(self, obj) -> str:
+        return obj.resident.name
+
+    def get_actions(self, obj) -> list[str]:
+        return [t.action for t in CREDIT.allowed(self.context["request"].user, obj)]
+
+
+class CreditIn(serializers.Serializer):
+    resident = serializers.IntegerField(min_value=1, max_value=10**18 - 1, help_text="居民编号(实有人口)")
+    list = serializers.ChoiceField(choices=CreditList.choices)
+    reason = serializers.ChoiceField(choices=CreditReason.choices, help_text="须与榜单相符:红榜为守信事由,灰榜为失信事由")
+    description = serializers.CharField(max_length=2000, help_text="事实经过")
+    valid_until = serializers.DateField(required=False, allow_null=True, help_text="公示截止(默认红榜一年、灰榜半年)")
+
+
+@extend_schema(tags=["points"])
+class CreditListCreateApi(ListAPIView):
+    serializer_class = CreditOut
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        qs = credit.visible_records(self.request.user)
+        if state := self.request.query_params.get("state", ""):
+            qs = qs.filter(state=state)
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=list(CreditState.values))],
+                   summary="诚信记录(工作人员:管辖范围内;居民:本人的)")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=CreditIn, responses={201: CreditOut},
+                   summary="登记诚信记录(灰榜须以 multipart/form-data 的 photos 部分上传证据照片)")
+    def post(self, request):
+        from gridgov.people.selectors import resident_get
+
+        data = CreditIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        r = credit.credit_propose(actor=request.user, resident=resident_get(actor=request.user, pk=v["resident"]),
+                                  list_=v["list"], reason=v["reason"], description=v["description"],
+                                  valid_until=v.get("valid_until"), photos=uploaded_photos(request))
+        return Response(CreditOut(credit.record_get(actor=request.user, pk=r.pk), context={"request": request}).data,
+                        status=201)
+
+
+@extend_schema(tags=["points"], responses=CreditOut, summary="诚信记录详情")
+class CreditDetailApi(APIView):
+    def get(self, request, pk):
+        return Response(CreditOut(credit.record_get(actor=request.user, pk=pk), context={"request": request}).data)
+
+
+class PublishedOut(serializers.Serializer):
+    name = serializers.CharField(help_text="红榜为姓名,灰榜隐去名字")
+    reason = serializers.CharField()
+    since = serializers.DateTimeField()
+    until = serializers.DateField()
+
+
+class BoardsOut(serializers.Serializer):
+    community = serializers.CharField(allow_null=True)
+    red = PublishedOut(many=True)
+    grey = PublishedOut(many=True)
+
+
+@extend_schema(tags=["points"], responses=BoardsOut, summary="本社区诚信红灰榜(公示中)")
+class CreditBoardsApi(APIView):
+    def get(self, request):
+        community = credit.home_community(request.user)
+        lists = credit.published_lists(community) if community else {"red": [], "grey": []}
+        return Response(BoardsOut({"community": community.name if community else None, **lists}).data)
+
+
 # -- one endpoint per row of each table ----------------------------------------------------------------------
 
 TABLES: dict[str, tuple[Table, type[serializers.Serializer], Callable[..., Any], Callable[..., Any]]] = {
@@ -290,6 +383,9 @@ TABLES: dict[str, tuple[Table, type[serializers.Serializer], Callable[..., Any],
     "redemptions": (REDEMPTION, RedemptionOut, selectors.redemption_get,
                     lambda obj, actor, action, values: services.redemption_act(actor=actor, redemption=obj,
                                                                                action=action, values=values)),
+    "credit": (CREDIT, CreditOut, credit.record_get,
+               lambda obj, actor, action, values: credit.credit_act(actor=actor, record=obj, action=action,
+                                                                    values=values)),
 }
 SERIALIZERS = {name: input_serializers(table, suffix=f"{table.name.capitalize()}In")
                for name, (table, *_rest) in TABLES.items()}
@@ -303,7 +399,7 @@ def action_view(name: str, action: str):
 
     return action_endpoint(table.get(action), serializer=SERIALIZERS[name][action], out=out, get=get, run=run,
                            tag="points actions", operation_id=f"points_{table.name}_{action}",
-                           description=f"{dict(volunteers='志愿者', claims='积分申请', redemptions='兑换')[name]}工作流表中的")
+                           description=f"{dict(volunteers='志愿者', claims='积分申请', redemptions='兑换', credit='诚信记录')[name]}工作流表中的")
 
 
 def action_paths():

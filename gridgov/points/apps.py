@@ -10,4 +10,4 @@ class PointsConfig(AppConfig):
         from gridgov.core.sweeps import register
         from gridgov.points.sweeper import sweep_points
 
-        register("points", "积分(自动奖励、过期、逾期未领)", sweep_points)
+        register("points", "积分(自动奖励、过期、逾期未领、红灰榜到期)", sweep_points)

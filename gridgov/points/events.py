@@ -38,6 +38,12 @@ def claim_submitted(claim, *, actor, at: dt.datetime) -> PointsEvent:
                 data={"item": claim.item_id, "points": claim.item.points})
 
 
+def credit_proposed(record, *, actor, at: dt.datetime) -> PointsEvent:
+    """登记 a credit record: which list, for what (the facts are on the record)."""
+    return _row("credit", record, "propose", to_state=record.state, actor=actor, at=at,
+                data={"list": record.list, "reason": record.reason, "resident": record.resident_id})
+
+
 def redeemed(redemption, *, actor, at: dt.datetime) -> PointsEvent:
     return _row("redemption", redemption, "redeem", to_state=redemption.state, actor=actor, at=at,
                 data={"reward": redemption.reward_id, "points": redemption.points})

@@ -367,10 +367,9 @@ class Claim(models.Model):
         ordering = ["-created_at", "-id"]
 
 
-class ClaimPhoto(models.Model):
-    """佐证照片 of a claim: kept as uploaded (for the officer who approves it), under a random name."""
+class EvidencePhoto(models.Model):
+    """A photo kept as uploaded, as evidence for the officer who decides (never public), under a random name."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="photos")
     file = models.FileField(_("照片"), upload_to="points/%Y/%m/")
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField(default=0)
@@ -379,8 +378,110 @@ class ClaimPhoto(models.Model):
     height = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+    def keep(self, data: bytes, content_type: str, width: int, height: int) -> None:
+        import hashlib
+        import uuid
+
+        from django.core.files.base import ContentFile
+
+        from gridgov.cases.photos import EXTENSIONS
+
+        self.content_type, self.size, self.width, self.height = content_type, len(data), width, height
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        self.file.save(f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}", ContentFile(data), save=False)
+        self.save()
+
+
+class ClaimPhoto(EvidencePhoto):
+    """佐证照片 of a claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="photos")
+
+    class Meta:
         verbose_name = _("佐证照片")
         verbose_name_plural = _("佐证照片")
+
+
+# -- credit lists (诚信红灰榜) ---------------------------------------------------------------------------------
+
+
+class CreditList(models.TextChoices):
+    RED = "red", _("红榜")
+    GREY = "grey", _("灰榜")
+
+
+class CreditReason(models.TextChoices):
+    """What a record is for: conduct that earns the red list (守信) or the grey one (失信)."""
+
+    BRAVE = "brave", _("见义勇为")
+    FILIAL = "filial", _("孝老爱亲")
+    SERVICE = "service", _("志愿服务表现突出")
+    HONEST = "honest", _("诚实守信")
+    PUBLIC_GOOD = "public_good", _("热心公益")
+    ARREARS = "arrears", _("恶意拖欠物业费等费用")
+    ILLEGAL_BUILDING = "illegal_building", _("违章搭建拒不整改")
+    ENVIRONMENT = "environment", _("乱扔乱倒、破坏环境")
+    FALSE_REPORT = "false_report", _("恶意虚假举报")
+    DISORDER = "disorder", _("扰乱邻里秩序")
+    DEFAULTER = "defaulter", _("失信被执行人")
+
+
+RED_REASONS = (CreditReason.BRAVE, CreditReason.FILIAL, CreditReason.SERVICE, CreditReason.HONEST,
+               CreditReason.PUBLIC_GOOD)
+GREY_REASONS = (CreditReason.ARREARS, CreditReason.ILLEGAL_BUILDING, CreditReason.ENVIRONMENT,
+                CreditReason.FALSE_REPORT, CreditReason.DISORDER, CreditReason.DEFAULTER)
+
+
+class CreditState(models.TextChoices):
+    PROPOSED = "proposed", _("待审核")
+    PUBLISHED = "published", _("公示中")
+    APPEALED = "appealed", _("申诉中")
+    REJECTED = "rejected", _("未通过")
+    REMOVED = "removed", _("已撤销")
+    EXPIRED = "expired", _("已到期")
+
+
+class CreditRecord(models.Model):
+    """One conduct record of a resident on the red or grey list of their community, separate from spendable
+    points: registered with its facts and evidence, approved by another officer, published until it expires;
+    a grey record can be appealed, and is then upheld or removed, always with the reason."""
+
+    resident = models.ForeignKey("people.Resident", verbose_name=_("居民"), on_delete=models.PROTECT,
+                                 related_name="credit_records")
+    community = models.ForeignKey("regions.Region", verbose_name=_("公示社区"), on_delete=models.PROTECT,
+                                  related_name="+")
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)  # the resident's grid
+    list = models.CharField(_("榜单"), max_length=8, choices=CreditList.choices)
+    reason = models.CharField(_("事由类别"), max_length=24, choices=CreditReason.choices)
+    description = models.TextField(_("事实"))
+    valid_until = models.DateField(_("公示截止"))
+    state = models.CharField(_("状态"), max_length=16, choices=CreditState.choices, default=CreditState.PROPOSED,
+                             db_index=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(_("登记时间"))
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("诚信记录")
+        verbose_name_plural = _("诚信记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_list_display()} · {self.get_reason_display()}"
+
+
+class CreditPhoto(EvidencePhoto):
+    """证据 of a credit record, for the officers who see the record."""
+
+    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="photos")
+
+    class Meta:
+        verbose_name = _("证据照片")
+        verbose_name_plural = _("证据照片")
 
 
 # -- the timeline --------------------------------------------------------------------------------------------
@@ -390,7 +491,7 @@ class PointsEvent(models.Model):
     """The timeline of the points module: one immutable row per step of a volunteer, a claim, a redemption, and
     per manual movement of the ledger (an audit of every manual award and reversal)."""
 
-    subject = models.CharField(_("对象"), max_length=16)  # volunteer / claim / redemption / account / item
+    subject = models.CharField(_("对象"), max_length=16)  # volunteer / claim / redemption / credit / account / item
     subject_id = models.BigIntegerField(_("对象编号"))
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,

@@ -5,21 +5,18 @@ timeline row); ledger movements through `points.ledger`. Refusals are Applicatio
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import secrets
-import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
 from gridgov.accounts.models import RoleCode
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.accounts.services import membership_grant
-from gridgov.cases.photos import EXTENSIONS, check_photos
+from gridgov.cases.photos import check_photos
 from gridgov.core.errors import ApplicationError, NotFound, PermissionDenied
 from gridgov.core.timeutil import local, local_today, now
 from gridgov.core.workflow import Table
@@ -218,10 +215,7 @@ def claim_submit(*, actor, item_key: str, note: str, happened_on: dt.date, photo
     claim = Claim.objects.create(user=user, item=item, region_path=volunteer.region_path, note=note[:2000],
                                  happened_on=happened_on, submitted_by=actor, created_at=at, updated_at=at)
     for data, _name, content_type, w, h in checked:
-        photo = ClaimPhoto(claim=claim, content_type=content_type, size=len(data), width=w, height=h,
-                           sha256=hashlib.sha256(data).hexdigest())
-        photo.file.save(f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}", ContentFile(data), save=False)
-        photo.save()
+        ClaimPhoto(claim=claim).keep(data, content_type, w, h)
     events.claim_submitted(claim, actor=actor, at=at)
     return claim
 

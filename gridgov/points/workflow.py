@@ -3,14 +3,16 @@
 - a volunteer: 申请 → 认证 (by an officer of their community) or 不通过 (they may apply again); 暂停 and 恢复;
 - a claim for a manual item: 提交 → 通过 (the award is written in the same step) or 驳回;
 - a redemption: 兑换 (points spent, stock taken) → 领取 (with its code, at the station), or 取消 / 逾期 (both
-  given back).
+  given back);
+- a credit record (诚信红灰榜): 登记 → 审核通过 (公示) or 驳回; a grey record 申诉 by the resident → 维持 or 撤销;
+  到期 by the sweep.
 
 Row attribute ``danger``: a step that refuses or takes away (its button is red)."""
 
 from __future__ import annotations
 
-from gridgov.core.workflow import Field, T, Table
-from gridgov.points.models import ClaimState, RedemptionState, VolunteerState
+from gridgov.core.workflow import Field, Guard, T, Table
+from gridgov.points.models import ClaimState, CreditState, RedemptionState, VolunteerState
 
 # Who may act (points.access decides):
 SELF = "self"  # the volunteer / claimant / redeemer themself
@@ -56,6 +58,23 @@ REDEMPTION = Table(
     ),
     kinds=lambda actor, r: _kinds("redemption", actor, r),
     state_labels={s.value: str(s.label) for s in R},
+)
+
+G = CreditState
+GREY = Guard("grey", lambda r: r.list == "grey", "not_grey", "只有灰榜记录可以申诉")
+CREDIT = Table(
+    name="credit",
+    transitions=(
+        T("approve", "审核通过(公示)", [G.PROPOSED], G.PUBLISHED, [OFFICER], fields=[NOTE]),
+        T("reject", "驳回", [G.PROPOSED], G.REJECTED, [OFFICER], fields=[REASON], danger=True),
+        T("appeal", "提出申诉", [G.PUBLISHED], G.APPEALED, [SELF], guards=[GREY],
+          fields=[Field("reason", "申诉理由", "textarea", required=True)]),
+        T("uphold", "维持(驳回申诉)", [G.APPEALED], G.PUBLISHED, [OFFICER], fields=[REASON]),
+        T("remove", "撤销", [G.PUBLISHED, G.APPEALED], G.REMOVED, [OFFICER], fields=[REASON], danger=True),
+        T("expire", "到期", [G.PUBLISHED, G.APPEALED], G.EXPIRED, [SYSTEM]),
+    ),
+    kinds=lambda actor, r: _kinds("credit", actor, r),
+    state_labels={s.value: str(s.label) for s in G},
 )
 
 

@@ -63,7 +63,8 @@ def _menu(user) -> list[dict]:
         items.append({"label": "一窗受理", "url": reverse("console-dispute-window"), "key": "dispute-window"})
     if j.has_perm("case:kpi:view") or "mediator" in j.roles:
         items.append({"label": "调解月报", "url": reverse("console-dispute-report"), "key": "dispute-report"})
-    if any(j.has_perm(p) for p in ("points:volunteer:verify", "points:claim:approve", "points:redemption:handle")):
+    if any(j.has_perm(p) for p in ("points:volunteer:verify", "points:claim:approve", "points:redemption:handle",
+                                   "points:credit:propose", "points:credit:approve")):
         items.append({"label": "积分审核", "url": reverse("console-points"), "key": "points"})
     if j.has_perm("points:ledger:view"):
         items.append({"label": "积分统计", "url": reverse("console-points-report"), "key": "points-report"})

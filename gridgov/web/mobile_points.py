@@ -1,5 +1,6 @@
 """积分 on the phone (/m/points/): my points, what expires soon and the history; registering as a volunteer
-(流动网格员); claiming points for a deed with a photo; the reward shop, redeeming and my redemption codes."""
+(流动网格员); claiming points for a deed with a photo; the reward shop, redeeming and my redemption codes; the
+community's 诚信红灰榜 and the records about me, with the appeal."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from django.shortcuts import render
 
 from gridgov.core.errors import ApplicationError
 from gridgov.core.timeutil import local_today
-from gridgov.points import selectors, services
+from gridgov.points import credit, selectors, services
 from gridgov.points.models import Trigger, VolunteerKind
+from gridgov.points.workflow import CREDIT
 from gridgov.regions.models import Level, Region
 from gridgov.web.mobile import LOGIN, _place_errors
 from gridgov.web.pages import done_redirect
@@ -106,3 +108,26 @@ def points_shop(request):
     return render(request, "mobile/points_shop.html", {
         "summary": selectors.my_summary(request.user), "rewards": selectors.rewards(request.user), "mine": mine,
         "error": error}, status=400 if error else 200)
+
+
+@login_required(login_url=LOGIN)
+def points_credit(request):
+    """诚信红灰榜 of my community (grey names masked), and the records about me — a grey one I may appeal."""
+    error = ""
+    if request.method == "POST":
+        try:
+            record = credit.record_get(actor=request.user, pk=int(request.POST.get("record") or 0))
+            credit.credit_act(actor=request.user, record=record, action="appeal",
+                              values={"reason": request.POST.get("reason", "")})
+        except (ApplicationError, ValueError) as exc:
+            error = getattr(exc, "message", "请选择记录")
+        else:
+            return done_redirect(request, "/m/points/credit/")
+    community = credit.home_community(request.user)
+    mine = list(credit.visible_records(request.user).filter(resident__user=request.user)
+                .exclude(state__in=["proposed", "rejected"]).order_by("-created_at"))
+    for r in mine:
+        r.can_appeal = any(t.action == "appeal" for t in CREDIT.allowed(request.user, r))
+    return render(request, "mobile/points_credit.html", {
+        "community": community, "lists": credit.published_lists(community) if community else {"red": [], "grey": []},
+        "mine": mine, "error": error}, status=400 if error else 200)

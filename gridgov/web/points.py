@@ -1,5 +1,6 @@
-"""积分 in the console: 积分审核 (volunteers to verify, claims to approve, a reward to hand out by its code), the
-page of one volunteer, claim or redemption with its timeline and the steps its table allows, and 积分统计."""
+"""积分 in the console: 积分审核 (volunteers to verify, claims to approve, a reward to hand out by its code, credit
+records to approve and appeals to hear), the page of one volunteer, claim, redemption or credit record with its
+timeline and the steps its table allows, 登记诚信记录, and 积分统计."""
 
 from __future__ import annotations
 
@@ -11,11 +12,20 @@ from django.urls import reverse
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import local_today, month_bounds
-from gridgov.points import selectors, services
+from gridgov.points import credit, selectors, services
 from gridgov.points.access import visible_redemptions
-from gridgov.points.models import ClaimState, RedemptionState, VolunteerState
+from gridgov.points.models import (
+    ClaimPhoto,
+    ClaimState,
+    CreditList,
+    CreditPhoto,
+    CreditReason,
+    CreditState,
+    RedemptionState,
+    VolunteerState,
+)
 from gridgov.points.stats import points_stats
-from gridgov.points.workflow import CLAIM, REDEMPTION, VOLUNTEER
+from gridgov.points.workflow import CLAIM, CREDIT, REDEMPTION, VOLUNTEER
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu
@@ -26,7 +36,10 @@ SUBJECTS = {
     "claims": ("claim", CLAIM, selectors.claim_get, "积分申请", services.claim_act, "claim"),
     "redemptions": ("redemption", REDEMPTION, selectors.redemption_get, "兑换", services.redemption_act,
                     "redemption"),
+    "credit": ("credit", CREDIT, credit.record_get, "诚信记录", credit.credit_act, "record"),
 }
+PHOTOS = {"claims": (ClaimPhoto, "claim_id", selectors.claim_get), "credit": (CreditPhoto, "record_id",
+                                                                           credit.record_get)}
 
 
 class CodeForm(forms.Form):
@@ -58,9 +71,14 @@ def points_desk(request):
     claims = selectors.claims(request.user, state=ClaimState.SUBMITTED).prefetch_related("photos").order_by(
         "created_at")[:50]
     reserved = selectors.redemptions(request.user, state=RedemptionState.RESERVED).order_by("pickup_by")[:50]
+    j = jurisdiction_of(request.user)
+    records = credit.visible_records(request.user).filter(
+        state__in=[CreditState.PROPOSED, CreditState.APPEALED]).order_by("created_at")[:50] \
+        if j.has_perm(credit.APPROVE) else []
     return render(request, "console/points_desk.html", {
         "title": "积分审核", "menu": _menu(request.user), "active": "points", "form": form,
-        "volunteers": volunteers, "claims": claims, "reserved": reserved}, status=400 if form.errors else 200)
+        "volunteers": volunteers, "claims": claims, "reserved": reserved, "records": records,
+        "can_propose": j.has_perm(credit.PROPOSE)}, status=400 if form.errors else 200)
 
 
 @staff_required
@@ -87,26 +105,74 @@ def points_object(request, kind: str, pk: int, action: str | None = None):
     return render(request, "console/points_object.html", {
         "title": f"{label} {obj.pk}", "menu": _menu(request.user), "active": "points", "kind": kind, "o": obj,
         "timeline": timeline, "actions": ctx["actions"], "action_base": url,
-        "photos": list(obj.photos.all()) if kind == "claims" else []}, status=400 if ctx["invalid"] else 200)
+        "photos": list(obj.photos.all()) if kind in PHOTOS else []}, status=400 if ctx["invalid"] else 200)
 
 
-_EVENT_LABELS = {"apply": "申请", "submit": "提交申请", "redeem": "兑换"}
+_EVENT_LABELS = {"apply": "申请", "submit": "提交申请", "redeem": "兑换", "propose": "登记"}
 
 
 @staff_required
-def claim_photo(request, pk: int):
-    """A claim's evidence photo, for those who may see the claim (private: never public, never cached)."""
+def evidence_photo(request, kind: str, pk: int):
+    """A claim's or a credit record's evidence photo, for those who may see it (private: never public, never
+    cached)."""
     from gridgov.core.files import serve_file
-    from gridgov.points.models import ClaimPhoto
 
-    photo = ClaimPhoto.objects.filter(pk=pk).select_related("claim").first()
+    if kind not in PHOTOS:
+        raise Http404("页面不存在")
+    model, owner, get = PHOTOS[kind]
+    photo = model.objects.filter(pk=pk).first()
     if photo is None:
         raise Http404("照片不存在")
     try:
-        selectors.claim_get(actor=request.user, pk=photo.claim_id)
+        get(actor=request.user, pk=getattr(photo, owner))
     except NotFound:
         raise Http404("照片不存在或无权查看")
-    return serve_file(photo.file, content_type=photo.content_type, filename=f"claim-{photo.claim_id}-{pk}.jpg")
+    return serve_file(photo.file, content_type=photo.content_type, filename=f"{kind}-{getattr(photo, owner)}-{pk}.jpg")
+
+
+class CreditForm(forms.Form):
+    id_number = forms.CharField(label="居民身份证号(或其他证件号)", max_length=30)
+    list = forms.ChoiceField(label="榜单", choices=CreditList.choices)
+    reason = forms.ChoiceField(label="事由类别", choices=CreditReason.choices)
+    description = forms.CharField(label="事实经过", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    valid_until = forms.DateField(label="公示截止(留空:红榜一年、灰榜半年)", required=False,
+                                  widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    photos = forms.FileField(label="证据照片(灰榜必传)", required=False,
+                             widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+
+
+@staff_required
+def credit_new(request):
+    """登记诚信记录: the resident by their document number (within the officer's grids), the list and reason, the
+    facts, evidence; it waits for another officer's approval."""
+    if not jurisdiction_of(request.user).has_perm(credit.PROPOSE):
+        raise Http404("页面不存在")
+    form = CreditForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        from gridgov.people.selectors import resident_list
+
+        d = form.cleaned_data
+        resident = resident_list(actor=request.user, filters={"id_number": d["id_number"]}).first()
+        if resident is None:
+            form.add_error("id_number", "您管辖的网格中没有这位居民")
+        else:
+            try:
+                record = credit.credit_propose(actor=request.user, resident=resident, list_=d["list"],
+                                               reason=d["reason"], description=d["description"],
+                                               valid_until=d["valid_until"], photos=request.FILES.getlist("photos"))
+            except ApplicationError as exc:
+                placed = False
+                for name in exc.fields:
+                    if name in form.fields:
+                        form.add_error(name, exc.message)
+                        placed = True
+                if not placed:
+                    form.add_error(None, exc.message)
+            else:
+                return done_redirect(request, "console-points-object", "credit", record.pk)
+    return render(request, "console/points_credit_new.html", {
+        "title": "登记诚信记录", "menu": _menu(request.user), "active": "points", "form": form},
+        status=400 if form.errors else 200)
 
 
 @staff_required

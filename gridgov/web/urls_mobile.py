@@ -12,6 +12,7 @@ urlpatterns = [
     path("points/", mobile_points.points_home, name="m-points"),
     path("points/claim/", mobile_points.points_claim, name="m-points-claim"),
     path("points/shop/", mobile_points.points_shop, name="m-points-shop"),
+    path("points/credit/", mobile_points.points_credit, name="m-points-credit"),
     path("work/", mobile_work.work_home, name="m-work"),
     path("work/cases/<int:pk>/", mobile_work.work_case, name="m-work-case"),
     path("work/cases/<int:pk>/<str:action>/", mobile_work.work_case, name="m-work-case-act"),

@@ -85,3 +85,30 @@ def test_a_volunteer_earns_and_redeems_on_the_phone(pw, live_server, browser, tm
     assert "防汛防台值守" in page.locator("#by-item").inner_text()
     page.screenshot(path=str(ARTIFACTS / "p6-console-points-stats.png"), full_page=True)
     desk.close()
+
+
+def test_the_credit_lists_on_the_phone(pw, live_server, browser):  # noqa: F811
+    """test-artifacts/console-story/p7-credit-lists.png: the red list with names, the grey one masked, and the
+    resident's own grey record with its appeal form."""
+    from gridgov.points import credit
+    from tests.cases.conftest import photo
+
+    cw = pw.cw
+    red = credit.credit_propose(actor=cw.w.worker_a, resident=cw.w.res_a1, list_="red", reason="brave",
+                                description="跳入河中救起落水儿童")
+    grey = credit.credit_propose(actor=cw.w.worker_a, resident=cw.w.res_a1, list_="grey", reason="environment",
+                                 description="多次从楼上向下倾倒垃圾", photos=[photo()])
+    for r in (red, grey):
+        credit.credit_act(actor=pw.officer, record=r, action="approve")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = phone.new_page()
+    login(page, live_server.url, "resident_a")
+    page.goto(f"{live_server.url}/m/points/credit/")
+    assert "张三" in page.locator("#red").inner_text() and "张*" in page.locator("#grey").inner_text()
+    assert page.locator("#my-records button:has-text('提出申诉')").count() == 1  # the grey one only
+    page.fill("#my-records textarea", "已改正,不再倾倒")
+    page.screenshot(path=str(ARTIFACTS / "p7-credit-lists.png"), full_page=True)
+    with page.expect_navigation():
+        page.click("#my-records button:has-text('提出申诉')")
+    assert "申诉中" in page.locator("#my-records").inner_text()
+    phone.close()

@@ -105,6 +105,13 @@ def test_demo_district(client):
     assert Redemption.objects.filter(state="picked_up").exists() and Redemption.objects.filter(state="reserved").exists()
     assert Claim.objects.filter(state="submitted").exists() and Volunteer.objects.filter(state="applied").exists()
     assert problems() == []
+    from gridgov.points.credit import published_lists
+    from gridgov.points.models import CreditRecord
+
+    community = Volunteer.objects.get(user__username="volunteer").community
+    lists = published_lists(community)
+    assert len(lists["red"]) >= 3 and len(lists["grey"]) >= 2 and all("*" in r["name"] for r in lists["grey"])
+    assert CreditRecord.objects.filter(state="proposed").exists()
 
     again = build_demo(seed=1)
     assert not again.created and {x.username for x in again.logins} == usernames

@@ -226,5 +226,5 @@ def test_the_points_sweep_runs_with_the_others(pw, capsys):
     case = _report(pw)
     cs.case_accept(case=_fresh(case), actor=pw.cw.dispatcher)
     call_command("sweep")
-    assert "积分(自动奖励、过期、逾期未领) 1" in capsys.readouterr().out
+    assert "积分(自动奖励、过期、逾期未领、红灰榜到期) 1" in capsys.readouterr().out
     assert _balance(pw.volunteer) == 5

@@ -8,9 +8,10 @@ import itertools
 import pytest
 
 from gridgov.core.timeutil import local_today, now
-from gridgov.points import ledger, services
-from gridgov.points.models import Claim, PointsEvent, Redemption, Volunteer
-from gridgov.points.workflow import CLAIM, OFFICER, REDEMPTION, SELF, VOLUNTEER
+from gridgov.points import credit, ledger, services
+from gridgov.points.models import Claim, CreditRecord, PointsEvent, Redemption, Volunteer
+from gridgov.points.workflow import CLAIM, CREDIT, OFFICER, REDEMPTION, SELF, SYSTEM, VOLUNTEER
+from tests.cases.conftest import photo
 from tests.points.conftest import make_volunteer
 
 _N = itertools.count()
@@ -40,8 +41,18 @@ def _redemption(pw) -> Redemption:
     return services.redeem(actor=pw.volunteer, reward_id=pw.soap.pk)
 
 
+def _credit_in(pw, state: str) -> CreditRecord:
+    r = credit.credit_propose(actor=pw.cw.w.worker_a, resident=pw.cw.w.res_a1, list_="grey", reason="environment",
+                              description="向楼下倾倒垃圾", photos=[photo()])
+    if state in ("published", "appealed"):
+        credit.credit_act(actor=pw.officer, record=r, action="approve")
+    if state == "appealed":
+        credit.credit_act(actor=pw.cw.w.resident_user, record=r, action="appeal", values={"reason": "已改正"})
+    return CreditRecord.objects.get(pk=r.pk)
+
+
 ROWS = [("volunteer", t) for t in VOLUNTEER.transitions] + [("claim", t) for t in CLAIM.transitions] + [
-    ("redemption", t) for t in REDEMPTION.transitions]
+    ("redemption", t) for t in REDEMPTION.transitions] + [("credit", t) for t in CREDIT.transitions]
 
 
 @pytest.mark.parametrize(("subject", "t"), ROWS, ids=[f"{s}-{t.action}" for s, t in ROWS])
@@ -54,6 +65,10 @@ def test_every_row_lands_in_its_target_state(pw, subject, t):
     elif subject == "claim":
         obj = _claim(pw)
         services.claim_act(actor=pw.officer, claim=obj, action=t.action, values=values)
+    elif subject == "credit":
+        obj = _credit_in(pw, t.sources[0])
+        actor = None if SYSTEM in t.actors else (pw.cw.w.resident_user if SELF in t.actors else pw.officer)
+        credit.credit_act(actor=actor, record=obj, action=t.action, values=values)
     else:
         obj = _redemption(pw)
         actor = None if t.action == "lapse" else (pw.officer if OFFICER in t.actors else pw.volunteer)

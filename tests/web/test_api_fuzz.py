@@ -37,6 +37,8 @@ CROSS_FIELD_RULES = {
     "evidence_required": "points: a claim for an item that requires photos takes them as multipart photos parts",
     "invalid_date": "points: a claim's day is within the last 90 days and not after today",
     "wrong_code": "points: a pick-up names the code the redeemer was given",
+    "reason_not_of_list": "points: a credit record's reason is one of its list's (red: 守信, grey: 失信)",
+    "invalid_valid_until": "points: a credit record is published until a day after today and within three years",
 }
 
 
