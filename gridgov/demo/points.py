@@ -93,9 +93,38 @@ def build_points(*, days: int = 60, seed: int = 47) -> dict[str, int]:
             pass
         p.volunteer_apply(actor=_helper("volunteer13", rng), kind=VolunteerKind.RIDER,
                           community_id=community.pk, employer="某外卖平台站点")
+    patrols = _patrols(rng, people[0], community, start, end)
     records = _credit(rng, community, officer, start, end)
     return {"volunteers": Volunteer.objects.count(), "point_claims": Claim.objects.count(),
-            "point_claims_approved": claims, "redemptions": redeemed, "credit_records": records}
+            "point_claims_approved": claims, "redemptions": redeemed, "credit_records": records,
+            "patrols": patrols}
+
+
+def _patrols(rng: random.Random, user, community, start, end) -> int:
+    """The demo volunteer's evening patrols, twice a week: check-ins at the start, on the way and at the end,
+    over two and a half hours; the sweep awards each day."""
+    from gridgov.cases.services import patrol_checkin
+    from gridgov.demo.geography import point_in
+    from gridgov.points.awards import sweep_patrols
+    from gridgov.regions.geometry import parse_polygon
+    from gridgov.regions.models import Region
+
+    grid = Region.objects.filter(parent=community, level="grid").exclude(geometry__isnull=True).first()
+    if grid is None:
+        return 0
+    poly = parse_polygon(grid.geometry)
+    n = 0
+    day = start
+    while day < end - dt.timedelta(days=1):
+        evening = day.replace(hour=11, minute=0)  # 19:00 in Shanghai
+        for minutes in (0, 70, 150):
+            with clock_at(evening + dt.timedelta(minutes=minutes)):
+                lon, lat = point_in(rng, poly)
+                patrol_checkin(actor=user, lon=lon, lat=lat, note="夜间巡逻")
+        with clock_at(evening + dt.timedelta(minutes=151)):
+            n += sweep_patrols()
+        day += dt.timedelta(days=rng.choice((3, 4)))
+    return n
 
 
 RED = [("brave", "下班途中发现老人摔倒,及时施救并拨打120,陪同送医"), ("filial", "十年如一日照顾瘫痪在床的婆婆"),

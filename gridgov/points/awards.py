@@ -1,26 +1,30 @@
-"""Points earned by what happened to a volunteer's reports: 立案 (the center accepted it) and 核查办结 (the problem is
-fixed), read from the case timeline by the sweep, so `cases` knows nothing of points and nothing is lost when a
+"""Points earned by what happened: a volunteer's reports — 立案 (the center accepted it) and 核查办结 (the problem is
+fixed) — and a volunteer's day of patrol check-ins (巡逻打卡), read from the case timeline and the check-ins by
+the sweep, so `cases` knows nothing of points and nothing is lost when a
 process dies between a case step and its award: the next sweep finds the step again (it re-reads an overlap of
 an hour, and an award is made once per source key).
 
 Policy: only a verified volunteer's reports earn; a rejected report has no 立案 to earn on; a report merged into
 another (a duplicate) earns nothing, and one merged after it earned gives it back (a reversal); a report close to
 an earlier one of the same category (the likely-duplicate rule of `cases.duplicates`) is withheld and said so on
-the account. Caps hold as for every award."""
+the account. Caps hold as for every award. Reports refused or withheld again and again within a week flag the
+account for an officer's look."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db import transaction
 
+from gridgov.accounts.models import User
 from gridgov.cases.duplicates import find_duplicates
-from gridgov.cases.models import Case, CaseEvent, State
+from gridgov.cases.models import Case, CaseEvent, PatrolCheckin, State
 from gridgov.core.errors import ApplicationError
 from gridgov.core.timeutil import local, now
 from gridgov.points import events, ledger
 from gridgov.points.models import PointItem, PointsEvent, SweepCursor, Transfer, Trigger, VolunteerState
-from gridgov.points.services import give
+from gridgov.points.services import FLAG_WEEKLY_REFUSED, flag, give
 
 OVERLAP = dt.timedelta(hours=1)  # steps committed late (a long transaction) are still found
 FIRST_LOOK = dt.timedelta(days=7)  # how far back the first sweep of a new deployment looks
@@ -34,6 +38,18 @@ def _withhold(account, *, item: PointItem, source_key: str, reason: str, at: dt.
         events.award_withheld(account, item_key=item.key, source_key=source_key, reason=reason, at=at)
 
 
+def _flag_refusals(case: Case, *, at: dt.datetime) -> None:
+    """Reports refused (不予立案) or withheld as likely duplicates, FLAG_WEEKLY_REFUSED or more within 7 days,
+    flag the reporter's account: a pattern an officer should look at (reports made for points)."""
+    week = at - dt.timedelta(days=7)
+    account = ledger.member_account(case.reporter, lock=True)
+    rejected = CaseEvent.objects.filter(action="reject", case__reporter_id=case.reporter_id, at__gte=week).count()
+    withheld = PointsEvent.objects.filter(subject="account", subject_id=account.pk, action="award_withheld",
+                                          at__gte=week, note__contains="疑似重复").count()
+    if rejected + withheld >= FLAG_WEEKLY_REFUSED:
+        flag(account, f"近7天 {rejected} 件上报不予立案、{withheld} 件疑似重复上报", at=at)
+
+
 def _earlier_duplicate(case: Case) -> int | None:
     earlier = [pk for pk in find_duplicates(case) if pk < case.pk]
     return earlier[0] if earlier else None
@@ -43,6 +59,9 @@ def _earlier_duplicate(case: Case) -> int | None:
 def apply_case_event(ev: CaseEvent, items: dict[str, PointItem], *, at: dt.datetime) -> str:
     """Award (or take back) what one case step earns its reporter: "awarded", "withheld", "reversed" or ""."""
     case = ev.case
+    if ev.action == "reject":
+        _flag_refusals(case, at=at)
+        return ""
     if ev.action == "merge":
         earned = Transfer.objects.filter(source_key=f"case:{case.pk}:{Trigger.CASE_ACCEPTED}",
                                          reversed_by__isnull=True).first()
@@ -62,6 +81,7 @@ def apply_case_event(ev: CaseEvent, items: dict[str, PointItem], *, at: dt.datet
     if ev.action == "accept" and (other := _earlier_duplicate(case)) is not None:
         _withhold(account, item=item, source_key=source_key, at=at,
                   reason=f"与先前上报的事件(编号 {other})疑似重复,未计积分")
+        _flag_refusals(case, at=at)
         return "withheld"
     try:
         give(account, item, at=at, day=local(ev.at).date(), source_key=source_key, case_id=case.pk,
@@ -80,7 +100,8 @@ def sweep_awards(*, at: dt.datetime | None = None) -> int:
     at = at or now()
     cursor, _ = SweepCursor.objects.get_or_create(name="case_awards", defaults={"at": at - FIRST_LOOK})
     items = {i.trigger: i for i in PointItem.objects.filter(is_current=True, trigger__in=list(EARNING_STEPS.values()))}
-    steps = (CaseEvent.objects.filter(action__in=[*EARNING_STEPS, "merge"], at__gte=cursor.at - OVERLAP, at__lte=at,
+    steps = (CaseEvent.objects.filter(action__in=[*EARNING_STEPS, "merge", "reject"], at__gte=cursor.at - OVERLAP,
+                                      at__lte=at,
                                       case__reporter__volunteer__state=VolunteerState.VERIFIED)
              .select_related("case", "case__reporter").order_by("at", "id"))
     n = 0
@@ -88,4 +109,50 @@ def sweep_awards(*, at: dt.datetime | None = None) -> int:
         if apply_case_event(ev, items, at=at) in ("awarded", "reversed"):
             n += 1
     SweepCursor.objects.filter(pk=cursor.pk).update(at=at)
+    return n
+
+
+PATROL_MINUTES = 120  # a patrol earns when a day's check-ins span two hours…
+PATROL_CHECKINS = 3  # …with at least three of them (start, on the way, end)
+
+
+def patrol_day(checkins: list[dt.datetime]) -> tuple[int, int]:
+    """(check-ins, minutes from the first to the last) of one day's patrol check-ins."""
+    if not checkins:
+        return 0, 0
+    return len(checkins), int((max(checkins) - min(checkins)).total_seconds() // 60)
+
+
+def sweep_patrols(*, at: dt.datetime | None = None) -> int:
+    """巡逻打卡: a verified volunteer whose check-ins of one day (local time) span PATROL_MINUTES with at least
+    PATROL_CHECKINS of them earns the patrol item once for that day (today's as soon as it qualifies; yesterday's
+    is looked at again in case the sweep missed its end)."""
+    at = at or now()
+    item = PointItem.objects.filter(is_current=True, trigger=Trigger.PATROL).first()
+    if item is None:
+        return 0
+    since = local(at).replace(hour=0, minute=0, second=0, microsecond=0) - dt.timedelta(days=1)
+    days: dict[tuple[int, dt.date], list[dt.datetime]] = defaultdict(list)
+    for user_id, t in (PatrolCheckin.objects.filter(at__gte=since, at__lte=at,
+                                                    user__volunteer__state=VolunteerState.VERIFIED)
+                       .values_list("user_id", "at")):
+        days[(user_id, local(t).date())].append(t)
+    n = 0
+    for (user_id, day), times in sorted(days.items()):
+        count, minutes = patrol_day(times)
+        if count < PATROL_CHECKINS or minutes < PATROL_MINUTES:
+            continue
+        source_key = f"patrol:{user_id}:{day.isoformat()}"
+        if Transfer.objects.filter(source_key=source_key).exists():
+            continue
+        with transaction.atomic():
+            account = ledger.member_account(User.objects.get(pk=user_id), lock=True)
+            try:
+                give(account, item, at=at, day=day, source_key=source_key,
+                     note=f"{item.name}:{day:%m-%d} 打卡 {count} 次,{minutes} 分钟")
+                n += 1
+            except ApplicationError as exc:
+                if exc.code != "cap_reached":
+                    raise
+                _withhold(account, item=item, source_key=source_key, reason=exc.message, at=at)
     return n

@@ -12,6 +12,7 @@ CLASSES = [("safety", "平安建设", 1), ("environment", "环境整治", 2), ("
 ITEMS = [
     ("report_accepted", "safety", "随手拍上报问题被立案", 5, "case_accepted", 5, 100, False, "community"),
     ("report_fixed", "safety", "上报问题核查办结", 3, "case_verified", 5, 60, False, "community"),
+    ("patrol_checkin", "safety", "巡逻打卡(当日满2小时)", 10, "patrol", 1, 200, False, "community"),
     ("patrol", "safety", "参加治安巡逻(每次满2小时)", 10, "manual", 1, 200, True, "community"),
     ("anti_fraud", "safety", "反诈宣传入户", 5, "manual", 2, 100, True, "community"),
     ("fire_hazard", "safety", "协助排查消防隐患", 8, "manual", 2, 160, True, "community"),

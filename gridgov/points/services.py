@@ -42,6 +42,7 @@ from gridgov.regions.models import Level, Region
 PICKUP_DAYS = getattr(settings, "POINTS_PICKUP_DAYS", 14)  # a reserved reward not picked up by then lapses
 CLAIM_MAX_AGE_DAYS = 90  # a deed older than this is not claimed any more
 FLAG_DAILY_AWARDS = getattr(settings, "POINTS_FLAG_DAILY_AWARDS", 10)  # more awards in one day: flagged
+FLAG_WEEKLY_REFUSED = 3  # this many reports refused (不予立案) or withheld as likely duplicates in 7 days: flagged
 
 
 def _step(table: Table, subject: str, obj, action: str, *, actor, values: dict, fields: Iterable[str] = (),
@@ -140,15 +141,21 @@ def give(account: Account, item: PointItem, *, at: dt.datetime, day: dt.date, so
     return t
 
 
+def flag(account: Account, reason: str, *, at: dt.datetime) -> None:
+    """Mark an account for an officer's look (not blocked), once until it is cleared, on its timeline."""
+    if account.flagged:
+        return
+    Account.objects.filter(pk=account.pk).update(flagged=reason[:200])
+    account.flagged = reason[:200]
+    events.flagged(account, reason=reason, at=at)
+
+
 def _flag_if_unusual(account: Account, *, at: dt.datetime) -> None:
     """Many awards recorded in one day (whatever day the deeds were on) flag the account for a look."""
     today = local_day(at)
     n = Transfer.objects.filter(destination=account, kind=TransferKind.AWARD, at__date=today).count()
-    if n > FLAG_DAILY_AWARDS and not account.flagged:
-        reason = f"{today:%Y-%m-%d} 获得积分 {n} 次,超过 {FLAG_DAILY_AWARDS} 次"
-        Account.objects.filter(pk=account.pk).update(flagged=reason)
-        account.flagged = reason
-        events.flagged(account, reason=reason, at=at)
+    if n > FLAG_DAILY_AWARDS:
+        flag(account, f"{today:%Y-%m-%d} 获得积分 {n} 次,超过 {FLAG_DAILY_AWARDS} 次", at=at)
 
 
 @transaction.atomic
@@ -165,10 +172,8 @@ def award_reverse(*, actor, transfer: Transfer, reason: str) -> Transfer:
     t = ledger.reverse(transfer, at=at, actor=actor, reason=reason)
     events.reversed_(account, actor=actor, transfer_id=transfer.pk, amount=transfer.amount, reason=reason, at=at)
     account.refresh_from_db()
-    if account.balance < 0 and not account.flagged:
-        flag = f"冲正后余额为 {account.balance} 分"
-        Account.objects.filter(pk=account.pk).update(flagged=flag)
-        events.flagged(account, reason=flag, at=at)
+    if account.balance < 0:
+        flag(account, f"冲正后余额为 {account.balance} 分", at=at)
     return t
 
 

@@ -59,6 +59,8 @@ def points_stats(*, actor, start: dt.datetime, end: dt.datetime) -> dict:
             "expired": totals[TransferKind.EXPIRE],
             "balance": accounts.aggregate(s=Sum("balance"))["s"] or 0,
             "by_item": by_item, "by_reward": by_reward, "top": top, "volunteers": kinds,
+            "flagged": [{"name": str(a), "reason": a.flagged, "balance": a.balance}
+                        for a in accounts.exclude(flagged="").select_related("user").order_by("-updated_at")[:50]],
             "waiting": {"volunteers": volunteers.filter(state=VolunteerState.APPLIED).count(),
                         "claims": access.visible_claims(actor).filter(state="submitted").count(),
                         "redemptions": access.visible_redemptions(actor).filter(state="reserved").count()}}

@@ -49,9 +49,35 @@ class ClaimForm(forms.Form):
         self.fields["happened_on"].initial = local_today()
 
 
+def _patrol_today(user) -> dict:
+    """Today's patrol check-ins of the user: how many, over how many minutes, whether they earn yet."""
+    from gridgov.cases.models import PatrolCheckin
+    from gridgov.core.timeutil import local, now
+    from gridgov.points.awards import PATROL_CHECKINS, PATROL_MINUTES, patrol_day
+
+    start = local(now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    count, minutes = patrol_day(list(PatrolCheckin.objects.filter(user=user, at__gte=start)
+                                     .values_list("at", flat=True)))
+    return {"count": count, "minutes": minutes, "need_minutes": PATROL_MINUTES, "need_count": PATROL_CHECKINS,
+            "done": count >= PATROL_CHECKINS and minutes >= PATROL_MINUTES}
+
+
 @login_required(login_url=LOGIN)
 def points_home(request):
-    """我的积分: the balance, the volunteer status (or the form to register), the history."""
+    """我的积分: the balance, the volunteer status (or the form to register), 巡逻打卡 for a verified volunteer,
+    the history."""
+    if request.method == "POST" and request.POST.get("step") == "patrol":
+        from django.contrib import messages
+
+        from gridgov.cases.services import patrol_checkin
+
+        try:
+            patrol_checkin(actor=request.user, lon=request.POST.get("lon"), lat=request.POST.get("lat"))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已打卡")
+        return done_redirect(request, "/m/points/#patrol")
     form = VolunteerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -66,7 +92,8 @@ def points_home(request):
     for t in history:
         t.signed = selectors.signed_amount(t, request.user)
     return render(request, "mobile/points.html", {"summary": selectors.my_summary(request.user), "form": form,
-                                                  "history": history}, status=400 if form.errors else 200)
+                                                  "history": history, "patrol": _patrol_today(request.user)},
+                  status=400 if form.errors else 200)
 
 
 @login_required(login_url=LOGIN)

@@ -101,6 +101,7 @@ def test_demo_district(client):
     from gridgov.points.models import Account, Claim, Redemption, Volunteer
 
     assert result.counts["volunteers"] >= 12 and result.counts["point_claims_approved"] > 50
+    assert result.counts["patrols"] >= 10  # the volunteer's evening patrols, awarded by the sweep
     assert Account.objects.get(user__username="volunteer").earned_total > 0
     assert Redemption.objects.filter(state="picked_up").exists() and Redemption.objects.filter(state="reserved").exists()
     assert Claim.objects.filter(state="submitted").exists() and Volunteer.objects.filter(state="applied").exists()

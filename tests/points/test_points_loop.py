@@ -228,3 +228,57 @@ def test_the_points_sweep_runs_with_the_others(pw, capsys):
     call_command("sweep")
     assert "积分(自动奖励、过期、逾期未领、红灰榜到期) 1" in capsys.readouterr().out
     assert _balance(pw.volunteer) == 5
+
+
+def test_a_two_hour_patrol_with_three_check_ins_earns_once_a_day(pw):
+    from gridgov.cases.services import patrol_checkin
+    from gridgov.points.awards import sweep_patrols
+
+    start = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)  # 09:00 in Shanghai
+    for minutes in (0, 50):
+        with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+            patrol_checkin(actor=pw.volunteer, lon=120.005, lat=30.01)
+    with time_machine.travel(start + dt.timedelta(minutes=60), tick=False):
+        assert sweep_patrols() == 0  # an hour, two check-ins: not yet
+    with time_machine.travel(start + dt.timedelta(minutes=125), tick=False):
+        patrol_checkin(actor=pw.volunteer, lon=120.006, lat=30.011)
+        assert sweep_patrols() == 1
+        assert sweep_patrols() == 0  # once a day
+        patrol_checkin(actor=pw.volunteer, lon=120.006, lat=30.012)
+        assert sweep_patrols() == 0
+    award = Transfer.objects.get(source_key__startswith="patrol:")
+    assert award.item.key == "patrol_checkin" and award.earned_on == dt.date(2026, 11, 30)
+    assert "打卡 3 次,125 分钟" in award.note
+    # a resident who is not a volunteer earns nothing for the same
+    for minutes in (0, 60, 130):
+        with time_machine.travel(start + dt.timedelta(days=1, minutes=minutes), tick=False):
+            patrol_checkin(actor=pw.cw.w.resident_user, lon=120.005, lat=30.01)
+    with time_machine.travel(start + dt.timedelta(days=1, minutes=131), tick=False):
+        assert sweep_patrols() == 0
+
+
+def test_reports_refused_again_and_again_flag_the_account(pw):
+    cw = pw.cw
+    for i in range(2):
+        c = _report(pw, lon=120.002 + 0.005 * i, lat=30.003, description=f"第{i}件")
+        cs.case_reject(case=_fresh(c), actor=cw.dispatcher, reason="不属于网格事项")
+    sweep_awards()
+    account = Account.objects.get(user=pw.volunteer)
+    assert account.flagged == ""  # two: not yet a pattern
+    first = _report(pw, lon=120.0151, lat=30.005)
+    cs.case_accept(case=_fresh(first), actor=cw.dispatcher)
+    near = _report(pw, lon=120.0152, lat=30.005, description="同一处")
+    cs.case_accept(case=_fresh(near), actor=cw.dispatcher)
+    sweep_awards()
+    account.refresh_from_db()
+    assert account.flagged == "近7天 2 件上报不予立案、1 件疑似重复上报"
+    assert PointsEvent.objects.filter(action="flag", subject_id=account.pk).count() == 1
+    sweep_awards()  # read again in the overlap: flagged once
+    assert PointsEvent.objects.filter(action="flag", subject_id=account.pk).count() == 1
+    from gridgov.core.timeutil import now
+    from gridgov.points.stats import points_stats
+
+    seen = points_stats(actor=pw.officer, start=now() - dt.timedelta(days=1), end=now() + dt.timedelta(minutes=1))
+    assert [f["name"] for f in seen["flagged"]] == ["courier_a"]
+    other = points_stats(actor=cw.w.user_b, start=now() - dt.timedelta(days=1), end=now() + dt.timedelta(minutes=1))
+    assert other["flagged"] == []

@@ -65,6 +65,7 @@ def test_points_statistics_on_a_hand_worked_example(pw):
     assert [(k["kind"], k["registered"], k["verified"], k["active"]) for k in s["volunteers"]] == [
         ("courier", 1, 1, 1), ("rider", 1, 1, 1)]
     assert s["waiting"] == {"volunteers": 0, "claims": 0, "redemptions": 1}
+    assert [(f["name"], f["reason"]) for f in s["flagged"]] == []  # courier_a's balance never went below zero
 
     town_b = points_stats(actor=cw.w.user_b, start=now() - dt.timedelta(days=1), end=now() + dt.timedelta(minutes=1))
     assert (town_b["issued"], [t["name"] for t in town_b["top"]]) == (10, ["retiree_b"])

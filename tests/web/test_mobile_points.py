@@ -72,3 +72,18 @@ def test_someone_elses_redemption_cannot_be_cancelled(pw, client):  # noqa: F811
     assert resp.status_code == 400 and "不在您的管辖范围内" in resp.content.decode()
     r.refresh_from_db()
     assert r.state == "reserved"
+
+
+def test_patrol_check_in_on_the_phone(pw, client):  # noqa: F811
+    from gridgov.cases.models import PatrolCheckin
+
+    client.force_login(pw.volunteer)
+    page = client.get("/m/points/").content.decode()
+    assert "巡逻打卡" in page and "今日已打卡 0 次" in page
+    r = client.post("/m/points/", {"step": "patrol", "lon": "", "lat": ""}, follow=True)
+    assert "打卡需要定位" in r.content.decode() and not PatrolCheckin.objects.exists()
+    r = client.post("/m/points/", {"step": "patrol", "lon": "120.005", "lat": "30.01"}, follow=True)
+    assert "已打卡" in r.content.decode() and "今日已打卡 1 次" in r.content.decode()
+    assert PatrolCheckin.objects.get().user == pw.volunteer
+    client.force_login(pw.cw.w.resident_user)  # not a volunteer: no patrol card
+    assert "巡逻打卡" not in client.get("/m/points/").content.decode()
