@@ -32,7 +32,7 @@ class PointClassAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class PointItemForm(ServiceModelForm):
     class Meta:
         model = PointItem
-        fields = ["key", "point_class", "name", "points", "trigger", "daily_cap", "monthly_cap",
+        fields = ["key", "point_class", "name", "points", "trigger", "daily_cap", "monthly_cap", "cap_group",
                   "evidence_required", "approver"]
 
     def call_service(self, cleaned: dict):

@@ -109,6 +109,8 @@ class PointItem(models.Model):
     trigger = models.CharField(_("获得方式"), max_length=16, choices=Trigger.choices, default=Trigger.MANUAL)
     daily_cap = models.PositiveIntegerField(_("每人每日次数上限"), null=True, blank=True, help_text=_("空为不限"))
     monthly_cap = models.PositiveIntegerField(_("每人每月分值上限"), null=True, blank=True, help_text=_("空为不限"))
+    cap_group = models.SlugField(_("上限分组"), max_length=40, blank=True,
+                                 help_text=_("同组的项目合并计算上限(如巡逻打卡与巡逻申请同一天只计一次);空为按本项目计算"))
     evidence_required = models.BooleanField(_("须附佐证"), default=False, help_text=_("申请时须上传照片"))
     approver = models.CharField(_("审核层级"), max_length=16, choices=Approver.choices, default=Approver.COMMUNITY)
     is_current = models.BooleanField(_("现行版本"), default=True, editable=False)

@@ -38,7 +38,11 @@ ITEMS = [
 ]
 
 
+CAP_GROUPS = {"patrol_checkin": "patrol", "patrol": "patrol"}  # a day's patrol counts once, checked in or claimed
+
+
 def seed(PointClass, PointItem, at) -> None:
+    grouped = any(f.name == "cap_group" for f in PointItem._meta.fields)  # not in the first migrations' model
     classes = {}
     for code, name, sort in CLASSES:
         classes[code], _ = PointClass.objects.get_or_create(code=code, defaults={"name": name, "sort": sort})
@@ -46,4 +50,5 @@ def seed(PointClass, PointItem, at) -> None:
         if not PointItem.objects.filter(key=key).exists():
             PointItem.objects.create(key=key, version=1, point_class=classes[cls], name=name, points=points,
                                      trigger=trigger, daily_cap=daily, monthly_cap=monthly,
-                                     evidence_required=evidence, approver=approver, valid_from=at)
+                                     evidence_required=evidence, approver=approver, valid_from=at,
+                                     **({"cap_group": CAP_GROUPS[key]} if grouped and key in CAP_GROUPS else {}))

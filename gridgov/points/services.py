@@ -116,9 +116,10 @@ def is_earning(user) -> bool:
 
 def cap_problem(account: Account, item: PointItem, day: dt.date) -> str:
     """Why one more award of this item on this day would break a cap ("" when it would not). Caps count every
-    version of the item (its key) and are checked under the account's lock."""
-    awards = Transfer.objects.filter(destination=account, kind=TransferKind.AWARD, item__key=item.key,
-                                     reversed_by__isnull=True)
+    version of the item (its key) — or every item of its cap group (a patrol checked in and a patrol claimed) —
+    and are checked under the account's lock."""
+    same = {"item__cap_group": item.cap_group} if item.cap_group else {"item__key": item.key}
+    awards = Transfer.objects.filter(destination=account, kind=TransferKind.AWARD, reversed_by__isnull=True, **same)
     if item.daily_cap is not None and awards.filter(earned_on=day).count() >= item.daily_cap:
         return f"「{item.name}」每人每日最多 {item.daily_cap} 次"
     if item.monthly_cap is not None:
@@ -338,7 +339,7 @@ def expire_due(*, at: dt.datetime | None = None, limit: int = 2000) -> int:
 
 # -- the catalogue -------------------------------------------------------------------------------------------
 
-REVISABLE = ("name", "points", "daily_cap", "monthly_cap", "evidence_required", "approver", "trigger",
+REVISABLE = ("name", "points", "daily_cap", "monthly_cap", "cap_group", "evidence_required", "approver", "trigger",
              "point_class_id")
 
 
@@ -359,7 +360,8 @@ def item_revise(*, actor, item: PointItem, changes: dict) -> PointItem:
     PointItem.objects.filter(pk=current.pk).update(is_current=False, retired_at=at)
     new = PointItem(key=current.key, version=current.version + 1, point_class_id=current.point_class_id,
                     name=current.name, points=current.points, trigger=current.trigger, daily_cap=current.daily_cap,
-                    monthly_cap=current.monthly_cap, evidence_required=current.evidence_required,
+                    monthly_cap=current.monthly_cap, cap_group=current.cap_group,
+                    evidence_required=current.evidence_required,
                     approver=current.approver, valid_from=at)
     for k, v in changes.items():
         setattr(new, k, v)

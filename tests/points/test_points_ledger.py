@@ -279,3 +279,22 @@ def test_nobody_without_an_account_of_their_own_redeems(pw):
     with pytest.raises(ApplicationError) as e:
         redeem(actor=stranger, reward_id=pw.soap.pk)
     assert e.value.code == "insufficient_points"
+
+
+def test_a_patrol_checked_in_and_claimed_for_the_same_day_counts_once(pw):
+    from gridgov.cases.services import patrol_checkin
+    from gridgov.points.awards import sweep_patrols
+    from gridgov.points.services import claim_act, claim_submit
+
+    start = now().replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)  # 09:00 local
+    for minutes in (0, 60, 121):
+        with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+            patrol_checkin(actor=pw.volunteer, lon=120.005, lat=30.01)
+    with time_machine.travel(start + dt.timedelta(minutes=122), tick=False):
+        assert sweep_patrols() == 1
+        day = local_today()
+        claim = claim_submit(actor=pw.volunteer, item_key="patrol", note="同一天的巡逻", happened_on=day,
+                             photos=[photo()])
+        with pytest.raises(ApplicationError) as e:
+            claim_act(actor=pw.officer, claim=claim, action="approve")
+    assert e.value.code == "cap_reached"
