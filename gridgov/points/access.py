@@ -46,7 +46,8 @@ def visible_volunteers(actor) -> QuerySet[Volunteer]:
 
 
 def visible_claims(actor) -> QuerySet[Claim]:
-    return scope(Claim.objects.select_related("user", "item"), actor, PERMISSION["claim"], "region_path")
+    return scope(Claim.objects.select_related("user", "item").prefetch_related("photos"), actor, PERMISSION["claim"],
+                 "region_path")
 
 
 def visible_redemptions(actor) -> QuerySet[Redemption]:

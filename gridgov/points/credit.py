@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from gridgov.accounts.scoping import jurisdiction_of, scope
 from gridgov.cases.photos import check_photos
 from gridgov.core.errors import ApplicationError, NotFound, PermissionDenied
-from gridgov.core.timeutil import local_today, now
+from gridgov.core.timeutil import local, local_today, now
 from gridgov.people.models import Resident
 from gridgov.points import events
 from gridgov.points.models import (
@@ -27,6 +27,7 @@ from gridgov.points.models import (
     CreditRecord,
     CreditState,
 )
+from gridgov.points.services import checked_values, commit_step
 from gridgov.points.workflow import CREDIT
 from gridgov.regions.models import Level, Region
 
@@ -82,10 +83,7 @@ def credit_propose(*, actor, resident: Resident, list_: str, reason: str, descri
 @transaction.atomic
 def credit_act(*, actor, record: CreditRecord, action: str, values: dict | None = None) -> CreditRecord:
     """审核通过 / 驳回 / 申诉 / 维持 / 撤销 / 到期, as the table allows, with the reason where it asks for one."""
-    values = values or {}
-    t = CREDIT.check(actor, record, action)
-    if t.needs_reason and not (values.get("reason") or "").strip():
-        raise ApplicationError("reason_required", "请填写原因", fields={"reason": "必填"})
+    values = checked_values(CREDIT, actor, record, action, values)
     if action in ("approve", "reject") and getattr(actor, "pk", None) == record.proposed_by_id:
         raise PermissionDenied("登记人不能审核自己登记的记录")
     at = now()
@@ -93,15 +91,13 @@ def credit_act(*, actor, record: CreditRecord, action: str, values: dict | None 
     if action == "approve":
         record.published_at = at
         fields.append("published_at")
-    note = (values.get("reason") or values.get("note") or "").strip()
-    CREDIT.commit(record, t, fields=fields, at=at,
-                  event=lambda old: events.step("credit", record, action, old, actor=actor, note=note, at=at))
+    commit_step(CREDIT, "credit", record, action, actor=actor, values=values, fields=fields, at=at)
     return record
 
 
 def expire_due(*, at: dt.datetime | None = None, limit: int = 500) -> int:
     """Records whose date has passed leave the list (an appeal still open goes with them)."""
-    today = local_today() if at is None else at.date()
+    today = local(at or now()).date()  # the local day: a record runs to the end of its date in China
     n = 0
     for record in CreditRecord.objects.filter(state__in=[CreditState.PUBLISHED, CreditState.APPEALED],
                                               valid_until__lt=today)[:limit]:

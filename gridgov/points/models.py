@@ -384,16 +384,11 @@ class EvidencePhoto(models.Model):
         abstract = True
 
     def keep(self, data: bytes, content_type: str, width: int, height: int) -> None:
-        import hashlib
-        import uuid
+        """Store an accepted photo as uploaded (the same way as a case's original) and save the row."""
+        from gridgov.cases.photos import keep_original
 
-        from django.core.files.base import ContentFile
-
-        from gridgov.cases.photos import EXTENSIONS
-
-        self.content_type, self.size, self.width, self.height = content_type, len(data), width, height
-        self.sha256 = hashlib.sha256(data).hexdigest()
-        self.file.save(f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}", ContentFile(data), save=False)
+        keep_original(self, data, content_type)
+        self.width, self.height = width, height
         self.save()
 
 

@@ -75,7 +75,8 @@ def redemption_get(*, actor, pk: int) -> Redemption:
 
 
 def claims(actor, *, mine: bool = False, state: str = "") -> QuerySet[Claim]:
-    qs = Claim.objects.filter(user=actor).select_related("item") if mine else access.visible_claims(actor)
+    qs = Claim.objects.filter(user=actor).select_related("item").prefetch_related("photos") if mine else \
+        access.visible_claims(actor)
     return qs.filter(state=state) if state else qs
 
 

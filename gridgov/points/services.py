@@ -45,7 +45,7 @@ FLAG_DAILY_AWARDS = getattr(settings, "POINTS_FLAG_DAILY_AWARDS", 10)  # more aw
 FLAG_WEEKLY_REFUSED = 3  # this many reports refused (不予立案) or withheld as likely duplicates in 7 days: flagged
 
 
-def _step(table: Table, subject: str, obj, action: str, *, actor, values: dict, fields: Iterable[str] = (),
+def commit_step(table: Table, subject: str, obj, action: str, *, actor, values: dict, fields: Iterable[str] = (),
           data: dict | None = None, at: dt.datetime | None = None):
     """Check the step against the table and commit it (state, version, timeline row) in one go."""
     t = table.check(actor, obj, action)
@@ -55,7 +55,7 @@ def _step(table: Table, subject: str, obj, action: str, *, actor, values: dict, 
                                                       at=at))
 
 
-def _checked(table: Table, actor, obj, action: str, values: dict | None) -> dict:
+def checked_values(table: Table, actor, obj, action: str, values: dict | None) -> dict:
     """The step is allowed (state, actor, guards) and has its reason where the row requires one: the values."""
     values = values or {}
     t = table.check(actor, obj, action)
@@ -94,13 +94,13 @@ def volunteer_apply(*, actor, kind: str, community_id: int, employer: str = "") 
 @transaction.atomic
 def volunteer_act(*, actor, volunteer: Volunteer, action: str, values: dict | None = None) -> Volunteer:
     """认证 / 不予认证 / 重新申请 / 暂停 / 恢复. A verified volunteer holds the 流动网格员 role in their community."""
-    values = _checked(VOLUNTEER, actor, volunteer, action, values)
+    values = checked_values(VOLUNTEER, actor, volunteer, action, values)
     at = now()
     fields = []
     if action == "verify":
         volunteer.verified_at = at
         fields.append("verified_at")
-    _step(VOLUNTEER, "volunteer", volunteer, action, actor=actor, values=values, fields=fields, at=at)
+    commit_step(VOLUNTEER, "volunteer", volunteer, action, actor=actor, values=values, fields=fields, at=at)
     if action in ("verify", "reinstate"):
         membership_grant(actor=actor, user=volunteer.user, role_code=RoleCode.MOBILE_VOLUNTEER,
                          region=volunteer.community)
@@ -229,7 +229,7 @@ def claim_submit(*, actor, item_key: str, note: str, happened_on: dt.date, photo
 @transaction.atomic
 def claim_act(*, actor, claim: Claim, action: str, values: dict | None = None) -> Claim:
     """审核通过 (the award is written in the same transaction, within the caps) or 驳回 (with the reason)."""
-    values = _checked(CLAIM, actor, claim, action, values)
+    values = checked_values(CLAIM, actor, claim, action, values)
     at = now()
     data = None
     if action == "approve":
@@ -237,7 +237,7 @@ def claim_act(*, actor, claim: Claim, action: str, values: dict | None = None) -
         claim.award = give(account, claim.item, at=at, day=claim.happened_on, source_key=f"claim:{claim.pk}",
                            actor=actor, note=f"{claim.item.name}(申请 {claim.pk})")
         data = {"points": claim.item.points, "transfer": claim.award.pk}
-    _step(CLAIM, "claim", claim, action, actor=actor, values=values, fields=["award"] if data else [],
+    commit_step(CLAIM, "claim", claim, action, actor=actor, values=values, fields=["award"] if data else [],
           data=data, at=at)
     return claim
 
@@ -287,7 +287,7 @@ def redeem(*, actor, reward_id: int) -> Redemption:
 @transaction.atomic
 def redemption_act(*, actor, redemption: Redemption, action: str, values: dict | None = None) -> Redemption:
     """核销领取 (the code must match), 取消 or 逾期 (the points and the stock come back)."""
-    values = _checked(REDEMPTION, actor, redemption, action, values)
+    values = checked_values(REDEMPTION, actor, redemption, action, values)
     if action == "pick_up":
         given = str(values.get("code") or "").strip()
         if not hmac.compare_digest(given.encode(), redemption.code.encode()):
@@ -301,7 +301,7 @@ def redemption_act(*, actor, redemption: Redemption, action: str, values: dict |
         if redemption.reward.stock is not None:
             Reward.objects.filter(pk=redemption.reward_id).update(stock=F("stock") + 1)
         data = {"refund": back.pk, "points": back.amount, "account": account.pk}
-    _step(REDEMPTION, "redemption", redemption, action, actor=actor, values=values, data=data, at=at)
+    commit_step(REDEMPTION, "redemption", redemption, action, actor=actor, values=values, data=data, at=at)
     return redemption
 
 

@@ -20,7 +20,7 @@ from gridgov.cases.triage import suggest_category
 from gridgov.cases.workflow import REPORTER_ACTIONS, action_label
 from gridgov.core.errors import ApplicationError
 from gridgov.core.net import client_ip
-from gridgov.web.pages import done_redirect
+from gridgov.web.pages import done_redirect, place_errors
 
 LOGIN = "/m/login/"
 NEARBY_M = 1000  # 附近的事件: public cases within this many metres
@@ -31,16 +31,6 @@ PUBLIC_ACTIONS = REPORTER_ACTIONS  # the table marks what a reporter's timeline 
 class PhoneForm(forms.Form):
     phone = forms.CharField(label="手机号", max_length=20)
     code = forms.CharField(label="验证码", max_length=6, required=False)
-
-
-def _place_errors(form, exc: ApplicationError):
-    placed = False
-    for name in exc.fields:
-        if name in form.fields:
-            form.add_error(name, exc.message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def m_login(request):
@@ -57,7 +47,7 @@ def m_login(request):
                 login(request, user, backend="gridgov.accounts.backends.LockoutModelBackend")
                 return redirect("/m/")
         except ApplicationError as exc:
-            _place_errors(form, exc)
+            place_errors(form, exc)
     return render(request, "mobile/login.html", {"form": form, "sent": sent}, status=400 if form.errors else 200)
 
 
@@ -91,7 +81,7 @@ def m_home(request):
                 photos=request.FILES.getlist("photos"),
                 idempotency_key=request.POST.get("submission_id") or None)
         except ApplicationError as exc:
-            _place_errors(form, exc)
+            place_errors(form, exc)
         else:
             return done_redirect(request, "m-case", case.pk)
     mine = Paginator(Case.objects.filter(reporter=request.user).select_related("category")

@@ -15,8 +15,8 @@ from gridgov.points import credit, selectors, services
 from gridgov.points.models import Trigger, VolunteerKind
 from gridgov.points.workflow import CREDIT
 from gridgov.regions.models import Level, Region
-from gridgov.web.mobile import LOGIN, _place_errors
-from gridgov.web.pages import done_redirect
+from gridgov.web.mobile import LOGIN
+from gridgov.web.pages import done_redirect, place_errors
 
 PER_PAGE = 15
 
@@ -85,7 +85,7 @@ def points_home(request):
             services.volunteer_apply(actor=request.user, kind=d["kind"], community_id=int(d["community"]),
                                      employer=d["employer"])
         except ApplicationError as exc:
-            _place_errors(form, exc)
+            place_errors(form, exc)
         else:
             return done_redirect(request, "/m/points/")
     history = Paginator(selectors.my_history(request.user), PER_PAGE).get_page(request.GET.get("page"))
@@ -106,7 +106,7 @@ def points_claim(request):
             services.claim_submit(actor=request.user, item_key=d["item"], note=d["note"],
                                   happened_on=d["happened_on"], photos=request.FILES.getlist("photos"))
         except ApplicationError as exc:
-            _place_errors(form, exc)
+            place_errors(form, exc)
         else:
             return done_redirect(request, "/m/points/claim/")
     claims = selectors.claims(request.user, mine=True).order_by("-created_at", "-id")[:30]

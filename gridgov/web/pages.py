@@ -43,3 +43,14 @@ def recent_months(n: int = 24) -> list[str]:
         months.append(f"{y}-{mo:02d}")
         y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
     return months
+
+
+def place_errors(form, exc) -> None:
+    """A service's refusal on the form: next to each field it names that the form has, else above the form."""
+    placed = False
+    for name in exc.fields:
+        if name in form.fields:
+            form.add_error(name, exc.message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)

@@ -29,7 +29,7 @@ from gridgov.points.workflow import CLAIM, CREDIT, REDEMPTION, VOLUNTEER
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu
-from gridgov.web.pages import done_redirect, recent_months, staff_required
+from gridgov.web.pages import done_redirect, place_errors, recent_months, staff_required
 
 SUBJECTS = {
     "volunteers": ("volunteer", VOLUNTEER, selectors.volunteer_get, "志愿者", services.volunteer_act, "volunteer"),
@@ -161,13 +161,7 @@ def credit_new(request):
                                                reason=d["reason"], description=d["description"],
                                                valid_until=d["valid_until"], photos=request.FILES.getlist("photos"))
             except ApplicationError as exc:
-                placed = False
-                for name in exc.fields:
-                    if name in form.fields:
-                        form.add_error(name, exc.message)
-                        placed = True
-                if not placed:
-                    form.add_error(None, exc.message)
+                place_errors(form, exc)
             else:
                 return done_redirect(request, "console-points-object", "credit", record.pk)
     return render(request, "console/points_credit_new.html", {

@@ -80,3 +80,23 @@ def test_nothing_of_another_place_is_visible(pw, api):
     for url in ("/api/v1/points/volunteers/", "/api/v1/points/claims/", "/api/v1/points/redemptions/"):
         assert stranger.get(url).json()["results"] == []
     assert api().get("/api/v1/points/me/").status_code in (401, 403)
+
+
+def test_the_claims_list_costs_the_same_for_one_claim_or_many(pw, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.points.services import claim_submit
+
+    officer = api(pw.officer)
+
+    def listing_queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert officer.get("/api/v1/points/claims/").status_code == 200
+        return len(ctx.captured_queries)
+
+    claim_submit(actor=pw.volunteer, item_key="patrol", note="巡逻", happened_on=local_today(), photos=[photo()])
+    one = listing_queries()
+    for key in ("meeting", "vote", "errand", "ads_cleanup", "elder_visit"):
+        claim_submit(actor=pw.volunteer, item_key=key, note=key, happened_on=local_today(), photos=[photo()])
+    assert listing_queries() == one
