@@ -6,7 +6,7 @@ from gridgov.analytics.api import KpiApi
 from gridgov.cases.api import CaseDetailApi, CaseListCreateApi, CaseRevealPhoneApi, action_view
 from gridgov.cases.workflow import ACTIONS
 from gridgov.core.converters import IdConverter
-from gridgov.integrations.api import IngestApi
+from gridgov.integrations.api import DeviceIngestApi, IngestApi
 from gridgov.mediation.api import (
     CaseToDisputeApi,
     DisputeAttachmentApi,
@@ -68,6 +68,7 @@ urlpatterns = [
     path("buildings/", BuildingListApi.as_view(), name="api-building-list"),
     path("organisations/", OrganisationListApi.as_view(), name="api-organisation-list"),
     path("kpis/", KpiApi.as_view(), name="api-kpis"),
+    path("ingest/devices/<slug:vendor>/", DeviceIngestApi.as_view(), name="api-ingest-devices"),
     path("ingest/<slug:source>/", IngestApi.as_view(), name="api-ingest"),
     path("cases/", CaseListCreateApi.as_view(), name="api-case-list"),
     path("cases/<id:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),

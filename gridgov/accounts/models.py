@@ -19,6 +19,7 @@ class RoleCode(models.TextChoices):
     CENTER_LEADER = "center_leader", _("综治中心领导")
     DEPARTMENT_HANDLER = "department_handler", _("部门处置人员")
     MEDIATOR = "mediator", _("调解员")
+    EMERGENCY_RESPONDER = "emergency_responder", _("应急队员")
     ADMIN = "admin", _("系统管理员")
 
 

@@ -36,6 +36,12 @@ PERMISSIONS = {
     "points:catalogue:edit": "维护积分项目",
     "points:credit:propose": "登记诚信红灰榜记录",
     "points:credit:approve": "审核诚信红灰榜记录与申诉",
+    "care:plan:list": "查看关爱对象与看望记录",
+    "care:plan:edit": "关爱建档、结对、暂停与结束",
+    "care:device:edit": "登记智能设备",
+    "emergency:callout:command": "指挥应急出警(增援、撤销)、查看出警记录",
+    "emergency:roster:edit": "应急单元排班",
+    "emergency:alert:send": "管理联防群、发布联防预警",
     "account:user:list": "查看用户",
     "account:user:edit": "维护用户与任职",
 }
@@ -55,6 +61,7 @@ DEFAULT_ROLES: list[tuple[str, str, list[str], bool]] = [
     (RoleCode.CENTER_LEADER, "综治中心领导", _BASE_STAFF + _PEOPLE_READ + ["people:resident:export"], True),
     (RoleCode.DEPARTMENT_HANDLER, "部门处置人员", _BASE_STAFF, True),
     (RoleCode.MEDIATOR, "调解员", _BASE_STAFF + ["people:resident:list"], True),
+    (RoleCode.EMERGENCY_RESPONDER, "应急队员", _BASE_STAFF, True),
     (RoleCode.ADMIN, "系统管理员", ["*:*:*"], True),
 ]
 

@@ -15,7 +15,7 @@ from gridgov.core.timeutil import now
 OTHER_KINDS = {
     "report": "上报", "alert_emergency_units": "通知最小应急单元", "sla_warning": "即将超时(黄灯)",
     "sla_overdue": "已超时(红灯)", "deadline_filled": "补算时限", "merged_in": "合并同类事件", "repeat_alarm": "设备重复告警",
-    "to_dispute": "转为矛盾纠纷调解",
+    "to_dispute": "转为矛盾纠纷调解", "emergency_response": "应急响应",
 }
 
 
@@ -46,9 +46,20 @@ def reported(case: Case, *, actor, channel: str, out_of_grid: bool, nearest_grid
     return row
 
 
-def emergency_units_alerted(case: Case, units: list[tuple], *, at: dt.datetime) -> CaseEvent:
-    row = _row(case, "alert_emergency_units", case.state, note="已通知就近最小应急单元",
-               data={"units": [{"unit": u.pk, "name": u.name, "distance_m": round(d)} for u, d in units]}, at=at)
+def emergency_units_alerted(case: Case, units: list[tuple], *, ring: int = 1, actor=None,
+                            at: dt.datetime) -> CaseEvent:
+    """梯次增援: which units were called in which ring (1 = the nearest), how far they are."""
+    note = "已通知就近最小应急单元" if ring == 1 else f"第{ring}梯次增援:已通知后续最小应急单元"
+    row = _row(case, "alert_emergency_units", case.state, actor=actor, note=note,
+               data={"ring": ring, "units": [{"unit": u.pk, "name": u.name, "distance_m": round(d)} for u, d in units]},
+               at=at)
+    row.save()
+    return row
+
+
+def emergency_response(case: Case, *, step: str, actor, unit, note: str = "", at: dt.datetime) -> CaseEvent:
+    """What an emergency unit did about the case (响应, 到场, 处置完毕, 撤销, 无人响应), on the case's own timeline."""
+    row = _row(case, "emergency_response", case.state, actor=actor, unit=unit, note=note, data={"step": step}, at=at)
     row.save()
     return row
 

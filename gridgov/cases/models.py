@@ -161,6 +161,7 @@ class Channel(models.TextChoices):
     WALK_IN = "walk_in", _("来访")
     SUPERIOR = "superior", _("上级交办")
     OPEN311 = "open311", _("Open311")
+    CARE = "care", _("关爱服务")
 
 
 class State(models.TextChoices):

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from gridgov.accounts.models import Membership
 from gridgov.accounts.scoping import jurisdiction_of
-from gridgov.cases import events, sla
+from gridgov.cases import events, signals, sla
 from gridgov.cases.duplicates import find_duplicates
 from gridgov.cases.models import (
     Assignment,
@@ -33,7 +33,6 @@ from gridgov.cases.routing import (
     center_for,
     district_path,
     escalation_step,
-    nearest_emergency_units,
     suggest_unit,
 )
 from gridgov.cases.sla import CLOCK_FIELDS
@@ -347,8 +346,8 @@ def case_report(
             _follow(case, CaseFollower.Via.EMAIL, email)
             if resolved_on_spot:
                 _on_the_spot(case, actor, resolution_note, t)
-            if category is not None and (category.is_safety or urgency == Urgency.CRITICAL) and case.lon is not None:
-                _alert_emergency_units(case, t)
+            if needs_emergency_units(case):
+                signals.safety_reported.send(sender=Case, case=case, at=t)
             _tell_unit(owner, f"新事件待受理:{case.title}", case, role="center_dispatcher")
     except IntegrityError:
         if key:  # the key was used before (a retry, or a concurrent one that won the race): return its case
@@ -371,13 +370,10 @@ def _on_the_spot(case: Case, actor, note: str, t) -> None:
                   note=note or "网格员就地解决", data={"on_the_spot": True}, at=t)
 
 
-def _alert_emergency_units(case: Case, t) -> None:
-    if case.lon is None or case.lat is None:
-        return
-    units = nearest_emergency_units(case.lon, case.lat)
-    for rank, (unit, dist) in enumerate(units, start=1):
-        _tell_unit(unit, f"【{'第一' if rank == 1 else '增援'}响应】{case.title} 距您约 {dist:.0f} 米", case)
-    events.emergency_units_alerted(case, units, at=t)
+def needs_emergency_units(case: Case) -> bool:
+    """就近处置: a safety category or a critical report, with a place the nearest units can be found from."""
+    safety = case.category is not None and case.category.is_safety
+    return (safety or case.urgency == Urgency.CRITICAL) and case.lon is not None and case.lat is not None
 
 
 @transaction.atomic

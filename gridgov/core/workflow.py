@@ -28,7 +28,7 @@ PREVIOUS = "(previous)"  # back to the state saved when the object was put aside
 
 @dataclass(frozen=True)
 class Field:
-    """One input of an action. `kind`: text, textarea, choice, int, bool, photos, unit, units, case_number,
+    """One input of an action. `kind`: text, textarea, choice, int, bool, date, photos, unit, units, case_number,
     duration (minutes, entered in hours or working days)."""
 
     name: str

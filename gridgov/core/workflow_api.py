@@ -27,7 +27,7 @@ TEXT_MAX = 2000
 def field_serializer(f: Field, extra: Callable[[Field, dict], serializers.Field | None] | None = None
                      ) -> serializers.Field | None:
     """The serializer field of a row's form field, by its kind: text and textarea (blank allowed unless required),
-    choice, int and unit (an id), units (a list of ids), bool; photos come as multipart parts named "photos" (None
+    choice, int and unit (an id), units (a list of ids), bool, date; photos come as multipart parts named "photos" (None
     here). `extra(f, common)` answers for the kinds of one module (a category code, a duration…) first."""
     common: dict[str, Any] = {"required": f.required, "help_text": f.help or f.label}
     if extra is not None and (made := extra(f, common)) is not None:
@@ -45,6 +45,8 @@ def field_serializer(f: Field, extra: Callable[[Field, dict], serializers.Field 
                                      min_length=1 if f.required else 0, **common)
     if f.kind == "bool":
         return serializers.BooleanField(default=False, required=False, help_text=f.label)
+    if f.kind == "date":
+        return serializers.DateField(allow_null=not f.required, **common)
     if f.kind == "photos":
         return None
     raise ValueError(f"unknown field kind {f.kind}")

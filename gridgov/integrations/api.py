@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from gridgov.cases.models import Urgency
 from gridgov.core.api import StrictFloatField
+from gridgov.integrations.devices import authenticate, ingest
 from gridgov.integrations.ingest import authenticate_source, ingest_alarm
 
 
@@ -41,3 +42,30 @@ class IngestApi(APIView):
         case, result = ingest_alarm(source=src, **data.validated_data)
         return Response({"case": case.pk, "number": case.number, "result": result},
                         status=201 if result == "created" else 200)
+
+
+class DeviceResultOut(serializers.Serializer):
+    serial = serializers.CharField()
+    type = serializers.ChoiceField(choices=["heartbeat", "reading", "alarm"])
+    result = serializers.ChoiceField(choices=["seen", "normal", "case", "repeat", "notice", "duplicate"])
+    case = serializers.CharField(allow_null=True, help_text="生成或并入的事件编号")
+
+
+class DeviceIngestOut(serializers.Serializer):
+    results = DeviceResultOut(many=True)
+
+
+@extend_schema(tags=["ingest"], request={"application/json": {"type": "object"}}, responses={200: DeviceIngestOut},
+               summary="智能养老设备接入(按厂商;X-Gridgov-Timestamp 与 X-Gridgov-Signature 签名)",
+               description="签名为 HMAC-SHA256(厂商密钥, 时间戳 + '.' + 请求体) 的十六进制;时间戳与服务器相差不超过5分钟。"
+                           "通用格式:{\"events\": [{\"serial\", \"type\": heartbeat|reading|alarm, \"kind\", "
+                           "\"metrics\", \"id\", \"at\"}]};天翼物联 AEP 格式按其推送报文。整批先校验,有误则不处理任何一条。")
+class DeviceIngestApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def post(self, request, vendor):
+        body = request.body
+        src = authenticate(vendor, request.headers.get("X-Gridgov-Timestamp", ""),
+                           request.headers.get("X-Gridgov-Signature", ""), body)
+        return Response({"results": ingest(src, body)})

@@ -103,7 +103,7 @@ def _confirmation_reminders(t: dt.datetime) -> int:
 def _follow_up_reminders(t: dt.datetime) -> int:
     """An agreement not followed up (回访) within its colour's days: its mediators and the grid's workers are
     reminded, once."""
-    from gridgov.accounts.models import Membership, RoleCode
+    from gridgov.accounts.paging import grid_workers
 
     due = Q()
     for level in RiskLevel.objects.filter(follow_up_days__isnull=False):
@@ -118,8 +118,7 @@ def _follow_up_reminders(t: dt.datetime) -> int:
                 continue
             days = d.risk_level.follow_up_days or 0
             events.follow_up_due(d, days=days, at=t)
-            workers = list(Membership.objects.filter(region_id=d.grid_id, role__code=RoleCode.GRID_WORKER,
-                                                     is_active=True).values_list("user_id", flat=True)) if d.grid_id else []
+            workers = grid_workers(d.grid_id)
             notify_users(_mediators(d) + workers, subject=f"【回访提醒】{d.title}"[:200],
                          body=f"调解协议已达成{days}天,请回访了解履行情况。", data={"dispute": d.pk})
             done += 1

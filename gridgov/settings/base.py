@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "gridgov.cases",
     "gridgov.mediation",
     "gridgov.points",
+    "gridgov.emergency",
+    "gridgov.care",
     "gridgov.analytics",
     "gridgov.integrations",
     "gridgov.web",
@@ -245,6 +247,12 @@ CASE_DUPLICATE_HOURS = int(os.environ.get("CASE_DUPLICATE_HOURS", "72"))
 POINTS_VALID_DAYS = int(os.environ.get("POINTS_VALID_DAYS", "730"))
 POINTS_PICKUP_DAYS = int(os.environ.get("POINTS_PICKUP_DAYS", "14"))
 POINTS_FLAG_DAILY_AWARDS = int(os.environ.get("POINTS_FLAG_DAILY_AWARDS", "10"))
+
+# 最小应急单元: how long a ring has to acknowledge before the next one is called, how many units each ring calls,
+# and how far away a unit may be to be called at all.
+EMERGENCY_ACK_MINUTES = int(os.environ.get("EMERGENCY_ACK_MINUTES", "3"))
+EMERGENCY_RINGS = os.environ.get("EMERGENCY_RINGS", "1,2,3")
+EMERGENCY_RADIUS_M = int(os.environ.get("EMERGENCY_RADIUS_M", "10000"))
 CASE_MAX_REOPEN = int(os.environ.get("CASE_MAX_REOPEN", "1"))
 
 # Who may see what (the shared kernel asks through this name; accounts provides it)

@@ -78,6 +78,8 @@ def _form_field(f: Field, *, units, categories, options) -> forms.Field:
         return forms.BooleanField(label=label, required=False)
     if f.kind == "int":
         return forms.IntegerField(label=label, required=required, min_value=1, max_value=10**9)
+    if f.kind == "date":
+        return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
     if f.kind == "option":  # choices known when the form is made (a committee's mediators, the risk levels)
         choices = [(str(v), str(lbl)) for v, lbl in options.get(f.name, ())]
         return forms.ChoiceField(label=label, required=required,

@@ -109,7 +109,7 @@ def test_safety_report_alerts_the_nearest_emergency_units(cw):
     assert case.urgency == "critical"
     ev = CaseEvent.objects.get(case=case, action="alert_emergency_units")
     assert ev.data["units"][0]["name"] == "甲一应急单元" and ev.data["units"][0]["distance_m"] < 200
-    assert Message.objects.filter(recipient=duty, subject__contains="第一").exists()
+    assert Message.objects.filter(recipient=duty, subject__startswith="【就近处置】").exists()  # emergency.services
 
 
 def test_new_report_notifies_the_center(cw):
