@@ -3,9 +3,29 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from gridgov.accounts.api import MeApi
 from gridgov.analytics.api import KpiApi
+from gridgov.care.api import (
+    BoardApi,
+    CheckInApi,
+    DeviceListCreateApi,
+    PairingApi,
+    PlanDetailApi,
+    PlanListCreateApi,
+    ThresholdsApi,
+)
+from gridgov.care.api import action_paths as care_action_paths
 from gridgov.cases.api import CaseDetailApi, CaseListCreateApi, CaseRevealPhoneApi, action_view
 from gridgov.cases.workflow import ACTIONS
 from gridgov.core.converters import IdConverter
+from gridgov.emergency.api import (
+    BroadcastApi,
+    CalloutDetailApi,
+    CalloutListApi,
+    GroupListApi,
+    ShiftCancelApi,
+    ShiftCreateApi,
+    UnitListApi,
+)
+from gridgov.emergency.api import action_paths as emergency_action_paths
 from gridgov.integrations.api import DeviceIngestApi, IngestApi
 from gridgov.mediation.api import (
     CaseToDisputeApi,
@@ -90,6 +110,22 @@ urlpatterns = [
     path("points/credit/lists/", CreditBoardsApi.as_view(), name="api-points-credit-lists"),
     path("points/credit/<id:pk>/", CreditDetailApi.as_view(), name="api-points-credit-detail"),
     *points_action_paths(),
+    path("care/board/", BoardApi.as_view(), name="api-care-board"),
+    path("care/plans/", PlanListCreateApi.as_view(), name="api-care-plans"),
+    path("care/plans/<id:pk>/", PlanDetailApi.as_view(), name="api-care-plan"),
+    path("care/plans/<id:pk>/checkins/", CheckInApi.as_view(), name="api-care-checkin"),
+    path("care/plans/<id:pk>/pairings/", PairingApi.as_view(), name="api-care-pairing"),
+    path("care/plans/<id:pk>/thresholds/", ThresholdsApi.as_view(), name="api-care-thresholds"),
+    *care_action_paths(),
+    path("care/devices/", DeviceListCreateApi.as_view(), name="api-care-devices"),
+    path("emergency/callouts/", CalloutListApi.as_view(), name="api-callouts"),
+    path("emergency/callouts/<id:pk>/", CalloutDetailApi.as_view(), name="api-callout"),
+    *emergency_action_paths(),
+    path("emergency/units/", UnitListApi.as_view(), name="api-emergency-units"),
+    path("emergency/shifts/", ShiftCreateApi.as_view(), name="api-emergency-shifts"),
+    path("emergency/shifts/<id:pk>/cancel/", ShiftCancelApi.as_view(), name="api-emergency-shift-cancel"),
+    path("emergency/groups/", GroupListApi.as_view(), name="api-emergency-groups"),
+    path("emergency/groups/<id:pk>/broadcast/", BroadcastApi.as_view(), name="api-emergency-broadcast"),
     path("disputes/", DisputeListCreateApi.as_view(), name="api-dispute-list"),
     path("disputes/stats/", DisputeStatsApi.as_view(), name="api-dispute-stats"),
     path("disputes/materials/<id:pk>/", DisputeAttachmentApi.as_view(), name="api-dispute-attachment"),
