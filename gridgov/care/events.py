@@ -41,7 +41,8 @@ def step(plan, action: str, from_state: str, *, actor=None, note: str = "", data
 
 def paired(plan, pairing, *, actor, joined: bool, at: dt.datetime) -> CareEvent:
     return _row("plan", plan, "pair" if joined else "unpair", actor=actor, at=at,
-                data={"user": pairing.user_id, "role": pairing.role})
+                note=f"{pairing.user}({pairing.get_role_display()})", data={"user": pairing.user_id,
+                                                                             "role": pairing.role})
 
 
 def checked_in(plan, checkin, *, actor, at: dt.datetime) -> CareEvent:

@@ -32,7 +32,7 @@ VITAL_DEFAULTS: dict[str, tuple[float | None, float | None, str]] = {
     "spo2": (90, None, "%"),
     "systolic": (90, 160, "mmHg"),
     "diastolic": (50, 100, "mmHg"),
-    "temperature": (35.5, 37.8, "℃"),
+    "temperature": (35.5, 37.8, "°C"),
     "respiration": (10, 28, "次/分"),
 }
 VITAL_LABELS = {"heart_rate": "心率", "spo2": "血氧", "systolic": "收缩压", "diastolic": "舒张压",

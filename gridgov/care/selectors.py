@@ -77,3 +77,11 @@ def device_get(*, actor, pk: int) -> Device:
 
 def alarms(device: Device, limit: int = 50) -> list[DeviceAlarm]:
     return list(device.alarms.select_related("case")[:limit])
+
+
+def open_alarm_devices(device_ids: list[int]) -> list[int]:
+    """Of these devices, those with an alarm whose case is still open."""
+    from gridgov.cases.models import OPEN_STATES
+
+    return list(DeviceAlarm.objects.filter(device_id__in=device_ids, case__state__in=OPEN_STATES)
+                .values_list("device_id", flat=True).distinct())

@@ -181,7 +181,7 @@ def plan_act(*, actor, plan: CarePlan, action: str, values: dict | None = None,
 def plan_thresholds(*, actor, plan: CarePlan, thresholds: dict) -> CarePlan:
     """体征阈值 of this target (over the defaults), e.g. a lower heart rate for someone on beta blockers."""
     _require_edit(actor, plan.region_path)
-    plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
+    plan = CarePlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     plan.thresholds = checked_thresholds(thresholds)
     plan.updated_at = now()
     plan.save(update_fields=["thresholds", "updated_at"])
@@ -251,7 +251,7 @@ def check_in(*, actor, plan: CarePlan, kind: str, result: str, note: str = "", l
     key = (idempotency_key or "")[:64]
     if key and (seen := CheckIn.objects.filter(user=actor, idempotency_key=key).first()) is not None:
         return seen
-    plan = CarePlan.objects.select_for_update().select_related("resident").get(pk=plan.pk)
+    plan = CarePlan.objects.select_for_update(of=("self",)).select_related("resident").get(pk=plan.pk)
     if not can_check_in(actor, plan):
         raise PermissionDenied("您不是该关爱对象的结对人")
     if plan.state != PlanState.ACTIVE:
@@ -427,7 +427,7 @@ def device_signal(*, device: Device, type: str, kind: str = "", metric: str = ""
     at = at or received
     if at > received + dt.timedelta(minutes=5):
         at = received  # a device clock ahead of ours: it happened now
-    device = Device.objects.select_for_update().select_related("plan__resident", "grid").get(pk=device.pk)
+    device = Device.objects.select_for_update(of=("self",)).select_related("plan__resident", "grid").get(pk=device.pk)
     if not device.is_active:
         raise ApplicationError("device_inactive", "设备已停用", status=409)
     _seen(device, at)

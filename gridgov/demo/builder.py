@@ -344,6 +344,8 @@ def build_logins(regions: dict, units: dict) -> list[DemoLogin]:
         ("handler", f"{town.name}城管执法中队处置人员", RoleCode.DEPARTMENT_HANDLER, town,
          units[f"CG-{town.code[:9]}"], False),
         ("mediator", f"{town.name}调解员", RoleCode.MEDIATOR, town, units[f"MC-{town.code[:9]}"], False),
+        ("responder", f"{community.name}最小应急单元队员", RoleCode.EMERGENCY_RESPONDER, community,
+         units[f"EU-{community.code}"], False),
         ("volunteer", "流动网格员(快递员)", RoleCode.MOBILE_VOLUNTEER, town, None, False),
         ("resident", "居民", RoleCode.RESIDENT, grid, None, False),
     ]
@@ -399,6 +401,9 @@ def build_demo(*, seed: int = 20261123, scale: int = 1, history_days: int = 90, 
             from gridgov.demo.points import build_points
 
             counts.update(build_points())
+            from gridgov.demo.care import build_care
+
+            counts.update(build_care())
     counts.update(
         grids=Region.objects.filter(level=Level.GRID).count(),
         communities=len(regions["communities"]),

@@ -154,7 +154,7 @@ def callout_act(*, actor, callout: Callout, action: str, values: dict | None = N
     if action == "arrive":
         callout.arrived_at = at
         fields.append("arrived_at")
-    if action in ("finish", "stand_down"):
+    if action in ("finish", "stand_down", "case_closed"):
         callout.closed_at, callout.ack_due_at = at, None
         fields += ["closed_at", "ack_due_at"]
     if action == "escalate":
@@ -195,11 +195,28 @@ def _after(callout: Callout, action: str, outcome: str, ring: list, *, actor, un
                  dedupe_key=f"callout-{callout.pk}-{uid}-{action}")
 
 
+def close_with_cases(*, at: dt.datetime | None = None, limit: int = 500) -> int:
+    """Callouts whose case is finished (结案, 合并, 不予立案, 撤回) end with it: nobody is paged for it any more."""
+    from gridgov.cases.models import FINAL_STATES
+    from gridgov.emergency.models import OPEN_CALLOUT_STATES
+
+    at = at or now()
+    done = 0
+    for callout in Callout.objects.filter(state__in=OPEN_CALLOUT_STATES, case__state__in=FINAL_STATES)[:limit]:
+        try:
+            callout_act(actor=None, callout=callout, action="case_closed", at=at,
+                        values={"note": "事件已办结,出警随之结束"})
+            done += 1
+        except ApplicationError as exc:
+            log.info("callout %s: %s", callout.pk, exc.code)
+    return done
+
+
 def escalate_due(*, at: dt.datetime | None = None, limit: int = 500) -> int:
     """梯次增援: callouts whose ring's time is up and nobody has acknowledged call the next ring (or are 无人响应).
     Safe to run twice and in several workers: the step is a compare-and-set on the callout's state and version."""
     at = at or now()
-    done = 0
+    done = close_with_cases(at=at, limit=limit)
     for callout in Callout.objects.filter(state=S.ALERTING, ack_due_at__lte=at).order_by("ack_due_at")[:limit]:
         try:
             callout_act(actor=None, callout=callout, action="escalate", at=at)

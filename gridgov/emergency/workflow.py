@@ -3,7 +3,7 @@
 待响应 → 已响应 (a member of a called unit) → 已到场 → 处置完毕; while nobody acknowledges, the sweep calls the next
 ring when the ring's time is up (梯次增援) — or the commander does so at once — and when no unit is left the callout
 is 无人响应 (the center is told; any called unit may still respond). The commander (the center over the place)
-may stand it down (误报, 已由他人处置).
+may stand it down (误报, 已由他人处置); a callout whose case is finished (结案, 合并, 不予立案) ends with it.
 
 Row attribute ``danger``: a step that cancels (its button is red)."""
 
@@ -28,6 +28,7 @@ CALLOUT = Table(
           fields=[Field("note", "处置情况", "textarea", required=True, max_length=1000)]),
         T("escalate", "梯次增援", [S.ALERTING], UNCHANGED, [SYSTEM, COMMANDER], outcomes={"exhausted": S.EXHAUSTED},
           fields=[NOTE]),
+        T("case_closed", "随事件办结", [S.ALERTING, S.ACKNOWLEDGED, S.ON_SCENE, S.EXHAUSTED], S.CLOSED, [SYSTEM]),
         T("stand_down", "撤销出警", [S.ALERTING, S.ACKNOWLEDGED, S.ON_SCENE, S.EXHAUSTED], S.STOOD_DOWN, [COMMANDER],
           fields=[Field("reason", "撤销原因", "textarea", required=True, max_length=500)], danger=True),
     ),

@@ -68,6 +68,11 @@ def _menu(user) -> list[dict]:
         items.append({"label": "积分审核", "url": reverse("console-points"), "key": "points"})
     if j.has_perm("points:ledger:view"):
         items.append({"label": "积分统计", "url": reverse("console-points-report"), "key": "points-report"})
+    if j.has_perm("care:plan:list"):
+        items.append({"label": "关爱看板", "url": reverse("console-care"), "key": "care"})
+        items.append({"label": "设备地图", "url": reverse("console-care-devices"), "key": "care-devices"})
+    if j.has_perm("emergency:callout:command") or j.has_perm("emergency:alert:send"):
+        items.append({"label": "应急指挥", "url": reverse("console-emergency"), "key": "emergency"})
     if j.has_perm("case:kpi:view"):
         items.append({"label": "统计考核", "url": reverse("console-stats"), "key": "stats"})
     return items

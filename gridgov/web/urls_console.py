@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.web import console, disputes, points
+from gridgov.web import care, console, disputes, emergency, points
 
 urlpatterns = [
     path("", console.home, name="console-home"),
@@ -28,6 +28,14 @@ urlpatterns = [
     path("points/<slug:kind>/photos/<int:pk>/", points.evidence_photo, name="console-points-photo"),
     path("points/<slug:kind>/<int:pk>/", points.points_object, name="console-points-object"),
     path("points/<slug:kind>/<int:pk>/<str:action>/", points.points_object, name="console-points-object-act"),
+    path("care/", care.care_board, name="console-care"),
+    path("care/new/", care.care_new, name="console-care-new"),
+    path("care/devices/", care.care_devices, name="console-care-devices"),
+    path("care/<int:pk>/", care.care_plan, name="console-care-plan"),
+    path("care/<int:pk>/<str:action>/", care.care_plan, name="console-care-plan-act"),
+    path("emergency/", emergency.emergency_desk, name="console-emergency"),
+    path("emergency/callouts/<int:pk>/", emergency.callout_page, name="console-callout"),
+    path("emergency/callouts/<int:pk>/<str:action>/", emergency.callout_page, name="console-callout-act"),
     path("disputes/", disputes.disputes, name="console-disputes"),
     path("disputes/report/", disputes.dispute_report, name="console-dispute-report"),
     path("disputes/mine/", disputes.dispute_inbox, name="console-dispute-inbox"),

@@ -67,7 +67,9 @@ def test_demo_district(client):
     import datetime as dt
 
     [row] = kpis(actor=User.objects.get(username="district"), start=now() - dt.timedelta(days=11), end=now())
-    assert row["received"] == result.counts["cases"] and row["closed"] > 0
+    # the history's cases and those care made (a missed look, a device alarm)
+    assert row["received"] == result.counts["cases"] + result.counts["care_cases"] and row["closed"] > 0
+    assert result.counts["care_cases"] >= 1 and result.counts["care_plans"] >= 5
     # the staff's messages came when the history happened, and all but the last day's have been read
     from gridgov.notify.models import Message
 

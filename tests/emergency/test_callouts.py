@@ -133,3 +133,18 @@ def test_no_unit_within_reach_tells_the_center_at_once(ew, settings):
 def test_a_normal_report_calls_nobody(ew):
     report(ew.cw)
     assert not Callout.objects.exists()
+
+
+def test_a_callout_ends_with_its_case(ew):
+    from gridgov.cases.models import State
+    from gridgov.emergency.services import close_with_cases
+
+    case = fire(ew)
+    callout = Callout.objects.get(case=case)
+    assert close_with_cases() == 0
+    type(case).objects.filter(pk=case.pk).update(state=State.REJECTED)  # e.g. a false alarm, not taken in
+    with time_machine.travel(now() + dt.timedelta(minutes=4), tick=False):
+        assert sweep_callouts() == 1  # closed, not rung again
+    callout.refresh_from_db()
+    assert callout.state == "closed" and callout.ring == 1 and callout.ack_due_at is None
+    assert CalloutUnit.objects.filter(callout=callout).count() == 1

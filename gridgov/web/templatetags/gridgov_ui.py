@@ -48,3 +48,30 @@ def light_tag(case) -> str:
 def percent(rate) -> str:
     """A rate of 0–1 as a percentage with two decimals (化解率 83.90%); "-" where there is nothing to divide."""
     return "-" if rate is None else f"{rate * 100:.2f}%"
+
+
+@register.simple_tag(takes_context=True)
+def duty_links(context) -> str:
+    """On the phone's home pages: 关爱看望 for someone paired with a care target (or keeping the grid's plans),
+    应急出警 with a count of open callouts for a member of an emergency unit."""
+    from django.utils.html import format_html_join
+
+    from gridgov.accounts.scoping import jurisdiction_of
+    from gridgov.care.models import Pairing
+    from gridgov.emergency.access import member_unit_ids
+    from gridgov.emergency.models import OPEN_CALLOUT_STATES, Callout
+
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
+    links = []
+    if Pairing.objects.filter(user=user, is_active=True).exists() or jurisdiction_of(user).has_perm("care:plan:edit"):
+        links.append(("/m/care/", "关爱看望"))
+    units = member_unit_ids(user)
+    if units:
+        n = Callout.objects.filter(units__unit_id__in=units, state__in=OPEN_CALLOUT_STATES).distinct().count()
+        links.append(("/m/emergency/", f"应急出警{f'({n})' if n else ''}"))
+    if not links:
+        return ""
+    return format_html('<div class="card tabs" id="duty-links">{}</div>',
+                       format_html_join("", '<a href="{}">{}</a>', links))
