@@ -1,6 +1,6 @@
 """Points earned by what happened: a volunteer's reports — 立案 (the center accepted it) and 核查办结 (the problem is
-fixed) — and a volunteer's day of patrol check-ins (巡逻打卡), read from the case timeline and the check-ins by
-the sweep, so `cases` knows nothing of points and nothing is lost when a
+fixed) —, a volunteer's day of patrol check-ins (巡逻打卡) and their visits to the care targets they are paired
+with (关爱走访, from `care`'s check-ins), read from the case timeline and the check-ins by the sweep, so `cases` knows nothing of points and nothing is lost when a
 process dies between a case step and its award: the next sweep finds the step again (it re-reads an overlap of
 an hour, and an award is made once per source key).
 
@@ -18,6 +18,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from gridgov.accounts.models import User
+from gridgov.care.models import CheckIn, CheckInKind
 from gridgov.cases.duplicates import find_duplicates
 from gridgov.cases.models import Case, CaseEvent, PatrolCheckin, State
 from gridgov.core.errors import ApplicationError
@@ -150,6 +151,38 @@ def sweep_patrols(*, at: dt.datetime | None = None) -> int:
             try:
                 give(account, item, at=at, day=day, source_key=source_key,
                      note=f"{item.name}:{day:%m-%d} 打卡 {count} 次,{minutes} 分钟")
+                n += 1
+            except ApplicationError as exc:
+                if exc.code != "cap_reached":
+                    raise
+                _withhold(account, item=item, source_key=source_key, reason=exc.message, at=at)
+    return n
+
+
+CARE_LOOK_BACK = dt.timedelta(days=2)  # visits recorded while the sweep was down are still found
+
+
+def sweep_care_visits(*, at: dt.datetime | None = None) -> int:
+    """关爱走访: a verified volunteer's visit (上门走访) to a care target earns the care-visit item once per visit;
+    its cap group is the claimed 探访独居、空巢老人's, so a visit recorded and claimed too counts once a day."""
+    at = at or now()
+    item = PointItem.objects.filter(is_current=True, trigger=Trigger.CARE_VISIT).first()
+    if item is None:
+        return 0
+    n = 0
+    visits = (CheckIn.objects.filter(kind=CheckInKind.VISIT, at__gte=at - CARE_LOOK_BACK, at__lte=at,
+                                     user__volunteer__state=VolunteerState.VERIFIED)
+              .select_related("plan__resident").order_by("at", "pk"))
+    for visit in visits:
+        source_key = f"care_visit:{visit.pk}"
+        if Transfer.objects.filter(source_key=source_key).exists():
+            continue
+        with transaction.atomic():
+            account = ledger.member_account(User.objects.get(pk=visit.user_id), lock=True)
+            name = visit.plan.resident.name
+            try:
+                give(account, item, at=at, day=local(visit.at).date(), source_key=source_key,
+                     note=f"{item.name}:{local(visit.at):%m-%d} 走访{name[:1]}*")
                 n += 1
             except ApplicationError as exc:
                 if exc.code != "cap_reached":

@@ -26,6 +26,7 @@ ITEMS = [
     ("bike_tidy", "environment", "整理共享单车、劝导文明停车", 3, "manual", 2, 60, True, "community"),
     ("dog_advice", "environment", "文明养犬劝导", 3, "manual", 1, 30, False, "community"),
     ("elder_visit", "mutual_aid", "探访独居、空巢老人", 5, "manual", 2, 100, True, "community"),
+    ("care_visit", "mutual_aid", "结对关爱上门走访(记录于关爱看望)", 5, "care_visit", 2, 100, False, "community"),
     ("errand", "mutual_aid", "为老人、残疾人代购送药", 5, "manual", 2, 100, False, "community"),
     ("homework_care", "mutual_aid", "课后托管、四点半课堂志愿服务", 8, "manual", 1, 120, True, "community"),
     ("neighbour_peace", "mutual_aid", "劝和邻里纠纷", 10, "manual", 1, 100, False, "community"),
@@ -38,7 +39,9 @@ ITEMS = [
 ]
 
 
-CAP_GROUPS = {"patrol_checkin": "patrol", "patrol": "patrol"}  # a day's patrol counts once, checked in or claimed
+# Items counted together: a day's patrol counts once, checked in or claimed; a visit to an elderly person counts
+# once whether it was recorded in 关爱看望 or claimed.
+CAP_GROUPS = {"patrol_checkin": "patrol", "patrol": "patrol", "care_visit": "elder_visit", "elder_visit": "elder_visit"}
 
 
 def seed(PointClass, PointItem, at) -> None:

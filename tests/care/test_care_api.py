@@ -102,3 +102,23 @@ def test_shifts_and_alert_group_warnings(api, care):
     r = api(stranger).post(f"/api/v1/emergency/groups/{group.pk}/broadcast/", {"message": "测试测试"}, format="json")
     assert r.status_code == 404
     assert [g["name"] for g in api(shop2).get("/api/v1/emergency/groups/").json()["results"]] == ["幸福路铺户联防"]
+
+
+def test_the_admin_lists_care_and_emergency_records_in_scope(client, care):
+    from gridgov.emergency.services import group_member_set
+
+    w = care.ew.cw.w
+    client.force_login(w.admin)
+    for url in ("/admin/care/careplan/", "/admin/care/device/", "/admin/care/devicealarm/",
+                "/admin/emergency/callout/", "/admin/emergency/dutyshift/", "/admin/emergency/alertgroup/",
+                "/admin/emergency/broadcast/", "/admin/integrations/devicevendor/", "/admin/emergency/alertgroup/add/"):
+        assert client.get(url).status_code == 200, url
+    client.force_login(w.user_b)  # town B's dispatcher: 张三 is not theirs
+    r = client.get("/admin/care/careplan/")
+    assert r.status_code == 200 and "张三" not in r.content.decode()
+    group = AlertGroup.objects.create(name="乙街铺户联防", region=w.comm_b, region_path=w.comm_b.path)
+    group_member_set(actor=w.user_b, group=group, user=w.resident_user)
+    r = client.get("/admin/emergency/alertgroup/")
+    assert "乙街铺户联防" in r.content.decode()
+    client.force_login(w.user_a)
+    assert "乙街铺户联防" not in client.get("/admin/emergency/alertgroup/").content.decode()
