@@ -24,9 +24,10 @@ from gridgov.care.models import (
     PlanState,
 )
 from gridgov.care.workflow import CARE_PLAN
+from gridgov.core import workflow_api
 from gridgov.core.api import StrictFloatField
 from gridgov.core.errors import NotFound
-from gridgov.core.workflow_api import ID_MAX, action_endpoint, input_serializers
+from gridgov.core.workflow_api import ID_MAX, input_serializers
 from gridgov.people.models import FocusGroup
 
 
@@ -254,15 +255,7 @@ SERIALIZERS = input_serializers(CARE_PLAN, suffix="CarePlanIn")
 
 
 def action_paths():
-    from django.urls import path
-
-    def view(action):
-        def run(obj, actor, values, photos):
-            services.plan_act(actor=actor, plan=obj, action=action, values=values)
-
-        return action_endpoint(CARE_PLAN.get(action), serializer=SERIALIZERS[action], out=PlanDetailOut,
-                               get=selectors.plan_get, run=run, tag="care", operation_id=f"care_plan_{action}",
-                               description="关爱计划工作流表中的")
-
-    return [path(f"care/plans/<id:pk>/{t.action}/", view(t.action), name=f"api-care-plan-{t.action}")
-            for t in CARE_PLAN.transitions if "system" not in t.actors or len(t.actors) > 1]
+    return workflow_api.action_paths(
+        CARE_PLAN, url="care/plans/<id:pk>/", name="api-care-plan", serializers_by_action=SERIALIZERS,
+        out=PlanDetailOut, get=selectors.plan_get, tag="care", operation="care_plan", description="关爱计划工作流表中的",
+        act=lambda obj, actor, action, values: services.plan_act(actor=actor, plan=obj, action=action, values=values))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from gridgov.care.models import CareEvent
-from gridgov.core.timeutil import now
 
 KINDS = {
     "create": "建档", "pause": "暂停关爱", "resume": "恢复关爱", "close": "结束关爱", "pair": "结对", "unpair": "解除结对",
@@ -15,16 +14,10 @@ KINDS = {
 }
 
 
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
-
-
 def _row(subject: str, obj, action: str, *, from_state: str = "", to_state: str = "", actor=None, note: str = "",
          data: dict | None = None, at: dt.datetime | None = None) -> CareEvent:
-    row = CareEvent(subject=subject, subject_id=obj.pk, at=at or now(), actor=_user(actor), action=action,
-                    from_state=from_state, to_state=to_state, note=note, data=data or {})
-    row.save()
-    return row
+    return CareEvent.record(subject, obj, action, from_state=from_state, to_state=to_state, actor=actor, note=note,
+                          data=data, at=at)
 
 
 def plan_created(plan, *, actor, at: dt.datetime) -> CareEvent:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.models import TimelineRow
 from gridgov.people.models import FocusGroup
 
 
@@ -233,27 +234,11 @@ class DeviceAlarm(models.Model):
         constraints = [models.UniqueConstraint(fields=["device", "vendor_ref"], name="alarm_once_per_vendor_ref")]
 
 
-class CareEvent(models.Model):
-    """The timeline of the care module: plan steps, lights, check-ins, pairings, device alarms and outages."""
+class CareEvent(TimelineRow):
+    """The timeline of the care module: plan steps, lights, check-ins, pairings, device alarms and outages.
+    Subjects: plan / device."""
 
-    subject = models.CharField(_("对象"), max_length=16)  # plan / device
-    subject_id = models.BigIntegerField(_("对象编号"))
-    at = models.DateTimeField(_("时间"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(_("动作"), max_length=32)
-    from_state = models.CharField(_("原状态"), max_length=16, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=16, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
-
-    class Meta:
+    class Meta(TimelineRow.Meta):
         verbose_name = _("关爱记录")
         verbose_name_plural = _("关爱记录")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["subject", "subject_id"], name="care_event_subject")]
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValueError("timeline rows are immutable")
-        super().save(*args, **kwargs)

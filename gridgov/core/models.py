@@ -1,4 +1,5 @@
-"""Shared kernel models: the audit log of base-data changes and sensitive reads."""
+"""Shared kernel models: the audit log of base-data changes and sensitive reads, and the shape every module's
+timeline shares."""
 
 from django.conf import settings
 from django.db import models
@@ -34,6 +35,44 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("audit rows are immutable")
+
+
+class TimelineRow(models.Model):
+    """One immutable row of a module's timeline (points, care, emergency …): which object (`subject` and its id),
+    when, who, which step from which state to which, why, and the step's facts. A module's concrete model adds its
+    own columns (e.g. the unit that acted) and its names; its `events` module writes every row through `record`."""
+
+    subject = models.CharField(_("对象"), max_length=16)
+    subject_id = models.BigIntegerField(_("对象编号"))
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("动作"), max_length=32)
+    from_state = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("timeline rows are immutable")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def record(cls, subject: str, obj, action: str, *, from_state: str = "", to_state: str = "", actor=None,
+               note: str = "", data: dict | None = None, at=None, **extra):
+        """Write one row about `obj` (an anonymous or system actor is written as none)."""
+        from gridgov.core.timeutil import now
+
+        row = cls(subject=subject, subject_id=obj.pk, at=at or now(),
+                  actor=actor if getattr(actor, "pk", None) else None, action=action, from_state=from_state,
+                  to_state=to_state, note=note, data=data or {}, **extra)
+        row.save()
+        return row
 
 
 def audit(*, actor, action: str, obj=None, object_type: str = "", object_id: str = "", object_repr: str = "",

@@ -88,3 +88,21 @@ def action_endpoint(t: Transition, *, serializer: type[serializers.Serializer], 
             return Response(out(get(actor=request.user, pk=pk), context={"request": request}).data)
 
     return _View.as_view()
+
+
+def action_paths(table: Table, *, url: str, name: str, serializers_by_action: dict[str, type[serializers.Serializer]],
+                 out: type[serializers.Serializer], get: Callable[..., Any], act: Callable[..., Any], tag: str,
+                 operation: str, description: str = "") -> list:
+    """The URL patterns of a table's rows a person may take (rows only the system takes have none):
+    `{url}{action}/` named `{name}-{action}`, each running `act(obj, actor, action, values)`."""
+    from django.urls import path
+
+    def view(t: Transition):
+        def run(obj, actor, values, photos):
+            act(obj, actor, t.action, values)
+
+        return action_endpoint(t, serializer=serializers_by_action[t.action], out=out, get=get, run=run, tag=tag,
+                               operation_id=f"{operation}_{t.action}", description=description)
+
+    return [path(f"{url}{t.action}/", view(t), name=f"{name}-{t.action}") for t in table.transitions
+            if t.actors - {"system"}]

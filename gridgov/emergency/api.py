@@ -9,9 +9,10 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gridgov.core import workflow_api
 from gridgov.core.errors import NotFound
 from gridgov.core.timeutil import now
-from gridgov.core.workflow_api import ID_MAX, action_endpoint, input_serializers
+from gridgov.core.workflow_api import ID_MAX, input_serializers
 from gridgov.emergency import selectors, services
 from gridgov.emergency.models import AlertGroup, Broadcast, Callout, CalloutState, CalloutUnit, DutyShift
 from gridgov.emergency.workflow import CALLOUT
@@ -189,15 +190,8 @@ SERIALIZERS = input_serializers(CALLOUT, suffix="CalloutIn")
 
 
 def action_paths():
-    from django.urls import path
-
-    def view(action):
-        def run(obj, actor, values, photos):
-            services.callout_act(actor=actor, callout=obj, action=action, values=values)
-
-        return action_endpoint(CALLOUT.get(action), serializer=SERIALIZERS[action], out=CalloutOut,
-                               get=selectors.callout_get, run=run, tag="emergency", operation_id=f"callout_{action}",
-                               description="应急出警工作流表中的")
-
-    return [path(f"emergency/callouts/<id:pk>/{t.action}/", view(t.action), name=f"api-callout-{t.action}")
-            for t in CALLOUT.transitions]
+    return workflow_api.action_paths(
+        CALLOUT, url="emergency/callouts/<id:pk>/", name="api-callout", serializers_by_action=SERIALIZERS,
+        out=CalloutOut, get=selectors.callout_get, tag="emergency", operation="callout", description="应急出警工作流表中的",
+        act=lambda obj, actor, action, values: services.callout_act(actor=actor, callout=obj, action=action,
+                                                                    values=values))

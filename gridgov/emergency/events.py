@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gridgov.core.timeutil import now
 from gridgov.emergency.models import EmergencyEvent
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _row(subject: str, obj, action: str, *, from_state: str = "", to_state: str = "", actor=None, unit=None,
          note: str = "", data: dict | None = None, at: dt.datetime | None = None) -> EmergencyEvent:
-    row = EmergencyEvent(subject=subject, subject_id=obj.pk, at=at or now(), actor=_user(actor), unit=unit,
-                         action=action, from_state=from_state, to_state=to_state, note=note, data=data or {})
-    row.save()
-    return row
+    return EmergencyEvent.record(subject, obj, action, from_state=from_state, to_state=to_state, actor=actor, unit=unit,
+                               note=note, data=data, at=at)
 
 
 def callout_opened(callout, *, at: dt.datetime) -> EmergencyEvent:

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.models import TimelineRow
+
 
 class CalloutState(models.TextChoices):
     ALERTING = "alerting", _("待响应")
@@ -164,29 +166,14 @@ class Broadcast(models.Model):
         ordering = ["-at"]
 
 
-class EmergencyEvent(models.Model):
-    """The timeline of the module: every step of a callout (rings included), every roster change and warning."""
+class EmergencyEvent(TimelineRow):
+    """The timeline of the module: every step of a callout (rings included), every roster change and warning, and
+    the unit that acted. Subjects: callout / shift / group."""
 
-    subject = models.CharField(_("对象"), max_length=16)  # callout / shift / group
-    subject_id = models.BigIntegerField(_("对象编号"))
-    at = models.DateTimeField(_("时间"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("单元"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(_("动作"), max_length=32)
-    from_state = models.CharField(_("原状态"), max_length=16, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=16, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(TimelineRow.Meta):
         verbose_name = _("应急记录")
         verbose_name_plural = _("应急记录")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["subject", "subject_id"], name="emergency_event_subject")]
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValueError("timeline rows are immutable")
-        super().save(*args, **kwargs)

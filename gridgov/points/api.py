@@ -13,8 +13,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gridgov.core import workflow_api
 from gridgov.core.workflow import Table
-from gridgov.core.workflow_api import action_endpoint, input_serializers, uploaded_photos
+from gridgov.core.workflow_api import input_serializers, uploaded_photos
 from gridgov.points import credit, selectors, services
 from gridgov.points.models import (
     Claim,
@@ -391,20 +392,12 @@ SERIALIZERS = {name: input_serializers(table, suffix=f"{table.name.capitalize()}
                for name, (table, *_rest) in TABLES.items()}
 
 
-def action_view(name: str, action: str):
-    table, out, get, act = TABLES[name]
-
-    def run(obj, actor, values, photos):
-        act(obj, actor, action, values)
-
-    return action_endpoint(table.get(action), serializer=SERIALIZERS[name][action], out=out, get=get, run=run,
-                           tag="points actions", operation_id=f"points_{table.name}_{action}",
-                           description=f"{dict(volunteers='志愿者', claims='积分申请', redemptions='兑换', credit='诚信记录')[name]}工作流表中的")
+LABELS = {"volunteers": "志愿者", "claims": "积分申请", "redemptions": "兑换", "credit": "诚信记录"}
 
 
 def action_paths():
-    from django.urls import path
-
-    return [path(f"points/{name}/<id:pk>/{t.action}/", action_view(name, t.action),
-                 name=f"api-points-{name}-{t.action}")
-            for name, (table, *_rest) in TABLES.items() for t in table.transitions if "system" not in t.actors]
+    return [p for name, (table, out, get, act) in TABLES.items()
+            for p in workflow_api.action_paths(
+                table, url=f"points/{name}/<id:pk>/", name=f"api-points-{name}", serializers_by_action=SERIALIZERS[name],
+                out=out, get=get, act=act, tag="points actions", operation=f"points_{table.name}",
+                description=f"{LABELS[name]}工作流表中的")]

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gridgov.core.timeutil import now
 from gridgov.points.models import PointsEvent
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _row(subject: str, obj, action: str, *, from_state: str = "", to_state: str = "", actor=None, note: str = "",
          data: dict | None = None, at: dt.datetime | None = None) -> PointsEvent:
-    row = PointsEvent(subject=subject, subject_id=obj.pk, at=at or now(), actor=_user(actor), action=action,
-                      from_state=from_state, to_state=to_state, note=note, data=data or {})
-    row.save()
-    return row
+    return PointsEvent.record(subject, obj, action, from_state=from_state, to_state=to_state, actor=actor, note=note,
+                          data=data, at=at)
 
 
 def step(subject: str, obj, action: str, from_state: str, *, actor=None, note: str = "", data: dict | None = None,

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.models import TimelineRow
+
 # -- volunteers ----------------------------------------------------------------------------------------------
 
 
@@ -486,31 +488,15 @@ class CreditPhoto(EvidencePhoto):
 # -- the timeline --------------------------------------------------------------------------------------------
 
 
-class PointsEvent(models.Model):
+class PointsEvent(TimelineRow):
     """The timeline of the points module: one immutable row per step of a volunteer, a claim, a redemption, and
-    per manual movement of the ledger (an audit of every manual award and reversal)."""
+    per manual movement of the ledger (an audit of every manual award and reversal). Subjects: volunteer / claim /
+    redemption / credit / account / item."""
 
-    subject = models.CharField(_("对象"), max_length=16)  # volunteer / claim / redemption / credit / account / item
-    subject_id = models.BigIntegerField(_("对象编号"))
-    at = models.DateTimeField(_("时间"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(_("动作"), max_length=32)
-    from_state = models.CharField(_("原状态"), max_length=16, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=16, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
-
-    class Meta:
+    class Meta(TimelineRow.Meta):
         verbose_name = _("积分记录")
         verbose_name_plural = _("积分记录")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["subject", "subject_id"], name="points_event_subject")]
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValueError("timeline rows are immutable")
-        super().save(*args, **kwargs)
 
 
 class SweepCursor(models.Model):
