@@ -159,3 +159,18 @@ def test_the_ctwing_format(client, care, ctwing):
     r = post(client, vendor, secret, {"deviceId": "8f3a-smoke", "messageType": "deviceOnlineOfflineReport",
                                       "eventType": 1, "timestamp": ms})
     assert r.status_code == 200
+
+
+def test_an_unanswered_alarm_reaches_the_next_ring(client, care, acme):
+    from gridgov.emergency.models import CalloutUnit
+    from gridgov.emergency.sweeper import sweep_callouts
+
+    vendor, secret = acme
+    case = Case.objects.get(pk=int(post(client, vendor, secret, sos("a-1")).json()["results"][0]["case"][-7:]))
+    callout = Callout.objects.get(case=case)
+    assert [cu.unit for cu in CalloutUnit.objects.filter(callout=callout, ring=1)] == [care.ew.eu_a]
+    with time_machine.travel(now() + dt.timedelta(minutes=3, seconds=5), tick=False):
+        sweep_callouts()
+    ring2 = {cu.unit for cu in CalloutUnit.objects.filter(callout=callout, ring=2)}
+    assert ring2 == {care.ew.eu_a2, care.ew.eu_b}
+    assert Message.objects.filter(recipient=care.ew.member_a2, subject__startswith="【第2梯次增援】").exists()
