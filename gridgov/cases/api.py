@@ -71,7 +71,8 @@ class CaseDetailOut(CaseOut):
         fields = CaseOut.Meta.fields + ["description", "reporter_name", "reporter_phone", "acknowledge_due_at",
                                         "arrive_due_at", "handle_due_at", "verify_due_at", "clock_error",
                                         "duplicate_candidates", "merged_into", "return_count", "rework_count",
-                                        "extension_count", "satisfaction", "timeline", "actions"]
+                                        "extension_count", "satisfaction", "suggested_class", "suggested_confidence",
+                                        "suggested_by", "timeline", "actions"]
 
     def get_timeline(self, obj) -> list[dict]:
         return EventOut(case_timeline(obj), many=True).data  # type: ignore[return-value]  # see EventOut.data

@@ -228,6 +228,10 @@ class Case(models.Model):
     idempotency_key = models.CharField(max_length=140, null=True, blank=True, editable=False)
     idempotency_hash = models.CharField(max_length=64, blank=True, editable=False)
     device_id = models.CharField(_("设备编号"), max_length=64, blank=True, db_index=True)
+    suggested_class = models.CharField(_("智能分拨建议"), max_length=16, blank=True,
+                                       help_text=_("分拨模型从文字判断的部门大类"))
+    suggested_confidence = models.FloatField(_("建议置信度"), null=True, blank=True)
+    suggested_by = models.CharField(_("分拨模型"), max_length=40, blank=True)
     attributes = models.JSONField(_("补充信息"), default=dict, blank=True)
     is_public = models.BooleanField(_("公开"), default=True)
     merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True,

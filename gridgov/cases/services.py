@@ -3,6 +3,7 @@ timeline row written in the same transaction. Refusals are ApplicationError with
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 
@@ -55,6 +56,8 @@ MAX_REOPEN = getattr(settings, "CASE_MAX_REOPEN", 1)
 
 TITLE_FROM_DESCRIPTION = 30  # characters of the description a report without a title is named by
 
+
+log = logging.getLogger("gridgov.cases")
 
 def case_title(title: str | None, description: str) -> str:
     """A report's title; without one, the description's first sentence, or its first characters with "…" so a
@@ -349,6 +352,7 @@ def case_report(
             if needs_emergency_units(case):
                 signals.safety_reported.send(sender=Case, case=case, at=t)
             _tell_unit(owner, f"新事件待受理:{case.title}", case, role="center_dispatcher")
+            transaction.on_commit(lambda: _suggest_later(case.pk))
     except IntegrityError:
         if key:  # the key was used before (a retry, or a concurrent one that won the race): return its case
             if (seen := _seen_report(channel, key, fingerprint)) is not None:
@@ -368,6 +372,32 @@ def _on_the_spot(case: Case, actor, note: str, t) -> None:
     case.save()
     events.action(case, "report_done", State.REPORTED, actor=actor, unit=_unit_of(actor, case),
                   note=note or "网格员就地解决", data={"on_the_spot": True}, at=t)
+
+
+def _suggest_later(case_id: int) -> None:
+    """智能分拨 off the request path: the worker reads the words (the sweep catches any the queue lost)."""
+    from gridgov.cases.tasks import suggest_department
+
+    try:
+        suggest_department(case_id)
+    except Exception:  # noqa: BLE001 - logged; the sweep fills it in
+        log.exception("case %s: suggestion left to the sweep", case_id)
+
+
+NO_SUGGESTION = "-"  # suggested_by of a case the classifier could not read (not tried again)
+
+
+def case_suggest(case_id: int) -> bool:
+    """Store the department class the words suggest (once per case)."""
+    from gridgov.triage.suggest import suggest
+
+    case = Case.objects.filter(pk=case_id, suggested_by="").only("title", "description").first()
+    if case is None:
+        return False
+    hint = suggest(case.title, case.description)
+    values = ({"suggested_class": hint.label, "suggested_confidence": hint.confidence, "suggested_by": hint.version}
+              if hint is not None else {"suggested_by": NO_SUGGESTION})
+    return bool(Case.objects.filter(pk=case_id, suggested_by="").update(**values))
 
 
 def needs_emergency_units(case: Case) -> bool:

@@ -7,6 +7,7 @@ condition, so every warning and every escalation happens exactly once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 
@@ -153,6 +154,21 @@ def sweep() -> dict[str, int]:
     red = _light_step(t, to=Light.RED, condition={"due_at__lte": t}, from_lights=(Light.GREEN, Light.YELLOW),
                       action="sla_overdue", subject="【已超时】", supervisors=True)
     escalated = _escalate_step(t)
-    if filled or yellow or red or escalated:
-        log.info("sweep: %s deadlines filled, %s yellow, %s red, %s escalated", filled, yellow, red, escalated)
-    return {"filled": filled, "yellow": yellow, "red": red, "escalated": escalated}
+    suggested = _suggest_step(t)
+    if filled or yellow or red or escalated or suggested:
+        log.info("sweep: %s deadlines filled, %s yellow, %s red, %s escalated, %s suggested", filled, yellow, red,
+                 escalated, suggested)
+    return {"filled": filled, "yellow": yellow, "red": red, "escalated": escalated, "suggested": suggested}
+
+
+SUGGEST_WINDOW = dt.timedelta(days=1)
+SUGGEST_BATCH = 200
+
+
+def _suggest_step(t) -> int:
+    """智能分拨 the queue did not do (a worker down, a task lost): the day's cases without a suggestion."""
+    from gridgov.cases.services import case_suggest
+
+    ids = list(Case.objects.filter(suggested_by="", created_at__gte=t - SUGGEST_WINDOW)
+               .order_by("-created_at").values_list("pk", flat=True)[:SUGGEST_BATCH])
+    return sum(case_suggest(pk) for pk in ids)

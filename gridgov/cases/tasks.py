@@ -1,7 +1,7 @@
 """Periodic work run by the Huey consumer (`gridgov run_huey`): the SLA sweep and notification delivery."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from gridgov.cases.sweeper import sweep
 
@@ -9,3 +9,11 @@ from gridgov.cases.sweeper import sweep
 @db_periodic_task(crontab(minute="*"))
 def sweep_cases():
     return sweep()
+
+
+@db_task()
+def suggest_department(case_id: int):
+    """智能分拨 of a new case, after its intake committed."""
+    from gridgov.cases.services import case_suggest
+
+    return case_suggest(case_id)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gridgov.orgs",
     "gridgov.accounts",
     "gridgov.people",
+    "gridgov.triage",
     "gridgov.cases",
     "gridgov.mediation",
     "gridgov.points",
@@ -258,6 +259,9 @@ CASE_DUPLICATE_HOURS = int(os.environ.get("CASE_DUPLICATE_HOURS", "72"))
 POINTS_VALID_DAYS = int(os.environ.get("POINTS_VALID_DAYS", "730"))
 POINTS_PICKUP_DAYS = int(os.environ.get("POINTS_PICKUP_DAYS", "14"))
 POINTS_FLAG_DAILY_AWARDS = int(os.environ.get("POINTS_FLAG_DAILY_AWARDS", "10"))
+
+# 智能分拨: the department classifier's model file (empty: the one the project ships, gridgov/triage/data).
+TRIAGE_MODEL = os.environ.get("TRIAGE_MODEL", "")
 
 # 最小应急单元: how long a ring has to acknowledge before the next one is called, how many units each ring calls,
 # and how far away a unit may be to be called at all.

@@ -263,3 +263,25 @@ def test_what_an_api_report_costs_the_database(cw):
     assert len([s for s in sqls if not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]) <= 6, sqls
     retry = c.post("/api/v1/cases/", {**body, "idempotency_key": "k-2", "description": "路灯又不亮"}, format="json")
     assert retry.json()["id"] == r.json()["id"] and Case.objects.count() == 2
+
+
+def test_the_worker_stores_the_department_suggestion_after_intake(cw, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the queue runs tasks at once in the tests
+        case = report(cw, description="小区旁边的工厂晚上偷排废水,河水发黑发臭,希望环保部门查处")
+    case.refresh_from_db()
+    assert case.suggested_class == "环境保护" and case.suggested_confidence > 0.3
+    assert case.suggested_by == "department-v1"
+
+
+def test_the_sweep_suggests_what_the_queue_missed(cw, settings, tmp_path):
+    from gridgov.cases.sweeper import sweep
+
+    case = report(cw, description="公交车站台被占,候车的老人没地方站")  # on_commit never ran: the queue lost it
+    assert Case.objects.get(pk=case.pk).suggested_by == ""
+    assert sweep()["suggested"] == 1 and sweep()["suggested"] == 0
+    filled = Case.objects.get(pk=case.pk)
+    assert filled.suggested_by == "department-v1" and filled.suggested_class and filled.suggested_confidence
+    settings.TRIAGE_MODEL = str(tmp_path / "gone.joblib")  # a broken model: marked, not tried every minute
+    other = report(cw, description="又一件")
+    sweep()
+    assert Case.objects.get(pk=other.pk).suggested_by == "-" and sweep()["suggested"] == 0

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TriageConfig(AppConfig):
+    name = "gridgov.triage"
+    label = "triage"
+    verbose_name = "智能分拨"

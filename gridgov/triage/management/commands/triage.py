@@ -1,0 +1,48 @@
+"""gridgov triage train --data <folder or csv> [--out <dir>] [--no-cv]
+gridgov triage evaluate --data <csv with id,title,text,label> [--model <file>]"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gridgov.triage import classifier
+
+
+class Command(BaseCommand):
+    help = "Train or evaluate the department classifier (智能分拨)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="step", required=True)
+        t = sub.add_parser("train", help="cross-validate, fit on all rows, write the next model version")
+        t.add_argument("--data", required=True, help="a folder with messages_labeled.csv, or a CSV")
+        t.add_argument("--out", default="", help="folder for the model (default: $GRIDGOV_DATA_DIR/triage)")
+        t.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+        e = sub.add_parser("evaluate", help="per-class precision/recall/F1 of a model on labelled rows")
+        e.add_argument("--data", required=True, help="CSV with id,title,text,label")
+        e.add_argument("--model", default="", help="model file (default: TRIAGE_MODEL or the shipped one)")
+
+    def handle(self, *args, step, **o):
+        try:
+            rows = classifier.read_rows(Path(o["data"]))
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        if step == "train":
+            from django.conf import settings
+
+            out = Path(o["out"]) if o["out"] else Path(settings.DATA_DIR) / "triage"
+            path, meta = classifier.train(rows, out, cv=not o["no_cv"])
+            if meta["cv_macro_f1"]:
+                self.stdout.write(f"cross-validation ({classifier.FOLDS} folds) macro-F1 "
+                                  f"{meta['cv_macro_f1_mean']:.3f} ± {meta['cv_macro_f1_std']:.3f}")
+            self.stdout.write(f"model v{meta['version']} ({meta['rows']} rows) written to {path}")
+            self.stdout.write(f"use it: TRIAGE_MODEL={path}")
+            return
+        model = Path(o["model"]) if o["model"] else None
+        if model is not None and not model.exists():
+            raise CommandError(f"{model}: no such model file")
+        report = classifier.evaluate(rows, path=model)
+        self.stdout.write(f"{'class':<12}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+        for label, m in report["classes"].items():
+            self.stdout.write(f"{label:<12}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}"
+                              f"{m['support']:>9}")
+        self.stdout.write(f"macro_f1={report['macro_f1']:.4f} n={report['n']}")
