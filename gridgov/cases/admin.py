@@ -11,6 +11,8 @@ from gridgov.cases.models import (
     RoutingRule,
     SlaPolicy,
     SlaTarget,
+    TriageClass,
+    TriageCorrection,
 )
 from gridgov.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 
@@ -120,3 +122,17 @@ class ExtensionRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class IngestSourceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "channel", "default_category", "dedupe_minutes", "is_active"]
     readonly_fields = ["key_hash"]
+
+
+@admin.register(TriageClass)
+class TriageClassAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """智能分拨: which department type each of the classifier's classes stands for in this district."""
+
+    list_display = ["label", "department_type"]
+
+
+@admin.register(TriageCorrection)
+class TriageCorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "case", "suggested_class", "suggested_confidence", "unit", "chosen_class", "actor"]
+    list_filter = ["suggested_class", "chosen_class"]
+    list_select_related = ["case", "unit", "actor"]

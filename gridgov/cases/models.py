@@ -151,6 +151,41 @@ class RoutingRule(models.Model):
         return f"{self.category or '全部类别'} @ {self.region or '全区'} → {self.unit}"
 
 
+class TriageClass(models.Model):
+    """智能分拨: a class the department classifier names (城乡建设 …) and the department type it stands for in this
+    district, so that a case without a category is suggested the closest unit of that type."""
+
+    label = models.CharField(_("分拨大类"), max_length=16, unique=True)
+    department_type = models.CharField(_("对应部门类别"), max_length=32, choices=DepartmentType.choices)
+
+    class Meta:
+        verbose_name = _("分拨大类对应")
+        verbose_name_plural = _("分拨大类对应")
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.get_department_type_display()}"
+
+
+class TriageCorrection(models.Model):
+    """A dispatcher sent a case elsewhere than the classifier suggested: what it said, where it went (the class of
+    that unit's type, when one is mapped). `gridgov triage_export` turns dispatched cases into training rows."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("事件"), on_delete=models.PROTECT, related_name="+")
+    suggested_class = models.CharField(_("模型建议"), max_length=16)
+    suggested_confidence = models.FloatField(_("建议置信度"), null=True, blank=True)
+    unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("实际派往"), on_delete=models.PROTECT, related_name="+")
+    chosen_class = models.CharField(_("实际大类"), max_length=16, blank=True)
+    actor = models.ForeignKey("accounts.User", verbose_name=_("调度员"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("分拨纠正")
+        verbose_name_plural = _("分拨纠正")
+        ordering = ["-at"]
+
+
 class Channel(models.TextChoices):
     GRID_WORKER = "grid_worker", _("网格员上报")
     RESIDENT_APP = "resident_app", _("随手拍")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from gridgov.cases import reference
-from gridgov.cases.models import Case, Category, RoutingRule
+from gridgov.cases.models import Case, Category, RoutingRule, TriageClass
 from gridgov.core.coords import haversine_m
 from gridgov.core.timeutil import local, now
 from gridgov.orgs.models import OrgUnit, UnitKind
@@ -40,7 +40,7 @@ def suggest_unit(case: Case, at=None) -> OrgUnit | None:
             best, best_key = rule.unit, key
     if best is not None:
         return best
-    return default_department(case.category, case.region_path)
+    return default_department(case.category, case.region_path) or suggested_department(case)
 
 
 def default_department(category: Category | None, region_path: str) -> OrgUnit | None:
@@ -49,10 +49,29 @@ def default_department(category: Category | None, region_path: str) -> OrgUnit |
         category = category.parent
     if category is None:
         return None
-    candidates = [u for u in OrgUnit.objects.filter(department_type=category.department_type, is_active=True)
+    return closest_of_type(category.department_type, region_path)
+
+
+def closest_of_type(department_type: str, region_path: str) -> OrgUnit | None:
+    candidates = [u for u in OrgUnit.objects.filter(department_type=department_type, is_active=True)
                   .exclude(kind=UnitKind.GOVERNANCE_CENTER).select_related("region")
                   if region_path.startswith(u.region.path)]
     return max(candidates, key=lambda u: len(u.region.path), default=None)
+
+
+def suggested_department(case: Case) -> OrgUnit | None:
+    """智能分拨: for a case no rule or category routes, the closest unit of the type its words suggest."""
+    if not case.suggested_class:
+        return None
+    mapped = TriageClass.objects.filter(label=case.suggested_class).values_list("department_type", flat=True).first()
+    return closest_of_type(mapped, case.region_path) if mapped else None
+
+
+def class_of(unit: OrgUnit) -> str:
+    """The classifier's class of a unit's department type ("" when none or several are mapped to it)."""
+    labels = list(TriageClass.objects.filter(department_type=unit.department_type).values_list("label", flat=True)) \
+        if unit.department_type else []
+    return labels[0] if len(labels) == 1 else ""
 
 
 def nearest_emergency_units(lon: float, lat: float, n: int = 3) -> list[tuple[OrgUnit, float]]:

@@ -551,7 +551,23 @@ def _dispatch(case: Case, actor, units: list[OrgUnit], *, lead: OrgUnit, note: s
         Assignment.objects.create(case=case, unit=u, role=Assignment.Role.LEAD if u == lead else
                                   Assignment.Role.COOPERATE, created_at=t)
         _tell_unit(u, f"{'【主办】' if u == lead else '【协办】'}新派事件:{case.title}", case)
+    _record_correction(case, lead, actor, t)
     return case
+
+
+def _record_correction(case: Case, lead: OrgUnit, actor, t) -> None:
+    """智能分拨纠正: the lead unit is of another class than the words suggested (kept for retraining)."""
+    from gridgov.cases.models import TriageCorrection
+    from gridgov.cases.routing import class_of
+
+    if not case.suggested_class or not lead.department_type:
+        return
+    chosen = class_of(lead)
+    if chosen != case.suggested_class:
+        TriageCorrection.objects.create(case=case, suggested_class=case.suggested_class,
+                                        suggested_confidence=case.suggested_confidence, unit=lead,
+                                        chosen_class=chosen, actor=actor if getattr(actor, "pk", None) else None,
+                                        at=t)
 
 
 @transaction.atomic
