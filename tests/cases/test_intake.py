@@ -285,3 +285,20 @@ def test_the_sweep_suggests_what_the_queue_missed(cw, settings, tmp_path):
     other = report(cw, description="又一件")
     sweep()
     assert Case.objects.get(pk=other.pk).suggested_by == "-" and sweep()["suggested"] == 0
+
+
+def test_likely_duplicates_rank_alike_words_first(cw):
+    # two open cases of the same category equally near: the one that says the same thing comes first
+    other = report(cw, lon=120.00505, description="绿化带里有人倒了一堆建筑垃圾")
+    same = report(cw, lon=120.00495, description="小区门口的垃圾堆了好几天没人清理,臭味很大")
+    new = report(cw, description="小区门口垃圾好几天没人清理了")
+    assert new.duplicate_candidates == [same.pk, other.pk]
+
+
+def test_text_similarity():
+    from gridgov.cases.duplicates import bigrams, similarity
+
+    assert similarity(bigrams("路灯不亮"), bigrams("路灯不亮!")) == 1.0
+    assert similarity(bigrams("路灯不亮"), bigrams("井盖丢了")) == 0.0
+    assert 0 < similarity(bigrams("小区路灯不亮"), bigrams("路灯坏了不亮")) < 1
+    assert similarity(bigrams(""), bigrams("路灯")) == 0.0
