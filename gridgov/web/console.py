@@ -53,6 +53,8 @@ def _menu(user) -> list[dict]:
     if j.has_perm("case:case:list") or handler_units(user):
         items.append({"label": "督办看板", "url": reverse("console-board"), "key": "board"})
         items.append({"label": "网格地图", "url": reverse("console-map"), "key": "map"})
+    if j.has_perm("case:case:list"):
+        items.append({"label": "热点问题", "url": reverse("console-hot"), "key": "hot"})
     if "mediator" in j.roles:
         items.append({"label": "我的调解", "url": reverse("console-dispute-inbox"), "key": "dispute-inbox"})
     if j.has_perm("case:case:list") or "mediator" in j.roles:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.web import care, console, disputes, emergency, points
+from gridgov.web import care, console, disputes, emergency, hot, points
 
 urlpatterns = [
     path("", console.home, name="console-home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("inbox/", console.inbox, name="console-inbox"),
     path("board/", console.board, name="console-board"),
     path("stats/", console.stats, name="console-stats"),
+    path("hot/", hot.hot, name="console-hot"),
     path("messages/", console.message_list, name="console-messages"),
     path("messages/<int:pk>/", console.message_open, name="console-message"),
     path("map/", console.grid_map, name="console-map"),

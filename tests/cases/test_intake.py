@@ -302,3 +302,21 @@ def test_text_similarity():
     assert similarity(bigrams("路灯不亮"), bigrams("井盖丢了")) == 0.0
     assert 0 < similarity(bigrams("小区路灯不亮"), bigrams("路灯坏了不亮")) < 1
     assert similarity(bigrams(""), bigrams("路灯")) == 0.0
+
+
+def test_hot_issues_cluster_what_many_report_at_once(cw):
+    from gridgov.cases.hot import hot_issues
+    from gridgov.cases.selectors import case_list
+    from tests.conftest import make_user
+
+    texts = ["小区门口垃圾堆了好几天没人清理", "小区门口的垃圾好几天没人清理,很臭", "门口垃圾好几天没清理了",
+             "小区门口垃圾没人清理"]
+    for i, text in enumerate(texts):
+        report(cw, actor=make_user(f"neighbour{i}"), description=text, lon=120.005 + i * 0.0004)
+    report(cw, description="绿化带里有人倒了建筑垃圾", lon=120.009)  # same category, other words
+    report(cw, category="0102", description="路灯不亮")
+    [hot] = hot_issues(case_list(actor=cw.dispatcher), days=1)
+    assert len(hot.cases) == 4 and len(hot.reporters) == 4 and hot.heat == 8
+    assert hot.title == "小区门口垃圾堆了好几天没人清理"
+    assert hot_issues(case_list(actor=cw.town_dispatcher), days=1)
+    assert hot_issues(case_list(actor=cw.dispatcher), days=1, at=cw.dispatcher.date_joined) == []
