@@ -1,19 +1,17 @@
 """Likely duplicates: open cases of the same category near the same place within a recent time window, ranked by
-how alike their words are, how near and how recent (text similarity: cosine of character bigrams — cheap enough
-for every report, and it needs no model)."""
+how alike their words are (`triage.similar`), how near and how recent."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
-from collections import Counter
 
 from django.conf import settings
 from django.db import connection
 
 from gridgov.cases.models import OPEN_STATES, Case
 from gridgov.core.coords import haversine_m
+from gridgov.triage.similar import bigrams, similarity
 
 LIMIT = 10  # likely duplicates offered, the most likely first
 POOL = 30  # the nearest candidates ranked
@@ -57,22 +55,3 @@ def find_duplicates(case: Case, *, radius_m: float | None = None, hours: float |
                  + WEIGHTS[1] * (1 - d / radius_m if radius_m else 1) + WEIGHTS[2] * (1 - min(age / window, 1)))
         ranked.append((-score, d, -pk))
     return [-neg_pk for _s, _d, neg_pk in sorted(ranked)[:LIMIT]]
-
-
-_NOT_TEXT = re.compile(r"[\W_]+")
-
-
-TEXT_CHARS = 300  # the beginning of a report says what it is about; comparing more only costs time
-
-
-def bigrams(text: str) -> Counter:
-    t = _NOT_TEXT.sub("", (text or "")[:TEXT_CHARS])
-    return Counter(t[i:i + 2] for i in range(len(t) - 1)) if len(t) > 1 else Counter(t)
-
-
-def similarity(a: Counter, b: Counter) -> float:
-    """Cosine of two bag-of-bigrams (0: nothing in common, 1: the same words)."""
-    if not a or not b:
-        return 0.0
-    dot = sum(n * b[g] for g, n in a.items() if g in b)
-    return dot / math.sqrt(sum(n * n for n in a.values()) * sum(n * n for n in b.values()))

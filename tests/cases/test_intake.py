@@ -296,7 +296,7 @@ def test_likely_duplicates_rank_alike_words_first(cw):
 
 
 def test_text_similarity():
-    from gridgov.cases.duplicates import bigrams, similarity
+    from gridgov.triage.similar import bigrams, similarity
 
     assert similarity(bigrams("路灯不亮"), bigrams("路灯不亮!")) == 1.0
     assert similarity(bigrams("路灯不亮"), bigrams("井盖丢了")) == 0.0

@@ -1,5 +1,6 @@
 """gridgov triage train --data <folder or csv> [--out <dir>] [--no-cv]
-gridgov triage evaluate --data <csv with id,title,text,label> [--model <file>]"""
+gridgov triage evaluate --data <csv with id,title,text,label> [--model <file>]
+gridgov triage hot --data <csv with id,user,title,time,text,likes> [--top 10] [--days 30]"""
 
 from pathlib import Path
 
@@ -20,8 +21,14 @@ class Command(BaseCommand):
         e = sub.add_parser("evaluate", help="per-class precision/recall/F1 of a model on labelled rows")
         e.add_argument("--data", required=True, help="CSV with id,title,text,label")
         e.add_argument("--model", default="", help="model file (default: TRIAGE_MODEL or the shipped one)")
+        h = sub.add_parser("hot", help="热点问题: cluster messages by place, words and time; rank by heat")
+        h.add_argument("--data", required=True, help="CSV with id,user,title,time,text,likes (hot_messages.csv)")
+        h.add_argument("--top", type=int, default=10)
+        h.add_argument("--days", type=int, default=30, help="the window a cluster's messages fall within")
 
     def handle(self, *args, step, **o):
+        if step == "hot":
+            return self._hot(Path(o["data"]), o["top"], o["days"])
         try:
             rows = classifier.read_rows(Path(o["data"]))
         except (OSError, ValueError) as exc:
@@ -46,3 +53,19 @@ class Command(BaseCommand):
             self.stdout.write(f"{label:<12}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}"
                               f"{m['support']:>9}")
         self.stdout.write(f"macro_f1={report['macro_f1']:.4f} n={report['n']}")
+
+    def _hot(self, path: Path, top: int, days: int) -> None:
+        from gridgov.triage.hot import hot_topics, read_messages
+
+        if top < 1 or days < 1:
+            raise CommandError("--top and --days must be 1 or more")
+        try:
+            messages = read_messages(path)
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        hot = hot_topics(messages, top=top, window_days=days)
+        for rank, h in enumerate(hot, start=1):
+            self.stdout.write(f"{rank:>2}. heat={h.heat} messages={len(h.messages)} users={h.users} likes={h.likes} "
+                              f"place={h.place or '-'} {h.first_at:%Y-%m-%d}–{h.last_at:%Y-%m-%d} {h.title}")
+            self.stdout.write("    ids: " + ", ".join(m.id for m in h.messages[:20]))
+        self.stdout.write(f"hot_topics={len(hot)} messages={len(messages)}")
