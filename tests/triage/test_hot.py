@@ -41,5 +41,5 @@ def test_the_boards_hot_topics():
     out = io.StringIO()
     call_command("triage", "hot", "--data", str(DATA / "hot_messages.csv"), "--top", "5", stdout=out)
     text = out.getvalue()
-    for topic in ("58车贷", "五矿万境", "绿地海外滩", "丽发新城", "月亮岛路"):  # the challenge's five hot issues
+    for topic in ("58车贷", "五矿万境", "绿地海外滩", "丽发新城", "月亮岛路"):  # the five hottest on the board
         assert topic in text
