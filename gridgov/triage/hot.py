@@ -58,7 +58,7 @@ class Hot:
 
 
 def _time(value: str) -> dt.datetime | None:
-    for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d"):
+    for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(value.strip(), fmt).replace(tzinfo=dt.UTC)
         except ValueError:

@@ -81,3 +81,25 @@ def test_the_fast_path_gives_what_the_pipeline_gives():
     for title, body in [("路灯不亮", "小区门口路灯坏了一个月"), ("", "医保报销比例太低,看病贵"), ("景区门票", "")]:
         message = classifier.text.message(title, body)
         assert np.allclose(classifier.probabilities(model, message), model.predict_proba([message])[0])
+
+
+def test_training_on_a_small_sample_is_deterministic(tmp_path):
+    rows = [classifier.Row(str(i), t, b, label) for i, (t, b, label) in enumerate([
+        ("社保断缴", "单位不给交社保", "劳动和社会保障"), ("拖欠工资", "老板拖欠工资三个月", "劳动和社会保障"),
+        ("养老金调整", "退休金什么时候调整", "劳动和社会保障"), ("失业保险", "失业保险金怎么领", "劳动和社会保障"),
+        ("公交线路", "公交车班次太少", "交通运输"), ("道路堵塞", "路口天天堵车", "交通运输"),
+        ("出租车拒载", "出租车经常拒载", "交通运输"), ("高速收费", "收费站排长队", "交通运输"),
+        ("违章搭建", "楼顶违章搭建", "城乡建设"), ("物业不作为", "小区物业不管事", "城乡建设"),
+        ("拆迁补偿", "拆迁补偿太低", "城乡建设"), ("房产证", "交房多年办不了房产证", "城乡建设"),
+    ] * 5)]
+    a, _ = classifier.train(rows, tmp_path / "a", cv=False)
+    b, _ = classifier.train(rows, tmp_path / "b", cv=False)
+    message = classifier.text.message("公司不交社保", "单位一直没有给我们交社保")
+    pa = classifier.load(a)[0].predict_proba([message])[0]
+    pb = classifier.load(b)[0].predict_proba([message])[0]
+    assert (pa == pb).all()
+
+
+def test_a_blocked_road_goes_to_transport_or_urban_construction():
+    s = classifier.predict("道路被占堵死", "小区门口的道路被施工围挡堵死了,车辆无法通行")
+    assert s.label in ("交通运输", "城乡建设")

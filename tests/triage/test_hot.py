@@ -23,7 +23,8 @@ def test_hot_topics_from_a_file(tmp_path):
     call_command("triage", "hot", "--data", str(path), "--top", "3", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0].startswith(" 1. heat=14 messages=3 users=3 likes=8 place=A3区 2019-03-01–2019-03-03")
-    assert lines[1] == "    ids: 1, 2, 3"  # June's message is outside the 30-day window; the lamp is alone
+    # its messages (June's is outside the 30-day window; the lamp is alone)
+    assert [line.split()[0] for line in lines[1:4]] == ["1", "2", "3"] and "赞5" in lines[1]
     assert lines[-1] == "hot_topics=1 messages=5"
 
 
@@ -43,3 +44,20 @@ def test_the_boards_hot_topics():
     text = out.getvalue()
     for topic in ("58车贷", "五矿万境", "绿地海外滩", "丽发新城", "月亮岛路"):  # the five hottest on the board
         assert topic in text
+
+
+def test_reply_times_by_class(tmp_path):
+    path = tmp_path / "replies.csv"
+    path.write_text("id,user,title,time,text,reply,reply_time\n"
+                    "1,u,社保断缴怎么办,2019/3/1 10:00:00,单位没给交社保,已转人社局,2019/3/2 10:00:00\n"
+                    "2,u,养老保险补缴,2019/3/1 10:00:00,养老保险如何补缴,答复,2019/3/11 10:00:00\n"
+                    "3,u,学区划片,2019/3/1 10:00:00,孩子上学划片不合理,答复,2019/4/5\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("triage", "replies", "--data", str(path), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[-1] == "replies=3 p50_hours=240.0 p90_hours=712.0"
+    assert lines[1].split()[:2] == ["全部", "3"] and lines[2].split()[:2] == ["劳动和社会保障", "2"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,time,reply_time\n1,2019/3/2 10:00:00,2019/3/1 10:00:00\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="bad.csv:2: answered before it was asked"):
+        call_command("triage", "replies", "--data", str(bad), "--no-classes")

@@ -1,6 +1,7 @@
 """gridgov triage train --data <folder or csv> [--out <dir>] [--no-cv]
 gridgov triage evaluate --data <csv with id,title,text,label> [--model <file>]
-gridgov triage hot --data <csv with id,user,title,time,text,likes> [--top 10] [--days 30]"""
+gridgov triage hot --data <csv with id,user,title,time,text,likes> [--top 10] [--days 30]
+gridgov triage replies --data <csv with time,reply_time (and title,text)> [--no-classes]"""
 
 from pathlib import Path
 
@@ -25,10 +26,15 @@ class Command(BaseCommand):
         h.add_argument("--data", required=True, help="CSV with id,user,title,time,text,likes (hot_messages.csv)")
         h.add_argument("--top", type=int, default=10)
         h.add_argument("--days", type=int, default=30, help="the window a cluster's messages fall within")
+        r = sub.add_parser("replies", help="回复时长: the distribution of reply times, per department class")
+        r.add_argument("--data", required=True, help="CSV with time, reply_time, title, text (replies.csv)")
+        r.add_argument("--no-classes", action="store_true", help="all messages only, no split by class")
 
     def handle(self, *args, step, **o):
         if step == "hot":
             return self._hot(Path(o["data"]), o["top"], o["days"])
+        if step == "replies":
+            return self._replies(Path(o["data"]), not o["no_classes"])
         try:
             rows = classifier.read_rows(Path(o["data"]))
         except (OSError, ValueError) as exc:
@@ -67,5 +73,23 @@ class Command(BaseCommand):
         for rank, h in enumerate(hot, start=1):
             self.stdout.write(f"{rank:>2}. heat={h.heat} messages={len(h.messages)} users={h.users} likes={h.likes} "
                               f"place={h.place or '-'} {h.first_at:%Y-%m-%d}–{h.last_at:%Y-%m-%d} {h.title}")
-            self.stdout.write("    ids: " + ", ".join(m.id for m in h.messages[:20]))
+            for m in h.messages[:20]:
+                self.stdout.write(f"    {m.id} {m.at:%Y-%m-%d} 赞{m.likes} {m.title}")
         self.stdout.write(f"hot_topics={len(hot)} messages={len(messages)}")
+
+    def _replies(self, path: Path, by_class: bool) -> None:
+        from gridgov.triage.replies import BANDS_DAYS, read_delays
+
+        try:
+            rows = read_delays(path, by_class=by_class)
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        bands = "".join(f"{f'≤{d}天':>8}" for d in BANDS_DAYS)
+        self.stdout.write(f"{'class':<12}{'n':>6}{'p25 h':>9}{'p50 h':>9}{'p75 h':>9}{'p90 h':>9}{bands}")
+        for d in rows:
+            shares = "".join(f"{d.within(days):>8.0%}" for days in BANDS_DAYS)
+            self.stdout.write(f"{d.label:<12}{len(d.hours):>6}{d.quantile(25):>9.1f}{d.quantile(50):>9.1f}"
+                              f"{d.quantile(75):>9.1f}{d.quantile(90):>9.1f}{shares}")
+        everyone = rows[0]
+        self.stdout.write(f"replies={len(everyone.hours)} p50_hours={everyone.quantile(50):.1f} "
+                          f"p90_hours={everyone.quantile(90):.1f}")
