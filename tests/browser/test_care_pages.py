@@ -3,7 +3,7 @@ one tap (a case); a responder of the nearest emergency unit sees the callout and
 the care board (red first), the target's page, the device map, 应急指挥 with the units' roster and response times.
 Screenshots: test-artifacts/console-story/c1-care-phone.png, c2-care-phone-done.png, c3-emergency-phone.png,
 c4-console-care-board.png, c5-console-care-plan.png, c6-console-devices.png, c7-console-emergency.png,
-c8-console-callout.png."""
+c8-console-callout.png; and 热点问题 (four neighbours report the same rubbish heap): h1-console-hot.png."""
 
 import pytest
 
@@ -94,4 +94,18 @@ def test_care_and_emergency_on_the_phone_and_in_the_console(care, live_server, b
     page.screenshot(path=str(ARTIFACTS / "c8-console-callout.png"), full_page=True)
     for text in ("Traceback", "None", "alerting", "acknowledged"):
         assert text not in page.locator("body").inner_text()
+
+    from tests.cases.conftest import report
+    from tests.conftest import make_user
+
+    for i, text in enumerate(["小区门口垃圾堆了好几天没人清理", "小区门口的垃圾好几天没人清理,很臭",
+                              "门口垃圾好几天没清理了", "小区门口垃圾没人清理"]):
+        report(care.ew.cw, actor=make_user(f"nb{i}"), description=text, lon=120.005 + i * 0.0004)
+    page.click("nav a:has-text('热点问题')")
+    page.wait_for_selector("#hot")
+    first = page.locator("#hot tbody tr").first
+    assert "小区门口垃圾堆了好几天没人清理" in first.inner_text() and "甲一社区" in first.inner_text()
+    assert page.locator("#hot tbody tr").count() == 1  # the concern's case is one report: not a hot issue
+    first.locator("summary").click()
+    page.screenshot(path=str(ARTIFACTS / "h1-console-hot.png"), full_page=True)
     desk.close()

@@ -4,6 +4,7 @@ cross-validated macro-F1 on the real messages is in the expected band; evaluate 
 
 import csv
 import io
+import os
 import statistics
 
 import pytest
@@ -14,6 +15,9 @@ from gridgov.triage.suggest import suggest
 
 DATA = classifier.Path(__file__).resolve().parents[3] / "shared" / "datasets" / "tipdm2020"
 needs_data = pytest.mark.skipif(not (DATA / "messages_labeled.csv").exists(), reason="dataset not present")
+# Tests that touch no database run once, in the SQLite pass of the suite (training takes tens of seconds).
+once = pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                          reason="no database involved: run in the SQLite pass only")
 
 
 def test_the_shipped_model_suggests_with_a_calibrated_confidence():
@@ -29,6 +33,7 @@ def test_a_broken_model_never_stops_intake(settings, tmp_path):
     assert suggest("路灯不亮", "小区门口路灯坏了") is None
 
 
+@once
 @needs_data
 def test_evaluate_prints_per_class_figures_and_the_macro_f1_last(tmp_path):
     rows = classifier.read_rows(DATA)[::9]  # a sample the shipped model was trained on: near perfect
@@ -46,6 +51,7 @@ def test_evaluate_prints_per_class_figures_and_the_macro_f1_last(tmp_path):
     assert any(line.startswith("教育文体") for line in lines)
 
 
+@once
 @needs_data
 def test_training_cross_validates_and_writes_the_next_version(tmp_path):
     rows = classifier.read_rows(DATA)
@@ -83,6 +89,7 @@ def test_the_fast_path_gives_what_the_pipeline_gives():
         assert np.allclose(classifier.probabilities(model, message), model.predict_proba([message])[0])
 
 
+@once
 def test_training_on_a_small_sample_is_deterministic(tmp_path):
     rows = [classifier.Row(str(i), t, b, label) for i, (t, b, label) in enumerate([
         ("社保断缴", "单位不给交社保", "劳动和社会保障"), ("拖欠工资", "老板拖欠工资三个月", "劳动和社会保障"),

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.triage.test_classifier import DATA, needs_data
+from tests.triage.test_classifier import DATA, needs_data, once
 
 ROWS = """id,user,title,time,text,dislikes,likes
 1,u1,A3区某小区门口垃圾无人清理,2019/3/1 10:00:00,A市A3区某小区门口垃圾堆积多日无人清理,0,5
@@ -37,6 +37,7 @@ def test_bad_files_are_refused(tmp_path):
         call_command("triage", "hot", "--data", str(bad), "--top", "0")
 
 
+@once
 @needs_data
 def test_the_boards_hot_topics():
     out = io.StringIO()
