@@ -16,6 +16,7 @@ from gridgov.care.api import action_paths as care_action_paths
 from gridgov.cases.api import CaseDetailApi, CaseListCreateApi, CaseRevealPhoneApi, action_view
 from gridgov.cases.workflow import ACTIONS
 from gridgov.core.converters import IdConverter
+from gridgov.deliberation import api as topics
 from gridgov.emergency.api import (
     BroadcastApi,
     CalloutDetailApi,
@@ -118,6 +119,24 @@ urlpatterns = [
     path("care/plans/<id:pk>/thresholds/", ThresholdsApi.as_view(), name="api-care-thresholds"),
     *care_action_paths(),
     path("care/devices/", DeviceListCreateApi.as_view(), name="api-care-devices"),
+    path("deliberation/topics/", topics.TopicListCreateApi.as_view(), name="api-topics"),
+    path("deliberation/topics/<id:pk>/", topics.TopicDetailApi.as_view(), name="api-topic"),
+    path("deliberation/topics/<id:pk>/settings/", topics.TopicSettingsApi.as_view(), name="api-topic-settings"),
+    path("deliberation/topics/<id:pk>/support/", topics.SupportApi.as_view(), name="api-topic-support"),
+    path("deliberation/topics/<id:pk>/comments/", topics.CommentApi.as_view(), name="api-topic-comments"),
+    path("deliberation/topics/<id:pk>/vote/", topics.VoteApi.as_view(), name="api-topic-vote"),
+    path("deliberation/topics/<id:pk>/ballots/", topics.BallotApi.as_view(), name="api-topic-ballots"),
+    path("deliberation/topics/<id:pk>/rate/", topics.RateApi.as_view(), name="api-topic-rate"),
+    path("deliberation/topics/<id:pk>/participants/", topics.ParticipantApi.as_view(),
+         name="api-topic-participants"),
+    path("deliberation/topics/<id:pk>/meetings/", topics.MeetingCreateApi.as_view(), name="api-topic-meetings"),
+    path("deliberation/topics/<id:pk>/milestones/", topics.MilestoneCreateApi.as_view(),
+         name="api-topic-milestones"),
+    *topics.action_paths(),
+    path("deliberation/meetings/<id:pk>/close/", topics.MeetingCloseApi.as_view(), name="api-meeting-close"),
+    path("deliberation/meetings/<id:pk>/cancel/", topics.MeetingCancelApi.as_view(), name="api-meeting-cancel"),
+    path("deliberation/meetings/<id:pk>/signup/", topics.MeetingSignUpApi.as_view(), name="api-meeting-signup"),
+    path("deliberation/milestones/<id:pk>/done/", topics.MilestoneDoneApi.as_view(), name="api-milestone-done"),
     path("emergency/callouts/", CalloutListApi.as_view(), name="api-callouts"),
     path("emergency/callouts/<id:pk>/", CalloutDetailApi.as_view(), name="api-callout"),
     *emergency_action_paths(),
