@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core import workflow_api
-from gridgov.core.errors import ApplicationError, NotFound
+from gridgov.core.errors import NotFound
 from gridgov.core.workflow_api import ID_MAX, input_serializers
 from gridgov.deliberation import selectors, services
 from gridgov.deliberation.access import is_committee
@@ -162,11 +162,11 @@ def _topic(request, pk: int) -> dict:
 
 
 def _region(pk: int):
-    from gridgov.regions.models import Region
+    from gridgov.regions.models import Level, Region
 
-    region = Region.objects.filter(pk=pk, is_active=True).first()
+    region = Region.objects.filter(pk=pk, is_active=True, level__in=[Level.COMMUNITY, Level.GRID]).first()
     if region is None:
-        raise ApplicationError("invalid_region", "社区或网格不存在", fields={"region": "不存在"})
+        raise NotFound("社区或网格不存在")
     return region
 
 
@@ -175,7 +175,7 @@ def _buildings(ids: list[int]):
 
     found = list(Building.objects.filter(pk__in=ids).select_related("grid"))
     if len(found) != len(set(ids)):
-        raise ApplicationError("invalid_buildings", "楼栋不存在", fields={"buildings": "不存在"})
+        raise NotFound("楼栋不存在")
     return found
 
 

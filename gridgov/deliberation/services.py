@@ -185,7 +185,7 @@ def topic_act(*, actor, topic: Topic, action: str, values: dict | None = None,
     """One row of the topic's table; the next step is the procedure's, the vote's outcome the tally's."""
     at = at or now()
     values = values or {}
-    topic = Topic.objects.get(pk=topic.pk)
+    topic = _locked(topic)  # a count waits for the ballots being cast, and they for it
     t = TOPIC.check(actor, topic, action)
     for f in t.fields:
         if f.required and not str(values.get(f.name) or "").strip():
@@ -209,7 +209,7 @@ def topic_act(*, actor, topic: Topic, action: str, values: dict | None = None,
         fields += ["outcome_note", "progress"]
     old = topic.state
     target = t.next_state(old, outcome)
-    fields += _enter(topic, target, at, until=values.get("vote_until"))
+    fields += _enter(topic, target, at, until=values.get("vote_until") if target == S.VOTING else None)
     topic.state = old  # the engine moves it
     fields.append("updated_at")
     TOPIC.commit(topic, t, fields=fields, outcome=outcome, at=at,
@@ -303,6 +303,7 @@ def support(*, actor, topic: Topic) -> Topic:
 @transaction.atomic
 def comment(*, actor, topic: Topic, body: str) -> Comment:
     """发表意见 while the step is open to comments: residents of the community and staff over the place."""
+    topic = Topic.objects.get(pk=topic.pk)
     _step_allows(topic, COMMENT, "发表意见")
     if not (is_committee(actor, topic) or jurisdiction_of(actor).covers(PROPOSE, topic.region_path)):
         _resident_in(actor, topic, "发表意见")
@@ -324,6 +325,7 @@ def comment_hide(*, actor, comment: Comment) -> Comment:
 @transaction.atomic
 def participant_set(*, actor, topic: Topic, kind: str, name: str, user=None, present: bool = True) -> Topic:
     """确定参与主体: representatives, departments, the property company …; removed with present=False."""
+    topic = _locked(topic)
     _committee(actor, topic)
     _not_ended(topic)
     if kind not in ParticipantKind.values:
@@ -344,6 +346,7 @@ def participant_set(*, actor, topic: Topic, kind: str, name: str, user=None, pre
 
 @transaction.atomic
 def meeting_schedule(*, actor, topic: Topic, kind: str, starts_at: dt.datetime, place: str, agenda: str) -> Meeting:
+    topic = Topic.objects.get(pk=topic.pk)
     _committee(actor, topic)
     _not_ended(topic)
     if kind not in MeetingKind.values:
@@ -382,7 +385,7 @@ def meeting_close(*, actor, meeting: Meeting, closing_report: str, attendees_cou
     linked = [t for t in linked_topics if t.pk != meeting.topic_id]
     for t in linked:
         if not is_committee(actor, t):
-            raise ApplicationError("topic_outside", f"议题「{t.title}」不在您的管辖范围", fields={"linked_topics": t.pk})
+            raise PermissionDenied(f"议题「{t.title}」不在您的管辖范围")
     meeting.linked_topics.set(linked)
     events.meeting(meeting.topic, meeting, "meeting_held", actor=actor, note=meeting.closing_report[:200])
     return meeting
@@ -406,7 +409,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
 @transaction.atomic
 def sign_up(*, actor, meeting: Meeting) -> Attendance:
     """报名参会 while the topic's step is open to attending and the meeting is still to come."""
-    topic = meeting.topic
+    topic = Topic.objects.get(pk=meeting.topic_id)
     _step_allows(topic, ATTEND, "报名参会")
     _resident_in(actor, topic, "报名参会")
     if meeting.state != MeetingState.PLANNED or meeting.starts_at <= now():
@@ -457,6 +460,7 @@ def _cast(topic: Topic, *, resident, choice: str, channel: str, cast_by=None, en
 def vote(*, actor, topic: Topic, choice: str) -> Ballot:
     """线上投票 by a resident: their household's vote (or their own), once, unless a paper or proxy ballot of the
     household has been entered already."""
+    topic = _locked(topic)
     _step_allows(topic, VOTE, "投票")
     resident = resident_of(actor)
     if resident is None:
@@ -467,6 +471,7 @@ def vote(*, actor, topic: Topic, choice: str) -> Ballot:
 @transaction.atomic
 def ballot_enter(*, actor, topic: Topic, resident, choice: str, channel: str, proxy_name: str = "") -> Ballot:
     """纸质选票 / 委托投票 entered by staff for a household (through one of its residents); it blocks the online vote."""
+    topic = _locked(topic)
     _committee(actor, topic)
     if channel not in (BallotChannel.PAPER, BallotChannel.PROXY):
         raise ApplicationError("invalid_channel", "请选择纸质选票或委托投票", fields={"channel": "无效"})
@@ -484,6 +489,7 @@ def ballot_enter(*, actor, topic: Topic, resident, choice: str, channel: str, pr
 
 @transaction.atomic
 def milestone_add(*, actor, topic: Topic, title: str, due_on: dt.date | None = None, progress=0) -> Milestone:
+    topic = Topic.objects.get(pk=topic.pk)
     _committee(actor, topic)
     if topic.state != S.IMPLEMENTING:
         raise ApplicationError("not_implementing", "议题不在组织实施阶段", status=409)
@@ -520,6 +526,7 @@ def milestone_done(*, actor, milestone: Milestone, note: str = "") -> Milestone:
 @transaction.atomic
 def rate(*, actor, topic: Topic, score: str, comment: str = "") -> Rating:
     """满意度评议 once per resident while the results are open to it."""
+    topic = Topic.objects.get(pk=topic.pk)
     _step_allows(topic, RATE, "评议")
     _resident_in(actor, topic, "评议")
     if score not in Satisfaction.values:

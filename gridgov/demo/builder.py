@@ -404,6 +404,9 @@ def build_demo(*, seed: int = 20261123, scale: int = 1, history_days: int = 90, 
             from gridgov.demo.care import build_care
 
             counts.update(build_care())
+            from gridgov.demo.deliberation import build_deliberation
+
+            counts.update(build_deliberation())
     counts.update(
         grids=Region.objects.filter(level=Level.GRID).count(),
         communities=len(regions["communities"]),

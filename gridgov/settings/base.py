@@ -232,11 +232,12 @@ SPECTACULAR_SETTINGS = {
                             "BallotChannelEnum": "gridgov.deliberation.models.BallotChannel",
                             "MeetingKindEnum": "gridgov.deliberation.models.MeetingKind",
                             "MeetingStateEnum": "gridgov.deliberation.models.MeetingState",
-                            "SatisfactionEnum": "gridgov.deliberation.models.Satisfaction",
+                            "TopicSatisfactionEnum": "gridgov.deliberation.models.Satisfaction",
                             "ParticipantKindEnum": "gridgov.deliberation.models.ParticipantKind"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "gridgov.cases.schema.report_constraints", "gridgov.notify.schema.read_constraints",
                              "gridgov.mediation.schema.dispute_constraints",
+                             "gridgov.deliberation.schema.topic_constraints",
                              "gridgov.core.schema.add_error_responses", "gridgov.core.schema.state_constraints"],
 }
 

@@ -73,6 +73,8 @@ def _menu(user) -> list[dict]:
     if j.has_perm("care:plan:list"):
         items.append({"label": "关爱看板", "url": reverse("console-care"), "key": "care"})
         items.append({"label": "设备地图", "url": reverse("console-care-devices"), "key": "care-devices"})
+    if j.has_perm("deliberation:topic:list"):
+        items.append({"label": "协商议事", "url": reverse("console-topics"), "key": "topics"})
     if j.has_perm("emergency:callout:command") or j.has_perm("emergency:alert:send"):
         items.append({"label": "应急指挥", "url": reverse("console-emergency"), "key": "emergency"})
     if j.has_perm("case:kpi:view"):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.web import care, console, disputes, emergency, hot, points
+from gridgov.web import care, console, disputes, emergency, hot, points, topics
 
 urlpatterns = [
     path("", console.home, name="console-home"),
@@ -34,6 +34,10 @@ urlpatterns = [
     path("care/devices/", care.care_devices, name="console-care-devices"),
     path("care/<int:pk>/", care.care_plan, name="console-care-plan"),
     path("care/<int:pk>/<str:action>/", care.care_plan, name="console-care-plan-act"),
+    path("topics/", topics.topic_list, name="console-topics"),
+    path("topics/new/", topics.topic_new, name="console-topic-new"),
+    path("topics/<int:pk>/", topics.topic_page, name="console-topic"),
+    path("topics/<int:pk>/<str:action>/", topics.topic_page, name="console-topic-act"),
     path("emergency/", emergency.emergency_desk, name="console-emergency"),
     path("emergency/callouts/<int:pk>/", emergency.callout_page, name="console-callout"),
     path("emergency/callouts/<int:pk>/<str:action>/", emergency.callout_page, name="console-callout-act"),

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from gridgov.web import mobile, mobile_care, mobile_points, mobile_work
+from gridgov.web import mobile, mobile_care, mobile_points, mobile_topics, mobile_work
 
 urlpatterns = [
     path("", mobile.m_home, name="m-home"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("points/claim/", mobile_points.points_claim, name="m-points-claim"),
     path("points/shop/", mobile_points.points_shop, name="m-points-shop"),
     path("points/credit/", mobile_points.points_credit, name="m-points-credit"),
+    path("topics/", mobile_topics.topics_home, name="m-topics"),
+    path("topics/new/", mobile_topics.topic_propose, name="m-topic-new"),
+    path("topics/<int:pk>/", mobile_topics.topic_page, name="m-topic"),
     path("care/", mobile_care.care_home, name="m-care"),
     path("emergency/", mobile_care.emergency_home, name="m-emergency"),
     path("work/", mobile_work.work_home, name="m-work"),

@@ -116,6 +116,20 @@ def test_demo_district(client):
     assert len(lists["red"]) >= 3 and len(lists["grey"]) >= 2 and all("*" in r["name"] for r in lists["grey"])
     assert CreditRecord.objects.filter(state="proposed").exists()
 
+    # 协商议事: topics at every step, through the services
+    from gridgov.deliberation import selectors as delib
+    from gridgov.deliberation.models import Ballot, Topic
+
+    assert result.counts["topics"] == 6
+    states = dict(Topic.objects.values_list("title", "state"))
+    assert states == {"楼道堆物集中清理": "closed", "小区增设电动自行车充电桩": "implementing", "地下车库渗水抢修": "voting",
+                      "老旧小区加装电梯": "discussion", "小区公共收益使用": "referred", "广场舞噪音时段约定": "proposed"}
+    me = User.objects.get(username="resident")
+    urgent, dance = Topic.objects.get(state="voting"), Topic.objects.get(state="proposed")
+    assert delib.my_part(me, urgent)["can_vote"] and delib.my_part(me, dance)["can_support"]
+    assert Ballot.objects.filter(channel="paper").exists() and Topic.objects.get(state="implementing").result["passed"]
+    assert delib.satisfaction(Topic.objects.get(state="closed"))["total"] >= 10
+
     again = build_demo(seed=1)
     assert not again.created and {x.username for x in again.logins} == usernames
     assert User.objects.exclude(password__startswith="!").count() == len(usernames)

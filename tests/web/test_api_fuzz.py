@@ -39,6 +39,9 @@ CROSS_FIELD_RULES = {
     "wrong_code": "points: a pick-up names the code the redeemer was given",
     "reason_not_of_list": "points: a credit record's reason is one of its list's (red: 守信, grey: 失信)",
     "invalid_valid_until": "points: a credit record is published until a day after today and within three years",
+    "building_outside": "deliberation: a topic's buildings are within its community or grid",
+    "proxy_required": "deliberation: a proxy ballot names the proxy",
+    "invalid_vote_until": "deliberation: the vote ends after today and within 60 days (a date relative to the day)",
 }
 
 
