@@ -1,6 +1,7 @@
 """Points earned by what happened: a volunteer's reports — 立案 (the center accepted it) and 核查办结 (the problem is
 fixed) —, a volunteer's day of patrol check-ins (巡逻打卡) and their visits to the care targets they are paired
-with (关爱走访, from `care`'s check-ins), read from the case timeline and the check-ins by the sweep, so `cases` knows nothing of points and nothing is lost when a
+with (关爱走访, from `care`'s check-ins), their votes on topics and their topics that passed (民主议事, from
+`deliberation`), read from the case timeline and the check-ins by the sweep, so `cases` knows nothing of points and nothing is lost when a
 process dies between a case step and its award: the next sweep finds the step again (it re-reads an overlap of
 an hour, and an award is made once per source key).
 
@@ -23,6 +24,7 @@ from gridgov.cases.duplicates import find_duplicates
 from gridgov.cases.models import Case, CaseEvent, PatrolCheckin, State
 from gridgov.core.errors import ApplicationError
 from gridgov.core.timeutil import local, now
+from gridgov.deliberation.models import Ballot, ProposerKind, Topic
 from gridgov.points import events, ledger
 from gridgov.points.models import PointItem, PointsEvent, SweepCursor, Transfer, Trigger, VolunteerState
 from gridgov.points.services import FLAG_WEEKLY_REFUSED, flag, give
@@ -162,30 +164,74 @@ def sweep_patrols(*, at: dt.datetime | None = None) -> int:
 CARE_LOOK_BACK = dt.timedelta(days=2)  # visits recorded while the sweep was down are still found
 
 
+def _award(user_id: int, item: PointItem, *, source_key: str, day: dt.date, note: str, at: dt.datetime) -> bool:
+    """One automatic award, once per source key; a cap reached is said on the account instead."""
+    if Transfer.objects.filter(source_key=source_key).exists():
+        return False
+    with transaction.atomic():
+        account = ledger.member_account(User.objects.get(pk=user_id), lock=True)
+        try:
+            give(account, item, at=at, day=day, source_key=source_key, note=note)
+            return True
+        except ApplicationError as exc:
+            if exc.code != "cap_reached":
+                raise
+            _withhold(account, item=item, source_key=source_key, reason=exc.message, at=at)
+            return False
+
+
+def _current(trigger: str) -> PointItem | None:
+    return PointItem.objects.filter(is_current=True, trigger=trigger).first()
+
+
 def sweep_care_visits(*, at: dt.datetime | None = None) -> int:
     """关爱走访: a verified volunteer's visit (上门走访) to a care target earns the care-visit item once per visit;
     its cap group is the claimed 探访独居、空巢老人's, so a visit recorded and claimed too counts once a day."""
     at = at or now()
-    item = PointItem.objects.filter(is_current=True, trigger=Trigger.CARE_VISIT).first()
+    item = _current(Trigger.CARE_VISIT)
     if item is None:
         return 0
-    n = 0
     visits = (CheckIn.objects.filter(kind=CheckInKind.VISIT, at__gte=at - CARE_LOOK_BACK, at__lte=at,
                                      user__volunteer__state=VolunteerState.VERIFIED)
               .select_related("plan__resident").order_by("at", "pk"))
+    n = 0
     for visit in visits:
-        source_key = f"care_visit:{visit.pk}"
-        if Transfer.objects.filter(source_key=source_key).exists():
-            continue
-        with transaction.atomic():
-            account = ledger.member_account(User.objects.get(pk=visit.user_id), lock=True)
-            name = visit.plan.resident.name
-            try:
-                give(account, item, at=at, day=local(visit.at).date(), source_key=source_key,
-                     note=f"{item.name}:{local(visit.at):%m-%d} 走访{name[:1]}*")
-                n += 1
-            except ApplicationError as exc:
-                if exc.code != "cap_reached":
-                    raise
-                _withhold(account, item=item, source_key=source_key, reason=exc.message, at=at)
+        name = visit.plan.resident.name
+        n += _award(visit.user_id, item, source_key=f"care_visit:{visit.pk}", day=local(visit.at).date(),
+                    note=f"{item.name}:{local(visit.at):%m-%d} 走访{name[:1]}*", at=at)
     return n
+
+
+def sweep_deliberation(*, at: dt.datetime | None = None) -> int:
+    """民主议事: a verified volunteer's vote on a topic (online, or their paper or proxy ballot entered by the
+    committee) earns the vote item once per topic — in one cap group with the claimed 参与社区事务投票 —, and a
+    topic they proposed that passed its vote earns the adopted item (with 提出建议被采纳). Read from the ballots
+    and the published results of the last two days, whatever the choice."""
+    at = at or now()
+    since = at - CARE_LOOK_BACK
+    n = 0
+    vote_item = _current(Trigger.TOPIC_VOTE)
+    if vote_item is not None:
+        ballots = (Ballot.objects.filter(at__gte=since, at__lte=at).select_related("topic", "resident")
+                   .order_by("at", "pk"))
+        for b in ballots:
+            user_id = b.cast_by_id or (b.resident.user_id if b.resident is not None else None)
+            if user_id is None or not _verified(user_id):
+                continue
+            n += _award(user_id, vote_item, source_key=f"topic_vote:{b.pk}", day=local(b.at).date(),
+                        note=f"{vote_item.name}:{b.topic.title[:30]}", at=at)
+    adopted_item = _current(Trigger.TOPIC_ADOPTED)
+    if adopted_item is not None:
+        passed = Topic.objects.filter(published_at__gte=since, published_at__lte=at, result__passed=True,
+                                      proposer_kind=ProposerKind.RESIDENT).order_by("published_at", "pk")
+        for t in passed:
+            if t.published_at is not None and _verified(t.proposer_id):
+                n += _award(t.proposer_id, adopted_item, source_key=f"topic_adopted:{t.pk}",
+                            day=local(t.published_at).date(), note=f"{adopted_item.name}:{t.title[:30]}", at=at)
+    return n
+
+
+def _verified(user_id: int) -> bool:
+    from gridgov.points.models import Volunteer
+
+    return Volunteer.objects.filter(user_id=user_id, state=VolunteerState.VERIFIED).exists()

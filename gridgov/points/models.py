@@ -85,13 +85,16 @@ class PointClass(models.Model):
 
 class Trigger(models.TextChoices):
     """How an item is earned: automatically from what happened (a report accepted, a report verified, a day's
-    patrol check-ins, a visit to a care target one is paired with), or by a claim someone approves."""
+    patrol check-ins, a visit to a care target one is paired with, a vote on a topic, one's topic passed), or by a
+    claim someone approves."""
 
     MANUAL = "manual", _("申请审核")
     CASE_ACCEPTED = "case_accepted", _("上报被立案(自动)")
     CASE_VERIFIED = "case_verified", _("上报问题核查办结(自动)")
     PATROL = "patrol", _("巡逻打卡满2小时(自动)")
     CARE_VISIT = "care_visit", _("结对上门走访(自动)")
+    TOPIC_VOTE = "topic_vote", _("参与议事表决(自动)")
+    TOPIC_ADOPTED = "topic_adopted", _("提出议题表决通过(自动)")
 
 
 class Approver(models.TextChoices):

@@ -35,13 +35,17 @@ ITEMS = [
     ("meeting", "deliberation", "参加居民议事会", 5, "manual", 1, 40, False, "community"),
     ("vote", "deliberation", "参与社区事务投票", 2, "manual", 1, 20, False, "community"),
     ("proposal_adopted", "deliberation", "提出建议被采纳", 20, "manual", None, 60, False, "community"),
+    ("topic_vote", "deliberation", "参与议事表决(记录于协商议事)", 2, "topic_vote", 1, 20, False, "community"),
+    ("topic_adopted", "deliberation", "提出的议题表决通过(记录于协商议事)", 20, "topic_adopted", None, 60, False,
+     "community"),
     ("training", "deliberation", "参加志愿服务培训", 5, "manual", 1, 20, True, "community"),
 ]
 
 
 # Items counted together: a day's patrol counts once, checked in or claimed; a visit to an elderly person counts
-# once whether it was recorded in 关爱看望 or claimed.
-CAP_GROUPS = {"patrol_checkin": "patrol", "patrol": "patrol", "care_visit": "elder_visit", "elder_visit": "elder_visit"}
+# once whether it was recorded in 关爱看望 or claimed; a vote and an adopted proposal likewise, from 协商议事 or claimed.
+CAP_GROUPS = {"patrol_checkin": "patrol", "patrol": "patrol", "care_visit": "elder_visit", "elder_visit": "elder_visit",
+              "vote": "vote", "topic_vote": "vote", "proposal_adopted": "adopted", "topic_adopted": "adopted"}
 
 
 def seed(PointClass, PointItem, at) -> None:
