@@ -66,6 +66,7 @@ from gridgov.points.api import (
     VolunteerListCreateApi,
 )
 from gridgov.points.api import action_paths as points_action_paths
+from gridgov.portal import api as portal
 from gridgov.regions.api import LocateApi, RegionDetailApi, RegionListApi
 
 register_converter(IdConverter, "id")
@@ -137,6 +138,20 @@ urlpatterns = [
     path("deliberation/meetings/<id:pk>/cancel/", topics.MeetingCancelApi.as_view(), name="api-meeting-cancel"),
     path("deliberation/meetings/<id:pk>/signup/", topics.MeetingSignUpApi.as_view(), name="api-meeting-signup"),
     path("deliberation/milestones/<id:pk>/done/", topics.MilestoneDoneApi.as_view(), name="api-milestone-done"),
+    path("portal/articles/", portal.ArticleListCreateApi.as_view(), name="api-articles"),
+    path("portal/articles/<id:pk>/", portal.ArticleDetailApi.as_view(), name="api-article"),
+    path("portal/articles/<id:pk>/edit/", portal.ArticleEditApi.as_view(), name="api-article-edit"),
+    path("portal/articles/<id:pk>/receipt/", portal.ReceiptApi.as_view(), name="api-article-receipt"),
+    path("portal/articles/<id:pk>/signup/", portal.SignupApi.as_view(), name="api-article-signup"),
+    path("portal/conversations/", portal.ConversationListCreateApi.as_view(), name="api-conversations"),
+    path("portal/conversations/<id:pk>/", portal.ConversationDetailApi.as_view(), name="api-conversation"),
+    path("portal/conversations/<id:pk>/messages/", portal.MessageApi.as_view(), name="api-conversation-messages"),
+    path("portal/conversations/<id:pk>/assign/", portal.AssignApi.as_view(), name="api-conversation-assign"),
+    path("portal/slots/", portal.SlotListCreateApi.as_view(), name="api-slots"),
+    path("portal/slots/<id:pk>/book/", portal.BookApi.as_view(), name="api-slot-book"),
+    path("portal/slots/<id:pk>/cancel/", portal.SlotCancelApi.as_view(), name="api-slot-cancel"),
+    path("portal/appointments/", portal.AppointmentListApi.as_view(), name="api-appointments"),
+    *portal.action_paths(),
     path("emergency/callouts/", CalloutListApi.as_view(), name="api-callouts"),
     path("emergency/callouts/<id:pk>/", CalloutDetailApi.as_view(), name="api-callout"),
     *emergency_action_paths(),

@@ -197,6 +197,7 @@ class Channel(models.TextChoices):
     SUPERIOR = "superior", _("上级交办")
     OPEN311 = "open311", _("Open311")
     CARE = "care", _("关爱服务")
+    PORTAL = "portal", _("我要办事")
 
 
 class State(models.TextChoices):

@@ -14,6 +14,7 @@ from gridgov.core.timeutil import local, now
 from gridgov.deliberation import workflow as wf
 from gridgov.deliberation.models import Topic, VoteUnit
 from gridgov.people.models import Household, Resident
+from gridgov.people.selectors import community_path, resident_of
 
 LIST, EDIT, PROPOSE = "deliberation:topic:list", "deliberation:topic:edit", "deliberation:topic:propose"
 ADULT_YEARS = 18
@@ -32,24 +33,6 @@ def actor_kinds(actor, topic: Topic) -> set[str]:
 
 def is_committee(actor, topic: Topic) -> bool:
     return jurisdiction_of(actor).covers(EDIT, topic.region_path)
-
-
-def resident_of(user) -> Resident | None:
-    """The active resident record this account belongs to (with household and grid), or None."""
-    if not getattr(user, "pk", None):
-        return None
-    if hasattr(user, "_gg_resident"):
-        return user._gg_resident
-    r = (Resident.objects.select_related("household__building", "grid__parent")
-         .filter(user=user, is_active=True).first())
-    user._gg_resident = r
-    return r
-
-
-def community_path(resident: Resident) -> str:
-    """The path of the resident's community (the grid's parent), where they take part."""
-    grid = resident.grid
-    return grid.parent.path if grid.parent is not None else grid.path
 
 
 def in_community(resident: Resident | None, topic: Topic) -> bool:

@@ -7,7 +7,11 @@ from __future__ import annotations
 MIN_TEXT = {("TopicIn", "title"): 4, ("TopicIn", "body"): 10, ("TopicSettingsIn", "decision"): 4,
             ("CommentIn", "body"): 2, ("ParticipantIn", "name"): 2, ("MeetingIn", "place"): 2,
             ("MeetingIn", "agenda"): 2, ("MeetingCloseIn", "closing_report"): 2, ("ReasonIn", "reason"): 2,
-            ("MilestoneIn", "title"): 2}
+            ("MilestoneIn", "title"): 2,
+            # 掌上社区 (portal.services): the same rule, stated here once for the document
+            ("ArticleIn", "title"): 2, ("ArticleIn", "body"): 2, ("ArticleCreateIn", "title"): 2,
+            ("ArticleCreateIn", "body"): 2, ("ConversationIn", "subject"): 2, ("SlotIn", "service"): 2,
+            ("SlotCancelIn", "reason"): 2}
 
 
 def at_least(n: int) -> str:

@@ -23,7 +23,6 @@ from gridgov.deliberation.access import (
     in_community,
     is_committee,
     may_vote_as,
-    resident_of,
 )
 from gridgov.deliberation.models import (
     ENDED,
@@ -49,6 +48,7 @@ from gridgov.deliberation.models import (
 )
 from gridgov.deliberation.procedures import ATTEND, COMMENT, RATE, SUPPORT, VOTE, allows, procedure
 from gridgov.deliberation.workflow import TOPIC
+from gridgov.people.selectors import community_path, resident_of
 from gridgov.regions.models import Level
 
 log = logging.getLogger("gridgov.deliberation")
@@ -119,7 +119,7 @@ def topic_propose(*, actor, title: str, body: str, scale: str, region, buildings
         kind = ProposerKind.COMMITTEE
     elif j.covers(PROPOSE, region.path):
         kind = ProposerKind.GRID_WORKER if "grid_worker" in j.roles else ProposerKind.DEPARTMENT
-    elif resident is not None and region.path.startswith(_community(resident)):
+    elif resident is not None and region.path.startswith(community_path(resident)):
         kind = ProposerKind.RESIDENT
         open_count = Topic.objects.filter(proposer=actor, state__in=[S.PROPOSED, S.REVIEW]).count()
         if open_count >= OPEN_PROPOSALS_PER_RESIDENT:
@@ -143,12 +143,6 @@ def topic_propose(*, actor, title: str, body: str, scale: str, region, buildings
         topic.buildings.set(buildings)
     events.created(topic, actor=actor, at=at)
     return topic
-
-
-def _community(resident) -> str:
-    from gridgov.deliberation.access import community_path
-
-    return community_path(resident)
 
 
 def _enter(topic: Topic, state: str, at: dt.datetime, *, until: dt.date | None = None) -> list[str]:

@@ -71,3 +71,22 @@ def organisation_list(*, actor, filters: dict | None = None) -> QuerySet[Organis
     if region := (filters.get("region") or "").strip():
         qs = qs.filter(grid__path__contains=f"/{region}/")
     return qs.order_by("grid__code", "name")
+
+
+def resident_of(user) -> Resident | None:
+    """The active resident record an account belongs to (with its household and grid), or None; kept on the user
+    object for the request."""
+    if not getattr(user, "pk", None):
+        return None
+    if hasattr(user, "_gg_resident"):
+        return user._gg_resident
+    r = (Resident.objects.select_related("household__building", "grid__parent")
+         .filter(user=user, is_active=True).first())
+    user._gg_resident = r
+    return r
+
+
+def community_path(resident: Resident) -> str:
+    """The path of the resident's community (their grid's parent): where they take part."""
+    grid = resident.grid
+    return grid.parent.path if grid.parent is not None else grid.path

@@ -73,6 +73,12 @@ def _menu(user) -> list[dict]:
     if j.has_perm("care:plan:list"):
         items.append({"label": "关爱看板", "url": reverse("console-care"), "key": "care"})
         items.append({"label": "设备地图", "url": reverse("console-care-devices"), "key": "care-devices"})
+    if j.has_perm("portal:chat:handle"):
+        items.append({"label": "我要办事", "url": reverse("console-ask-list"), "key": "ask"})
+    if j.has_perm("portal:article:edit"):
+        items.append({"label": "社区发布", "url": reverse("console-articles"), "key": "portal"})
+    if j.has_perm("portal:slot:edit"):
+        items.append({"label": "预约管理", "url": reverse("console-appointments"), "key": "appointments"})
     if j.has_perm("deliberation:topic:list"):
         items.append({"label": "协商议事", "url": reverse("console-topics"), "key": "topics"})
     if j.has_perm("emergency:callout:command") or j.has_perm("emergency:alert:send"):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.web import care, console, disputes, emergency, hot, points, topics
+from gridgov.web import care, console, disputes, emergency, hot, points, portal, topics
 
 urlpatterns = [
     path("", console.home, name="console-home"),
@@ -34,6 +34,14 @@ urlpatterns = [
     path("care/devices/", care.care_devices, name="console-care-devices"),
     path("care/<int:pk>/", care.care_plan, name="console-care-plan"),
     path("care/<int:pk>/<str:action>/", care.care_plan, name="console-care-plan-act"),
+    path("portal/", portal.articles, name="console-articles"),
+    path("portal/<int:pk>/", portal.article_page, name="console-article"),
+    path("portal/<int:pk>/<str:action>/", portal.article_page, name="console-article-act"),
+    path("ask/", portal.ask_list, name="console-ask-list"),
+    path("ask/<int:pk>/", portal.ask_page, name="console-ask"),
+    path("ask/<int:pk>/<str:action>/", portal.ask_page, name="console-ask-act"),
+    path("appointments/", portal.appointments, name="console-appointments"),
+    path("appointments/<int:pk>/<str:action>/", portal.appointments, name="console-appointment-act"),
     path("topics/", topics.topic_list, name="console-topics"),
     path("topics/new/", topics.topic_new, name="console-topic-new"),
     path("topics/<int:pk>/", topics.topic_page, name="console-topic"),

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from gridgov.web import mobile, mobile_care, mobile_points, mobile_topics, mobile_work
+from gridgov.web import mobile, mobile_care, mobile_points, mobile_portal, mobile_topics, mobile_work
 
 urlpatterns = [
     path("", mobile.m_home, name="m-home"),
@@ -13,6 +13,12 @@ urlpatterns = [
     path("points/claim/", mobile_points.points_claim, name="m-points-claim"),
     path("points/shop/", mobile_points.points_shop, name="m-points-shop"),
     path("points/credit/", mobile_points.points_credit, name="m-points-credit"),
+    path("portal/", mobile_portal.portal_home, name="m-portal"),
+    path("portal/<int:pk>/", mobile_portal.portal_article, name="m-article"),
+    path("ask/", mobile_portal.ask_home, name="m-ask-home"),
+    path("ask/<int:pk>/", mobile_portal.ask_page, name="m-ask"),
+    path("ask/media/<int:pk>/<slug:what>/", mobile_portal.ask_media, name="m-ask-media"),
+    path("appointments/", mobile_portal.appointments_home, name="m-appointments"),
     path("topics/", mobile_topics.topics_home, name="m-topics"),
     path("topics/new/", mobile_topics.topic_propose, name="m-topic-new"),
     path("topics/<int:pk>/", mobile_topics.topic_page, name="m-topic"),

@@ -41,6 +41,16 @@ CROSS_FIELD_RULES = {
     "invalid_valid_until": "points: a credit record is published until a day after today and within three years",
     "building_outside": "deliberation: a topic's buildings are within its community or grid",
     "proxy_required": "deliberation: a proxy ballot names the proxy",
+    "guide_materials_required": "portal: a 办事指南 names its materials, steps and place",
+    "guide_steps_required": "portal: a 办事指南 names its materials, steps and place",
+    "guide_where_required": "portal: a 办事指南 names its materials, steps and place",
+    "activity_incomplete": "portal: an activity has its time and place",
+    "invalid_signup_until": "portal: an activity's sign-up closes before it starts",
+    "receipt_for_notices": "portal: only a notice asks for a read receipt",
+    "message_empty": "portal: a message has words, a photo or a voice clip (these come as multipart parts)",
+    "invalid_starts_at": "portal: a slot starts after now (a time relative to the moment)",
+    "invalid_ends_at": "portal: a slot ends after it starts, within 12 hours",
+    "address_required": "portal: a home visit for someone without a registered flat names the address",
     "invalid_vote_until": "deliberation: the vote ends after today and within 60 days (a date relative to the day)",
 }
 
