@@ -6,13 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
-# Browser tests drive Debian's chromium (never a downloaded browser) with a CJK font for the screenshots.
-if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then
+# Browser tests drive Debian's chromium (never a downloaded browser) in Chinese (chromium-l10n) with a CJK font.
+if ! [ -x /usr/bin/chromium ] || ! [ -f /usr/lib/chromium/locales/zh-CN.pak ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "== Installing chromium and a CJK font (Debian packages) for the browser tests"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-l10n fonts-wqy-microhei >/dev/null
   else
-    echo "== chromium is missing: run 'sudo apt-get install chromium fonts-wqy-microhei' (browser tests will skip)"
+    echo "== chromium is missing: run 'sudo apt-get install chromium chromium-l10n fonts-wqy-microhei' (browser tests will skip)"
   fi
 fi
 

@@ -407,6 +407,9 @@ def build_demo(*, seed: int = 20261123, scale: int = 1, history_days: int = 90, 
             from gridgov.demo.deliberation import build_deliberation
 
             counts.update(build_deliberation())
+            from gridgov.demo.portal import build_portal
+
+            counts.update(build_portal())
     counts.update(
         grids=Region.objects.filter(level=Level.GRID).count(),
         communities=len(regions["communities"]),

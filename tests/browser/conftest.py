@@ -10,7 +10,7 @@ from tests.cases.conftest import cw  # noqa: F401 - the case world fixture
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console-story"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+        "--disable-sync", "--no-first-run", "--disable-quic", "--lang=zh-CN"]
 
 
 
@@ -19,7 +19,7 @@ def browser():
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI") == "true":
             pytest.fail("chromium is required on CI (scripts/test.sh installs it)")
-        pytest.skip("chromium is not installed (apt-get install chromium fonts-wqy-microhei)")
+        pytest.skip("chromium is not installed (apt-get install chromium chromium-l10n fonts-wqy-microhei)")
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread

@@ -130,6 +130,14 @@ def test_demo_district(client):
     assert Ballot.objects.filter(channel="paper").exists() and Topic.objects.get(state="implementing").result["passed"]
     assert delib.satisfaction(Topic.objects.get(state="closed"))["total"] >= 10
 
+    # 掌上社区: the resident reads, asks and books
+    from gridgov.portal import access as portal_access
+    from gridgov.portal.models import Appointment, Conversation
+
+    assert portal_access.published_for(me).count() == 6  # 和平社区's five and 青禾街道's policy
+    assert set(Conversation.objects.filter(resident=me).values_list("state", flat=True)) == {"answered", "waiting"}
+    assert Appointment.objects.filter(user=me, state="booked").count() == 1
+
     again = build_demo(seed=1)
     assert not again.created and {x.username for x in again.logins} == usernames
     assert User.objects.exclude(password__startswith="!").count() == len(usernames)
