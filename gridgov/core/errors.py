@@ -35,3 +35,12 @@ class NotFound(ApplicationError):
 
     def __init__(self, message: str = "对象不存在或不在您的管辖范围内", *, code: str = "not_found"):
         super().__init__(code, message)
+
+
+def text_of(value, name: str, label: str, low: int, high: int) -> str:
+    """A text input trimmed and between `low` and `high` characters, else refused as `invalid_<name>` with the
+    field named (the services' one rule for titles, bodies and the like)."""
+    text = str(value or "").strip()
+    if not low <= len(text) <= high:
+        raise ApplicationError("invalid_" + name, f"{label}须为 {low}–{high} 个字", fields={name: f"{low}–{high} 字"})
+    return text

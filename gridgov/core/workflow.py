@@ -90,6 +90,13 @@ class Transition:
             return previous or self.sources[0]
         return target
 
+    def require(self, values: dict) -> str:
+        """Refuse a required field left blank (`<name>_required`, the field named); the step's note or reason."""
+        for f in self.fields:
+            if f.required and not str(values.get(f.name) or "").strip():
+                raise ApplicationError(f"{f.name}_required", f"请填写{f.label}", fields={f.name: "必填"})
+        return str(values.get("reason") or values.get("note") or "").strip()
+
     def info(self, key: str, default: Any = None) -> Any:
         return dict(self.meta).get(key, default)
 

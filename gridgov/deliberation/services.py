@@ -13,7 +13,7 @@ from django.db.models import Count, F
 
 from gridgov.accounts.paging import page
 from gridgov.accounts.scoping import jurisdiction_of
-from gridgov.core.errors import ApplicationError, PermissionDenied
+from gridgov.core.errors import ApplicationError, PermissionDenied, text_of
 from gridgov.core.timeutil import local, now
 from gridgov.deliberation import events
 from gridgov.deliberation.access import (
@@ -58,13 +58,6 @@ OPEN_PROPOSALS_PER_RESIDENT = 5
 BEFORE_VOTE = (S.PROPOSED, S.REVIEW, S.PARTICIPANTS, S.DISCUSSION)
 
 
-def _text(value, name: str, label: str, low: int, high: int) -> str:
-    text = str(value or "").strip()
-    if not low <= len(text) <= high:
-        raise ApplicationError("invalid_" + name, f"{label}须为 {low}–{high} 个字", fields={name: f"{low}–{high} 字"})
-    return text
-
-
 def _committee(actor, topic: Topic) -> None:
     if not is_committee(actor, topic):
         raise PermissionDenied("您不是该议题所在社区的议事组织者")
@@ -104,8 +97,8 @@ def topic_propose(*, actor, title: str, body: str, scale: str, region, buildings
                   case=None) -> Topic:
     """提出议题. A resident proposes in their community and neighbours support it (附议); staff (居委会, grid workers,
     departments) propose where they work and the topic goes straight to review."""
-    title = _text(title, "title", "议题名称", 4, 100)
-    body = _text(body, "body", "议题内容", 10, 5000)
+    title = text_of(title, "title", "议题名称", 4, 100)
+    body = text_of(body, "body", "议题内容", 10, 5000)
     if scale not in Scale.values:
         raise ApplicationError("invalid_scale", "请选择议题规模", fields={"scale": "无效"})
     vote_unit = vote_unit or VoteUnit.HOUSEHOLD
@@ -181,10 +174,7 @@ def topic_act(*, actor, topic: Topic, action: str, values: dict | None = None,
     values = values or {}
     topic = _locked(topic)  # a count waits for the ballots being cast, and they for it
     t = TOPIC.check(actor, topic, action)
-    for f in t.fields:
-        if f.required and not str(values.get(f.name) or "").strip():
-            raise ApplicationError(f"{f.name}_required", f"请填写{f.label}", fields={f.name: "必填"})
-    note = str(values.get("reason") or values.get("note") or "").strip()
+    note = t.require(values)
     fields: list[str] = []
     decision = str(values.get("decision") or "").strip()
     if decision:
@@ -251,7 +241,7 @@ def topic_update(*, actor, topic: Topic, decision: str | None = None, buildings=
     if topic.state not in BEFORE_VOTE:
         raise ApplicationError("vote_started", "表决已开始,不能再修改决议内容和涉及楼栋", status=409)
     if decision is not None:
-        topic.decision = _text(decision, "decision", "决议内容", 4, 2000)
+        topic.decision = text_of(decision, "decision", "决议内容", 4, 2000)
         events.changed(topic, "decision", actor=actor, note=topic.decision)
     if buildings is not None:
         buildings = list(buildings)
@@ -301,7 +291,7 @@ def comment(*, actor, topic: Topic, body: str) -> Comment:
     _step_allows(topic, COMMENT, "发表意见")
     if not (is_committee(actor, topic) or jurisdiction_of(actor).covers(PROPOSE, topic.region_path)):
         _resident_in(actor, topic, "发表意见")
-    c = Comment.objects.create(topic=topic, author=actor, body=_text(body, "body", "意见", 2, 2000), at=now())
+    c = Comment.objects.create(topic=topic, author=actor, body=text_of(body, "body", "意见", 2, 2000), at=now())
     events.commented(topic, c, actor=actor)
     return c
 
@@ -324,7 +314,7 @@ def participant_set(*, actor, topic: Topic, kind: str, name: str, user=None, pre
     _not_ended(topic)
     if kind not in ParticipantKind.values:
         raise ApplicationError("invalid_kind", "请选择参与主体类别", fields={"kind": "无效"})
-    name = _text(name, "name", "名称", 2, 100)
+    name = text_of(name, "name", "名称", 2, 100)
     if present:
         _, created = Participant.objects.get_or_create(topic=topic, kind=kind, name=name, defaults={"user": user})
     else:
@@ -347,8 +337,8 @@ def meeting_schedule(*, actor, topic: Topic, kind: str, starts_at: dt.datetime, 
         raise ApplicationError("invalid_kind", "请选择会议形式", fields={"kind": "无效"})
     if starts_at is None or starts_at.tzinfo is None:
         raise ApplicationError("invalid_starts_at", "请填写会议时间", fields={"starts_at": "必填"})
-    m = Meeting.objects.create(topic=topic, kind=kind, starts_at=starts_at, place=_text(place, "place", "地点", 2, 200),
-                               agenda=_text(agenda, "agenda", "议程", 2, 2000), created_by=actor)
+    m = Meeting.objects.create(topic=topic, kind=kind, starts_at=starts_at, place=text_of(place, "place", "地点", 2, 200),
+                               agenda=text_of(agenda, "agenda", "议程", 2, 2000), created_by=actor)
     events.meeting(topic, m, "meeting", actor=actor, note=f"{m.get_kind_display()} · {m.place}")
     page(_people(topic), subject=f"议题「{topic.title}」{m.get_kind_display()}:{local(starts_at):%m月%d日 %H:%M} {m.place}",
          data={"topic": topic.pk, "meeting": m.pk}, dedupe_key=f"meeting-{m.pk}")
@@ -369,7 +359,7 @@ def meeting_close(*, actor, meeting: Meeting, closing_report: str, attendees_cou
         count = -1
     if not 0 <= count <= 100000:
         raise ApplicationError("invalid_attendees", "请填写到会人数", fields={"attendees_count": "须为 0 以上的整数"})
-    meeting.closing_report = _text(closing_report, "closing_report", "会议结论", 2, 5000)
+    meeting.closing_report = text_of(closing_report, "closing_report", "会议结论", 2, 5000)
     meeting.attendees_count = count
     meeting.minutes = (minutes or "").strip()[:20000]
     meeting.attending_organizations = (attending_organizations or "").strip()[:500]
@@ -391,7 +381,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     _committee(actor, meeting.topic)
     if meeting.state != MeetingState.PLANNED:
         raise ApplicationError("meeting_closed", f"会议{meeting.get_state_display()}", status=409)
-    reason = _text(reason, "reason", "原因", 2, 500)
+    reason = text_of(reason, "reason", "原因", 2, 500)
     meeting.state, meeting.closed_at = MeetingState.CANCELLED, now()
     meeting.save(update_fields=["state", "closed_at"])
     events.meeting(meeting.topic, meeting, "meeting_cancelled", actor=actor, note=reason)
@@ -493,7 +483,7 @@ def milestone_add(*, actor, topic: Topic, title: str, due_on: dt.date | None = N
         progress = -1
     if not 0 <= progress <= 100:
         raise ApplicationError("invalid_progress", "进度须在 0–100 之间", fields={"progress": "0–100"})
-    m = Milestone.objects.create(topic=topic, title=_text(title, "title", "事项", 2, 100), due_on=due_on,
+    m = Milestone.objects.create(topic=topic, title=text_of(title, "title", "事项", 2, 100), due_on=due_on,
                                  progress=progress, created_by=actor, created_at=now())
     events.milestone(topic, m, actor=actor)
     return m

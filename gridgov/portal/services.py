@@ -18,7 +18,7 @@ from gridgov.accounts.paging import page
 from gridgov.accounts.permissions import code_matches
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.cases.photos import check_photo, public_copy, read_upload
-from gridgov.core.errors import ApplicationError, PermissionDenied
+from gridgov.core.errors import ApplicationError, PermissionDenied, text_of
 from gridgov.core.timeutil import local, now
 from gridgov.people.selectors import community_path, resident_of
 from gridgov.portal import events
@@ -53,20 +53,6 @@ VOICE_FORMATS = (
 OPEN = (ConversationState.WAITING, ConversationState.ANSWERED)
 
 
-def _text(value, name: str, label: str, low: int, high: int) -> str:
-    text = str(value or "").strip()
-    if not low <= len(text) <= high:
-        raise ApplicationError("invalid_" + name, f"{label}须为 {low}–{high} 个字", fields={name: f"{low}–{high} 字"})
-    return text
-
-
-def _check_values(t, values: dict) -> str:
-    for f in t.fields:
-        if f.required and not str(values.get(f.name) or "").strip():
-            raise ApplicationError(f"{f.name}_required", f"请填写{f.label}", fields={f.name: "必填"})
-    return str(values.get("reason") or values.get("note") or "").strip()
-
-
 # -- articles -----------------------------------------------------------------------------------------------
 
 ARTICLE_FIELDS = ("kind", "title", "body", "requires_receipt", "pinned", "guide_materials", "guide_steps",
@@ -74,8 +60,8 @@ ARTICLE_FIELDS = ("kind", "title", "body", "requires_receipt", "pinned", "guide_
 
 
 def _checked_article(a: Article) -> None:
-    a.title = _text(a.title, "title", "标题", 2, 100)
-    a.body = _text(a.body, "body", "正文", 2, 20000)
+    a.title = text_of(a.title, "title", "标题", 2, 100)
+    a.body = text_of(a.body, "body", "正文", 2, 20000)
     if a.kind not in ArticleKind.values:
         raise ApplicationError("invalid_kind", "请选择栏目", fields={"kind": "无效"})
     if a.kind == ArticleKind.GUIDE:
@@ -127,7 +113,7 @@ def article_act(*, actor, article: Article, action: str, values: dict | None = N
     values = values or {}
     article = Article.objects.get(pk=article.pk)
     t = ARTICLE.check(actor, article, action)
-    note = _check_values(t, values)
+    note = t.require(values)
     at = now()
     fields = []
     if action == "publish":
@@ -251,7 +237,7 @@ def conversation_open(*, actor, subject: str, body: str = "", photo=None, voice=
     resident = resident_of(actor)
     if resident is None:
         raise PermissionDenied("只有登记在册的居民可以在线办事,请联系网格员登记")
-    subject = _text(subject, "subject", "事项", 2, 100)
+    subject = text_of(subject, "subject", "事项", 2, 100)
     if not (body or "").strip() and photo is None and voice is None:
         raise ApplicationError("message_empty", "请写下您要办的事,或发送照片、语音", fields={"body": "必填"})
     community = resident.grid.parent if resident.grid.parent is not None else resident.grid
@@ -337,7 +323,7 @@ def conversation_act(*, actor, conversation: Conversation, action: str, values: 
     t = CONVERSATION.check(actor, conv, action)
     if action in ("answer", "reassign"):
         raise ApplicationError("unknown_action", "请直接回复或转交", status=404)
-    note = _check_values(t, values)
+    note = t.require(values)
     at = now()
     fields: list[str] = []
     data = None
@@ -395,7 +381,7 @@ def slot_create(*, actor, region, kind: str, service: str, starts_at: dt.datetim
     if not 1 <= capacity <= 100:
         raise ApplicationError("invalid_capacity", "可约人数须在 1–100 之间", fields={"capacity": "1–100"})
     slot = Slot.objects.create(region=region, region_path=region.path, kind=kind,
-                               service=_text(service, "service", "服务事项", 2, 100), starts_at=starts_at,
+                               service=text_of(service, "service", "服务事项", 2, 100), starts_at=starts_at,
                                ends_at=ends_at, capacity=capacity, staff=staff, created_by=actor)
     events.record("slot", slot, "slot", actor=actor, note=str(slot), at=at)
     return slot
@@ -409,7 +395,7 @@ def slot_cancel(*, actor, slot: Slot, reason: str) -> Slot:
         raise PermissionDenied("您不能取消该时段")
     if slot.is_cancelled:
         return slot
-    reason = _text(reason, "reason", "原因", 2, 500)
+    reason = text_of(reason, "reason", "原因", 2, 500)
     for appt in Appointment.objects.filter(slot=slot, state__in=ACTIVE_APPOINTMENT):
         appointment_act(actor=actor, appointment=appt, action="cancel", values={"reason": f"时段取消:{reason}"})
     slot.is_cancelled = True
@@ -458,7 +444,7 @@ def appointment_act(*, actor, appointment: Appointment, action: str, values: dic
     values = values or {}
     appt = Appointment.objects.select_for_update(of=("self",)).select_related("slot").get(pk=appointment.pk)
     t = APPOINTMENT.check(actor, appt, action)
-    note = _check_values(t, values)
+    note = t.require(values)
     at = now()
     APPOINTMENT.commit(appt, t, at=at, event=lambda old: events.step("appointment", appt, action, old, actor=actor,
                                                                       note=note, at=at))

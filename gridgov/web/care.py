@@ -32,12 +32,7 @@ from gridgov.people.models import FocusGroup, FocusGroupMembership
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu
-from gridgov.web.pages import done_redirect, place_errors, staff_required
-
-
-def _need(request, code: str) -> None:
-    if not jurisdiction_of(request.user).has_perm(code):
-        raise Http404("页面不存在")
+from gridgov.web.pages import done_redirect, need_perm, place_errors, staff_required
 
 
 class BoardFilter(forms.Form):
@@ -49,7 +44,7 @@ class BoardFilter(forms.Form):
 @staff_required
 def care_board(request):
     """关爱看板: counts by light and the targets, red first, then yellow (most overdue first)."""
-    _need(request, LIST)
+    need_perm(request, LIST)
     f = BoardFilter(request.GET or None)
     d = f.cleaned_data if f.is_valid() else {}
     plans = selectors.plans(request.user, light=d.get("light", ""), state=d.get("state", ""), q=d.get("q", ""))
@@ -82,7 +77,7 @@ class PlanForm(forms.Form):
 @staff_required
 def care_new(request):
     """新建关爱档案: a resident of a focus group in the officer's grids, how often to look in and visit."""
-    _need(request, EDIT)
+    need_perm(request, EDIT)
     form = PlanForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -240,7 +235,7 @@ def care_plan(request, pk: int, action: str | None = None):
 @staff_required
 def care_devices(request):
     """设备地图: the devices of the officer's place, offline ones and those with an open alarm marked."""
-    _need(request, LIST)
+    need_perm(request, LIST)
     kind = request.GET.get("kind", "")
     kind = kind if kind in DeviceKind.values else ""
     devices = list(selectors.devices(request.user, kind=kind, online=request.GET.get("online", ""))[:2000])

@@ -25,6 +25,16 @@ def staff_required(view):
     return wrapper
 
 
+def need_perm(request, code: str) -> None:
+    """A page for holders of a permission: to anyone else it does not exist."""
+    from django.http import Http404
+
+    from gridgov.accounts.scoping import jurisdiction_of
+
+    if not jurisdiction_of(request.user).has_perm(code):
+        raise Http404("页面不存在")
+
+
 def done_redirect(request, to: str, *args, **kwargs):
     """After a successful POST: a redirect, or for the upload-progress script the address to go to."""
     url = reverse(to, args=args, kwargs=kwargs) if not to.startswith("/") else to

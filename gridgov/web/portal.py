@@ -22,12 +22,7 @@ from gridgov.regions.models import Level, Region
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu
-from gridgov.web.pages import done_redirect, place_errors, staff_required
-
-
-def _need(request, code: str) -> None:
-    if not jurisdiction_of(request.user).has_perm(code):
-        raise Http404("页面不存在")
+from gridgov.web.pages import done_redirect, need_perm, place_errors, staff_required
 
 
 def _regions(user, code: str, levels) -> list[tuple[int, str]]:
@@ -64,7 +59,7 @@ class ArticleForm(forms.Form):
 @staff_required
 def articles(request):
     """社区发布: what the editor keeps, the latest first; 新建 opens a draft."""
-    _need(request, access.EDIT)
+    need_perm(request, access.EDIT)
     form = ArticleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
@@ -123,7 +118,7 @@ def article_page(request, pk: int, action: str | None = None):
 @staff_required
 def ask_list(request):
     """我要办事: the matters of the place, waiting ones first, mine marked; the median time to the first answer."""
-    _need(request, access.CHAT)
+    need_perm(request, access.CHAT)
     state = request.GET.get("state", "")
     mine = request.GET.get("mine") == "1"
     rows = selectors.conversations(request.user, state=state if state in ConversationState.values else "", mine=mine)
@@ -211,7 +206,7 @@ class SlotForm(forms.Form):
 @staff_required
 def appointments(request, pk: int | None = None, action: str | None = None):
     """预约管理: publish slots; the appointments on them, each with its steps (确认, 完成, 未到, 取消)."""
-    _need(request, access.SLOTS)
+    need_perm(request, access.SLOTS)
     url = reverse("console-appointments")
     form = SlotForm(request.POST if request.method == "POST" and pk is None else None, user=request.user)
     if request.method == "POST" and pk is None:

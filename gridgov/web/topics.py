@@ -36,12 +36,7 @@ from gridgov.regions.models import Level, Region
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu
-from gridgov.web.pages import done_redirect, place_errors, staff_required
-
-
-def _need(request, code: str) -> None:
-    if not jurisdiction_of(request.user).has_perm(code):
-        raise Http404("页面不存在")
+from gridgov.web.pages import done_redirect, need_perm, place_errors, staff_required
 
 
 class ListFilter(forms.Form):
@@ -54,7 +49,7 @@ class ListFilter(forms.Form):
 @staff_required
 def topic_list(request):
     """协商议事: the topics of the place, the latest moved first; counts by step; satisfaction overall."""
-    _need(request, LIST)
+    need_perm(request, LIST)
     f = ListFilter(request.GET or {"state": selectors.ACTIVE})
     d = f.cleaned_data if f.is_valid() else {"state": selectors.ACTIVE}
     topics = selectors.topics(request.user, state=d.get("state", ""), scale=d.get("scale", ""), q=d.get("q", ""))
@@ -93,7 +88,7 @@ class TopicForm(forms.Form):
 @staff_required
 def topic_new(request):
     """提出议题 (居委会, grid workers, departments): it goes straight to review."""
-    _need(request, PROPOSE)
+    need_perm(request, PROPOSE)
     form = TopicForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -176,3 +176,33 @@ def test_a_home_visit_needs_an_address_and_reminders_go_once(dw):  # noqa: F811
     assert services.remind_due(at=now()) == 0  # not yet: more than a day ahead
     services.slot_cancel(actor=dw.chief, slot=visit, reason="工作人员临时外出")
     assert Appointment.objects.get(pk=appt.pk).state == "cancelled"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_residents_after_the_last_place_exactly_one_gets_it(dw):  # noqa: F811
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent bookings need PostgreSQL (SQLite serialises writers anyway)")
+    slot = _slot(dw, capacity=1)
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def take(user):
+        try:
+            barrier.wait()
+            results.append(services.book(actor=user, slot=slot).pk)
+        except ApplicationError as exc:
+            errors.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=take, args=(u,)) for u in dw.users[:2]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 1 and errors == ["slot_full"]
+    assert Slot.objects.get(pk=slot.pk).booked == 1 and Appointment.objects.count() == 1
