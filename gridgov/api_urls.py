@@ -49,6 +49,7 @@ from gridgov.people.api import (
     ResidentRevealApi,
     ResidentSearchApi,
 )
+from gridgov.points import api as points_tasks
 from gridgov.points.api import (
     ClaimDetailApi,
     ClaimListCreateApi,
@@ -111,6 +112,9 @@ urlpatterns = [
     path("points/credit/", CreditListCreateApi.as_view(), name="api-points-credit"),
     path("points/credit/lists/", CreditBoardsApi.as_view(), name="api-points-credit-lists"),
     path("points/credit/<id:pk>/", CreditDetailApi.as_view(), name="api-points-credit-detail"),
+    path("points/tasks/", points_tasks.TaskListCreateApi.as_view(), name="api-points-tasks"),
+    path("points/tasks/<id:pk>/take/", points_tasks.TaskTakeApi.as_view(), name="api-points-task-take"),
+    path("points/takes/", points_tasks.TakeListApi.as_view(), name="api-points-takes"),
     *points_action_paths(),
     path("care/board/", BoardApi.as_view(), name="api-care-board"),
     path("care/plans/", PlanListCreateApi.as_view(), name="api-care-plans"),

@@ -16,6 +16,16 @@ from gridgov.regions.services import region_create
 
 PASSWORD = "Test@Passw0rd"
 
+# Tests of pages and of the API document rather than of the database: the browser stories and the API fuzz run in
+# one pass only — the PostgreSQL pass when there is one (scripts/test.sh deselects them from the SQLite pass).
+ONE_DATABASE = ("tests/browser/", "tests/web/test_api_fuzz.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(part in item.nodeid for part in ONE_DATABASE):
+            item.add_marker(pytest.mark.one_database)
+
 # Valid identity numbers (GB 11643 check digits) of nobody in particular.
 ID_A1 = "110105199003070017"
 ID_A2 = "110105198512120022"

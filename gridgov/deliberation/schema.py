@@ -11,7 +11,9 @@ MIN_TEXT = {("TopicIn", "title"): 4, ("TopicIn", "body"): 10, ("TopicSettingsIn"
             # 掌上社区 (portal.services): the same rule, stated here once for the document
             ("ArticleIn", "title"): 2, ("ArticleIn", "body"): 2, ("ArticleCreateIn", "title"): 2,
             ("ArticleCreateIn", "body"): 2, ("ConversationIn", "subject"): 2, ("SlotIn", "service"): 2,
-            ("SlotCancelIn", "reason"): 2}
+            ("SlotCancelIn", "reason"): 2,
+            # 志愿任务 (points.volunteer_tasks)
+            ("TaskIn", "title"): 2, ("TaskIn", "description"): 2}
 
 
 def at_least(n: int) -> str:

@@ -95,7 +95,8 @@ def build_points(*, days: int = 60, seed: int = 47) -> dict[str, int]:
                           community_id=community.pk, employer="某外卖平台站点")
     patrols = _patrols(rng, people[0], community, start, end)
     records = _credit(rng, community, officer, start, end)
-    return {"volunteers": Volunteer.objects.count(), "point_claims": Claim.objects.count(),
+    tasks = _tasks(people, community, officer, end)
+    return {"volunteer_tasks": tasks, "volunteers": Volunteer.objects.count(), "point_claims": Claim.objects.count(),
             "point_claims_approved": claims, "redemptions": redeemed, "credit_records": records,
             "patrols": patrols}
 
@@ -166,3 +167,31 @@ def _credit(rng: random.Random, community, officer, start, end) -> int:
             n += 1
     return n
 
+
+
+def _tasks(people, community, officer, end) -> int:
+    """志愿任务: last week's 防汛值守 done and confirmed (three volunteers, the demo `volunteer` among them), one
+    reported and waiting for the officer, and two open for this week."""
+    from gridgov.points import volunteer_tasks as vt
+
+    past = end - dt.timedelta(days=6)
+    with clock_at(past - dt.timedelta(days=1)):
+        flood = vt.task_publish(actor=officer, community=community, title="防汛值守", place="和平路下穿隧道",
+                                description="暴雨红色预警期间,值守下穿隧道口,劝阻车辆和行人通行",
+                                starts_at=past, ends_at=past + dt.timedelta(hours=4), places=4)
+        takes = [vt.task_take(actor=u, task=flood) for u in people[:4]]
+    with clock_at(past + dt.timedelta(hours=5)):
+        for take in takes:
+            vt.take_act(actor=take.user, take=take, action="report", values={"note": "值守4小时,劝阻车辆十余辆"})
+    with clock_at(past + dt.timedelta(hours=20)):
+        for take in takes[:3]:
+            vt.take_act(actor=officer, take=take, action="confirm")
+    soon = local(end).replace(hour=9, minute=0, second=0, microsecond=0) + dt.timedelta(days=2)
+    with clock_at(end - dt.timedelta(hours=2)):
+        vt.task_publish(actor=officer, community=community, title="陪独居老人就医", place="区人民医院",
+                        description="陪同独居老人到医院复查并送回家", starts_at=soon, ends_at=soon + dt.timedelta(hours=3),
+                        places=1)
+        vt.task_publish(actor=officer, community=community, title="垃圾分类桶边督导", place="小区各投放点",
+                        description="早晚投放高峰在投放点指导居民分类", starts_at=soon + dt.timedelta(days=1),
+                        ends_at=soon + dt.timedelta(days=1, hours=2), places=6)
+    return 3

@@ -7,10 +7,11 @@ from django.db.models import QuerySet
 
 from gridgov.accounts.scoping import jurisdiction_of, scope
 from gridgov.points import workflow as wf
-from gridgov.points.models import Account, Approver, Claim, Redemption, Volunteer
+from gridgov.points.models import Account, Approver, Claim, Redemption, Task, TaskTake, Volunteer
 
 PERMISSION = {"volunteer": "points:volunteer:verify", "claim": "points:claim:approve",
-              "redemption": "points:redemption:handle", "credit": "points:credit:approve"}
+              "redemption": "points:redemption:handle", "credit": "points:credit:approve",
+              "task": "points:claim:approve", "take": "points:claim:approve"}
 TOWN_DEPTH = 2  # /district/town/: a town-approved item needs a grant at the town or above
 
 
@@ -19,6 +20,8 @@ def _depth(path: str) -> int:
 
 
 def _owner_id(table: str, obj) -> int | None:
+    if table == "task":
+        return None
     return obj.resident.user_id if table == "credit" else obj.user_id
 
 
@@ -58,3 +61,26 @@ def visible_redemptions(actor) -> QuerySet[Redemption]:
 def visible_accounts(actor) -> QuerySet[Account]:
     return scope(Account.objects.filter(kind="member").select_related("user"), actor, "points:ledger:view",
                  "region_path")
+
+
+def visible_tasks(actor) -> QuerySet[Task]:
+    """Staff: the tasks of their place; a volunteer: those of their community (and the ones they took)."""
+    from django.db.models import Q
+
+    base = Task.objects.select_related("community", "item")
+    if not getattr(actor, "pk", None):
+        return base.none()
+    staff = scope(Task.objects.all(), actor, PERMISSION["task"], "region_path").values("pk")
+    own = Volunteer.objects.filter(user=actor).values_list("community__path", flat=True).first()
+    q = Q(pk__in=staff) | Q(takes__user=actor)
+    if own:
+        q |= Q(region_path=own)
+    return base.filter(q).distinct()
+
+
+def visible_takes(actor) -> QuerySet[TaskTake]:
+    from django.db.models import Q
+
+    base = TaskTake.objects.select_related("task", "user")
+    staff = scope(TaskTake.objects.all(), actor, PERMISSION["take"], "region_path").values("pk")
+    return base.filter(Q(pk__in=staff) | Q(user=actor)) if getattr(actor, "pk", None) else base.none()

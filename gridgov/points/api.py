@@ -14,9 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core import workflow_api
+from gridgov.core.errors import NotFound
 from gridgov.core.workflow import Table
-from gridgov.core.workflow_api import input_serializers, uploaded_photos
-from gridgov.points import credit, selectors, services
+from gridgov.core.workflow_api import ID_MAX, input_serializers, uploaded_photos
+from gridgov.points import credit, selectors, services, volunteer_tasks
+from gridgov.points.access import visible_takes, visible_tasks
 from gridgov.points.models import (
     Claim,
     ClaimState,
@@ -28,12 +30,16 @@ from gridgov.points.models import (
     Redemption,
     RedemptionState,
     Reward,
+    TakeState,
+    Task,
+    TaskState,
+    TaskTake,
     Transfer,
     Volunteer,
     VolunteerKind,
     VolunteerState,
 )
-from gridgov.points.workflow import CLAIM, CREDIT, REDEMPTION, VOLUNTEER
+from gridgov.points.workflow import CLAIM, CREDIT, REDEMPTION, TAKE, TASK, VOLUNTEER
 
 
 class VolunteerOut(serializers.ModelSerializer):
@@ -372,6 +378,100 @@ class CreditBoardsApi(APIView):
         return Response(BoardsOut({"community": community.name if community else None, **lists}).data)
 
 
+# -- volunteer tasks ------------------------------------------------------------------------------------------
+
+
+class TakeOut(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.__str__")
+    state_label = serializers.CharField(source="get_state_display")
+    task = serializers.IntegerField(source="task_id")
+    task_title = serializers.CharField(source="task.title")
+    points = serializers.IntegerField(source="award.amount", default=None, allow_null=True)
+
+    class Meta:
+        model = TaskTake
+        fields = ["id", "task", "task_title", "user", "state", "state_label", "note", "points", "created_at"]
+
+
+class TaskOut(serializers.ModelSerializer):
+    community = serializers.CharField(source="community.name")
+    state_label = serializers.CharField(source="get_state_display")
+    points = serializers.IntegerField(source="item.points")
+    left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ["id", "title", "description", "community", "place", "starts_at", "ends_at", "places", "taken",
+                  "left", "points", "state", "state_label", "created_at"]
+
+    def get_left(self, obj) -> int:
+        return max(0, obj.places - obj.taken)
+
+
+class TaskIn(serializers.Serializer):
+    community = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="社区编号")
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=2000)
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    places = serializers.IntegerField(min_value=1, max_value=200, default=1)
+
+
+@extend_schema(tags=["points"])
+class TaskListCreateApi(ListAPIView):
+    serializer_class = TaskOut
+
+    def get_queryset(self):
+        state = self.request.query_params.get("state", "")
+        qs = visible_tasks(self.request.user)
+        return qs.filter(state=state) if state else qs
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=list(TaskState.values))],
+                   summary="志愿任务(本社区或管辖范围)")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=TaskIn, responses={201: TaskOut}, summary="发布志愿任务")
+    def post(self, request):
+        from gridgov.regions.models import Region
+
+        data = TaskIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        community = Region.objects.filter(pk=v.pop("community"), is_active=True, level="community").first()
+        if community is None:
+            raise NotFound("社区不存在")
+        return Response(TaskOut(volunteer_tasks.task_publish(actor=request.user, community=community, **v)).data,
+                        status=201)
+
+
+class TakeIn(serializers.Serializer):
+    pass
+
+
+@extend_schema(tags=["points"], request=TakeIn, responses={201: TakeOut}, summary="接单")
+class TaskTakeApi(APIView):
+    def post(self, request, pk):
+        take = volunteer_tasks.task_take(actor=request.user, task=selectors.task_get(actor=request.user, pk=pk))
+        return Response(TakeOut(take).data, status=201)
+
+
+@extend_schema(tags=["points"])
+class TakeListApi(ListAPIView):
+    serializer_class = TakeOut
+
+    def get_queryset(self):
+        state = self.request.query_params.get("state", "")
+        qs = visible_takes(self.request.user)
+        return qs.filter(state=state) if state else qs
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=list(TakeState.values))],
+                   summary="任务认领:我接的,或管辖范围内待确认的")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
 # -- one endpoint per row of each table ----------------------------------------------------------------------
 
 TABLES: dict[str, tuple[Table, type[serializers.Serializer], Callable[..., Any], Callable[..., Any]]] = {
@@ -387,12 +487,19 @@ TABLES: dict[str, tuple[Table, type[serializers.Serializer], Callable[..., Any],
     "credit": (CREDIT, CreditOut, credit.record_get,
                lambda obj, actor, action, values: credit.credit_act(actor=actor, record=obj, action=action,
                                                                     values=values)),
+    "tasks": (TASK, TaskOut, selectors.task_get,
+              lambda obj, actor, action, values: volunteer_tasks.task_act(actor=actor, task=obj, action=action,
+                                                                          values=values)),
+    "takes": (TAKE, TakeOut, selectors.take_get,
+              lambda obj, actor, action, values: volunteer_tasks.take_act(actor=actor, take=obj, action=action,
+                                                                          values=values)),
 }
 SERIALIZERS = {name: input_serializers(table, suffix=f"{table.name.capitalize()}In")
                for name, (table, *_rest) in TABLES.items()}
 
 
-LABELS = {"volunteers": "志愿者", "claims": "积分申请", "redemptions": "兑换", "credit": "诚信记录"}
+LABELS = {"volunteers": "志愿者", "claims": "积分申请", "redemptions": "兑换", "credit": "诚信记录", "tasks": "志愿任务",
+          "takes": "任务认领"}
 
 
 def action_paths():

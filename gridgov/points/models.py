@@ -95,6 +95,7 @@ class Trigger(models.TextChoices):
     CARE_VISIT = "care_visit", _("结对上门走访(自动)")
     TOPIC_VOTE = "topic_vote", _("参与议事表决(自动)")
     TOPIC_ADOPTED = "topic_adopted", _("提出议题表决通过(自动)")
+    TASK = "task", _("完成社区志愿任务(确认后)")
 
 
 class Approver(models.TextChoices):
@@ -507,3 +508,70 @@ class SweepCursor(models.Model):
 
     name = models.CharField(max_length=32, unique=True)
     at = models.DateTimeField()
+
+
+class TaskState(models.TextChoices):
+    OPEN = "open", _("招募中")
+    CLOSED = "closed", _("已结束")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class Task(models.Model):
+    """志愿任务: work a community puts out for its verified volunteers (陪老人就医, 防汛值守, 垃圾分类督导 …), with a
+    number of places; each volunteer who takes it reports it done and an officer confirms it — the award of the
+    task item is written in the confirming step."""
+
+    community = models.ForeignKey("regions.Region", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)
+    title = models.CharField(_("任务"), max_length=100)
+    description = models.TextField(_("任务说明"), max_length=2000)
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("开始"))
+    ends_at = models.DateTimeField(_("结束"))
+    places = models.PositiveSmallIntegerField(_("名额"), default=1)
+    taken = models.PositiveSmallIntegerField(_("已接"), default=0)
+    item = models.ForeignKey(PointItem, verbose_name=_("积分项目(版本)"), on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("状态"), max_length=16, choices=TaskState.choices, default=TaskState.OPEN,
+                             db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("发布时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("志愿任务")
+        verbose_name_plural = _("志愿任务")
+        ordering = ["-starts_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(taken__lte=models.F("places")), name="task_within_places")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TakeState(models.TextChoices):
+    TAKEN = "taken", _("已接单")
+    DONE = "done", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已退出")
+
+
+class TaskTake(models.Model):
+    """A volunteer's part in a task: taken, reported done, confirmed (with the award) or not."""
+
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="takes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("志愿者"), on_delete=models.PROTECT,
+                             related_name="task_takes")
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)
+    state = models.CharField(_("状态"), max_length=16, choices=TakeState.choices, default=TakeState.TAKEN,
+                             db_index=True)
+    note = models.TextField(_("完成情况"), blank=True)
+    award = models.OneToOneField(Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="task_take")
+    created_at = models.DateTimeField(_("接单时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("任务认领")
+        verbose_name_plural = _("任务认领")
+        ordering = ["task", "created_at"]
+        constraints = [models.UniqueConstraint(fields=["task", "user"], name="take_a_task_once")]

@@ -39,6 +39,7 @@ ITEMS = [
     ("topic_adopted", "deliberation", "提出的议题表决通过(记录于协商议事)", 20, "topic_adopted", None, 60, False,
      "community"),
     ("training", "deliberation", "参加志愿服务培训", 5, "manual", 1, 20, True, "community"),
+    ("task", "mutual_aid", "完成社区派发的志愿任务(经确认)", 10, "task", 2, 200, False, "community"),
 ]
 
 

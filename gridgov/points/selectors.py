@@ -107,3 +107,21 @@ def volunteer_get(*, actor, pk: int) -> Volunteer:
 
 def timeline(subject: str, obj) -> QuerySet[PointsEvent]:
     return PointsEvent.objects.filter(subject=subject, subject_id=obj.pk).select_related("actor").order_by("at", "id")
+
+
+def task_get(*, actor, pk: int):
+    from gridgov.points.access import visible_tasks
+
+    t = visible_tasks(actor).filter(pk=pk).first()
+    if t is None:
+        raise NotFound()
+    return t
+
+
+def take_get(*, actor, pk: int):
+    from gridgov.points.access import visible_takes
+
+    t = visible_takes(actor).filter(pk=pk).first()
+    if t is None:
+        raise NotFound()
+    return t

@@ -4,6 +4,8 @@
 - a claim for a manual item: 提交 → 通过 (the award is written in the same step) or 驳回;
 - a redemption: 兑换 (points spent, stock taken) → 领取 (with its code, at the station), or 取消 / 逾期 (both
   given back);
+- a volunteer task: 招募中 → 结束 or 取消 (by an officer); a volunteer's part in it: 接单 → 上报完成 → 确认 (the
+  award is written in the same step) or 未通过; 退出 while taken;
 - a credit record (诚信红灰榜): 登记 → 审核通过 (公示) or 驳回; a grey record 申诉 by the resident → 维持 or 撤销;
   到期 by the sweep.
 
@@ -12,7 +14,14 @@ Row attribute ``danger``: a step that refuses or takes away (its button is red).
 from __future__ import annotations
 
 from gridgov.core.workflow import Field, Guard, T, Table
-from gridgov.points.models import ClaimState, CreditState, RedemptionState, VolunteerState
+from gridgov.points.models import (
+    ClaimState,
+    CreditState,
+    RedemptionState,
+    TakeState,
+    TaskState,
+    VolunteerState,
+)
 
 # Who may act (points.access decides):
 SELF = "self"  # the volunteer / claimant / redeemer themself
@@ -75,6 +84,32 @@ CREDIT = Table(
     ),
     kinds=lambda actor, r: _kinds("credit", actor, r),
     state_labels={s.value: str(s.label) for s in G},
+)
+
+
+K = TaskState
+TASK = Table(
+    name="task",
+    transitions=(
+        T("close", "结束招募", [K.OPEN], K.CLOSED, [OFFICER], fields=[NOTE]),
+        T("cancel", "取消任务", [K.OPEN], K.CANCELLED, [OFFICER], fields=[REASON], danger=True),
+    ),
+    kinds=lambda actor, t: _kinds("task", actor, t),
+    state_labels={s.value: str(s.label) for s in K},
+)
+
+P = TakeState
+TAKE = Table(
+    name="take",
+    transitions=(
+        T("report", "上报完成", [P.TAKEN], P.DONE, [SELF], fields=[Field("note", "完成情况", "textarea", required=True)]),
+        T("withdraw", "退出任务", [P.TAKEN], P.WITHDRAWN, [SELF], fields=[NOTE], danger=True),
+        T("confirm", "确认完成", [P.DONE], P.CONFIRMED, [OFFICER], fields=[NOTE]),
+        T("reject", "未完成", [P.DONE], P.REJECTED, [OFFICER], fields=[REASON], danger=True),
+        T("cancelled", "任务取消", [P.TAKEN, P.DONE], P.WITHDRAWN, [SYSTEM]),
+    ),
+    kinds=lambda actor, t: _kinds("take", actor, t),
+    state_labels={s.value: str(s.label) for s in P},
 )
 
 

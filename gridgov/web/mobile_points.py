@@ -5,12 +5,14 @@ community's 诚信红灰榜 and the records about me, with the appeal."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from gridgov.core.errors import ApplicationError
-from gridgov.core.timeutil import local_today
+from gridgov.core.timeutil import local_today, now
 from gridgov.points import credit, selectors, services
 from gridgov.points.models import Trigger, VolunteerKind
 from gridgov.points.workflow import CREDIT
@@ -158,3 +160,39 @@ def points_credit(request):
     return render(request, "mobile/points_credit.html", {
         "community": community, "lists": credit.published_lists(community) if community else {"red": [], "grey": []},
         "mine": mine, "error": error}, status=400 if error else 200)
+
+
+@login_required(login_url=LOGIN)
+def points_tasks(request):
+    """志愿任务: the community's open tasks (接单) and mine (上报完成, 退出), with the points each brings."""
+    from gridgov.points import volunteer_tasks
+    from gridgov.points.access import visible_takes, visible_tasks
+    from gridgov.points.models import TakeState, TaskState
+
+    if request.method == "POST":
+        try:
+            if request.POST.get("take"):
+                volunteer_tasks.task_take(actor=request.user, task=visible_tasks(request.user).get(
+                    pk=int(request.POST["take"])))
+                messages.success(request, "已接单,请按时参加")
+            else:
+                take = visible_takes(request.user).get(pk=int(request.POST.get("mine") or 0), user=request.user)
+                action = request.POST.get("action", "")
+                volunteer_tasks.take_act(actor=request.user, take=take, action=action,
+                                         values={"note": request.POST.get("note", "")})
+                messages.success(request, "已上报,等待社区确认" if action == "report" else "已退出")
+        except (ApplicationError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", "任务不存在"))
+        except ObjectDoesNotExist:
+            messages.error(request, "任务不存在")
+        return done_redirect(request, "/m/points/tasks/")
+    mine = list(visible_takes(request.user).filter(user=request.user).select_related("task__item", "award")
+                .order_by("-created_at")[:30])
+    taken = {t.task_id for t in mine}
+    open_tasks = [t for t in visible_tasks(request.user).filter(state=TaskState.OPEN, ends_at__gt=now())
+                  .order_by("starts_at")[:30] if t.pk not in taken]
+    for t in open_tasks:
+        t.left = max(0, t.places - t.taken)
+    return render(request, "mobile/points_tasks.html", {
+        "open_tasks": open_tasks, "mine": mine, "taken_state": TakeState.TAKEN, "tab": "tasks",
+        "summary": selectors.my_summary(request.user)})

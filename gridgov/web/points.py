@@ -12,8 +12,8 @@ from django.urls import reverse
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import local_today, month_bounds
-from gridgov.points import credit, selectors, services
-from gridgov.points.access import visible_redemptions
+from gridgov.points import credit, selectors, services, volunteer_tasks
+from gridgov.points.access import PERMISSION, visible_redemptions, visible_takes, visible_tasks
 from gridgov.points.models import (
     ClaimPhoto,
     ClaimState,
@@ -22,10 +22,13 @@ from gridgov.points.models import (
     CreditReason,
     CreditState,
     RedemptionState,
+    TakeState,
+    TaskState,
     VolunteerState,
 )
 from gridgov.points.stats import points_stats
-from gridgov.points.workflow import CLAIM, CREDIT, REDEMPTION, VOLUNTEER
+from gridgov.points.workflow import CLAIM, CREDIT, REDEMPTION, TAKE, TASK, VOLUNTEER
+from gridgov.regions.models import Level, Region
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu
@@ -37,6 +40,8 @@ SUBJECTS = {
     "redemptions": ("redemption", REDEMPTION, selectors.redemption_get, "兑换", services.redemption_act,
                     "redemption"),
     "credit": ("credit", CREDIT, credit.record_get, "诚信记录", credit.credit_act, "record"),
+    "tasks": ("task", TASK, selectors.task_get, "志愿任务", volunteer_tasks.task_act, "task"),
+    "takes": ("take", TAKE, selectors.take_get, "任务认领", volunteer_tasks.take_act, "take"),
 }
 PHOTOS = {"claims": (ClaimPhoto, "claim_id", selectors.claim_get), "credit": (CreditPhoto, "record_id",
                                                                            credit.record_get)}
@@ -51,7 +56,7 @@ class CodeForm(forms.Form):
 def points_desk(request):
     """积分审核: what waits for this officer — applications, claims, rewards to hand out (by the code the
     resident shows)."""
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" and not request.POST.get("step") else None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"].strip()
         r = visible_redemptions(request.user).filter(code=code).first()
@@ -67,6 +72,18 @@ def points_desk(request):
 
                 messages.success(request, f"已核销:{r.user} 领取 {r.reward.name}")
                 return done_redirect(request, "console-points")
+    task_form = TaskForm(request.POST if request.POST.get("step") == "task" else None, user=request.user)
+    if request.POST.get("step") == "task" and task_form.is_valid():
+        d = dict(task_form.cleaned_data)
+        try:
+            volunteer_tasks.task_publish(actor=request.user, community=Region.objects.get(pk=d.pop("community")), **d)
+        except ApplicationError as exc:
+            place_errors(task_form, exc)
+        else:
+            from django.contrib import messages
+
+            messages.success(request, "已发布志愿任务,本社区志愿者可在「志愿任务」接单")
+            return done_redirect(request, "console-points")
     volunteers = selectors.volunteers(request.user, state=VolunteerState.APPLIED).order_by("applied_at")[:50]
     claims = selectors.claims(request.user, state=ClaimState.SUBMITTED).prefetch_related("photos").order_by(
         "created_at")[:50]
@@ -78,7 +95,29 @@ def points_desk(request):
     return render(request, "console/points_desk.html", {
         "title": "积分审核", "menu": _menu(request.user), "active": "points", "form": form,
         "volunteers": volunteers, "claims": claims, "reserved": reserved, "records": records,
-        "can_propose": j.has_perm(credit.PROPOSE)}, status=400 if form.errors else 200)
+        "can_propose": j.has_perm(credit.PROPOSE), "task_form": task_form,
+        "tasks": visible_tasks(request.user).filter(state=TaskState.OPEN).order_by("starts_at")[:50],
+        "done_takes": visible_takes(request.user).filter(state=TakeState.DONE).order_by("updated_at")[:50]},
+        status=400 if (form.errors or task_form.errors) else 200)
+
+
+class TaskForm(forms.Form):
+    community = forms.ChoiceField(label="社区")
+    title = forms.CharField(label="任务", max_length=100)
+    description = forms.CharField(label="任务说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    starts_at = forms.DateTimeField(label="开始", input_formats=["%Y-%m-%dT%H:%M"],
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label="结束", input_formats=["%Y-%m-%dT%H:%M"],
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    places = forms.IntegerField(label="名额", min_value=1, max_value=200, initial=2)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        q = jurisdiction_of(user).q(PERMISSION["task"], "path")
+        qs = Region.objects.filter(level=Level.COMMUNITY, is_active=True)
+        qs = qs.filter(q) if q is not None else qs
+        self.fields["community"].choices = [(r.pk, r.name) for r in qs.order_by("path")[:300]]
 
 
 @staff_required

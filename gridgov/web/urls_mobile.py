@@ -11,6 +11,7 @@ urlpatterns = [
     path("nearby/", mobile.m_nearby, name="m-nearby"),
     path("points/", mobile_points.points_home, name="m-points"),
     path("points/claim/", mobile_points.points_claim, name="m-points-claim"),
+    path("points/tasks/", mobile_points.points_tasks, name="m-points-tasks"),
     path("points/shop/", mobile_points.points_shop, name="m-points-shop"),
     path("points/credit/", mobile_points.points_credit, name="m-points-credit"),
     path("portal/", mobile_portal.portal_home, name="m-portal"),

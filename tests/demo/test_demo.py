@@ -115,6 +115,11 @@ def test_demo_district(client):
     lists = published_lists(community)
     assert len(lists["red"]) >= 3 and len(lists["grey"]) >= 2 and all("*" in r["name"] for r in lists["grey"])
     assert CreditRecord.objects.filter(state="proposed").exists()
+    from gridgov.points.models import TaskTake
+
+    assert result.counts["volunteer_tasks"] == 3
+    assert TaskTake.objects.filter(state="confirmed", award__isnull=False).count() == 3
+    assert TaskTake.objects.filter(state="done").count() == 1  # waiting for `community`
 
     # 协商议事: topics at every step, through the services
     from gridgov.deliberation import selectors as delib

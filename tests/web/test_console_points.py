@@ -67,3 +67,32 @@ def test_nothing_of_another_place(pw, client):  # noqa: F811
     assert "巡逻" not in client.get("/console/points/").content.decode()
     assert client.get("/console/points/nothing/1/").status_code == 404
     assert Claim.objects.get(pk=claim.pk).state == "submitted"
+
+
+def test_volunteer_tasks_in_the_console_and_on_the_phone(pw, client):  # noqa: F811
+    import datetime as dt
+
+    from gridgov.core.timeutil import local, now
+    from gridgov.points.models import Task, TaskTake
+
+    client.force_login(pw.officer)
+    start = local(now() + dt.timedelta(hours=3)).replace(second=0, microsecond=0)
+    values = {"step": "task", "community": pw.cw.w.comm_a.pk, "title": "防汛值守", "description": "暴雨期间巡查低洼地段",
+              "starts_at": start.strftime("%Y-%m-%dT%H:%M"), "ends_at": (start - dt.timedelta(hours=1)).strftime(
+                  "%Y-%m-%dT%H:%M"), "places": 2}
+    r = client.post("/console/points/", values)
+    assert r.status_code == 400 and "结束时间须晚于开始时间" in r.content.decode() and Task.objects.count() == 0
+    values["ends_at"] = (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    assert client.post("/console/points/", values).status_code == 302
+    task = Task.objects.get()
+    client.force_login(pw.volunteer)
+    assert "防汛值守" in client.get("/m/points/tasks/").content.decode()
+    client.post("/m/points/tasks/", {"take": task.pk})
+    take = TaskTake.objects.get()
+    client.post("/m/points/tasks/", {"mine": take.pk, "action": "report", "note": "已巡查三处低洼地段"})
+    client.force_login(pw.officer)
+    assert "已巡查三处低洼地段" in client.get("/console/points/").content.decode()
+    assert client.post(f"/console/points/takes/{take.pk}/confirm/", {"note": ""}).status_code == 302
+    client.force_login(pw.volunteer)
+    page = client.get("/m/points/tasks/").content.decode()
+    assert "已确认" in page and "+10" in page
