@@ -41,13 +41,28 @@ if [ "$pg_ok" != 1 ] && [ "${CI:-}" = "true" ]; then
   exit 1
 fi
 
-# The browser stories and the API fuzz test pages and the API document, not the database: with PostgreSQL they
-# run in its pass only (marker one_database, tests/conftest.py); without it, in the SQLite pass.
+# The browser stories and the API fuzz test pages and the API document, not the database: with PostgreSQL each
+# runs in one pass (markers browser and fuzz, tests/conftest.py) — the stories on SQLite, what the platform starts
+# on, the fuzz on PostgreSQL, what a district deploys; without PostgreSQL both run on SQLite.
 if [ "$pg_ok" = 1 ]; then
-  echo "== pytest on SQLite (the browser stories and the API fuzz run in the PostgreSQL pass)"
-  env -u DATABASE_URL $V/pytest -m "not one_database" "$@"
+  # The two passes run side by side (two cores: the SQLite pass is one Python process, the PostgreSQL pass one
+  # more and the server); the SQLite pass's report is printed when both are done.
+  echo "== pytest on SQLite (with the browser stories) and on PostgreSQL (with the API fuzz), side by side"
+  sqlite_log=$(mktemp)
+  ( env -u DATABASE_URL $V/pytest -m "not fuzz" "$@" >"$sqlite_log" 2>&1 ) &
+  sqlite_pid=$!
   echo "== pytest on PostgreSQL"
-  DATABASE_URL="$PG_URL" $V/pytest "$@"
+  pg_rc=0
+  DATABASE_URL="$PG_URL" $V/pytest -m "not browser" "$@" || pg_rc=$?
+  sqlite_rc=0
+  wait "$sqlite_pid" || sqlite_rc=$?
+  echo "== pytest on SQLite (its report)"
+  cat "$sqlite_log"
+  rm -f "$sqlite_log"
+  if [ "$sqlite_rc" != 0 ] || [ "$pg_rc" != 0 ]; then
+    echo "pytest failed: SQLite exit $sqlite_rc, PostgreSQL exit $pg_rc" >&2
+    exit 1
+  fi
 else
   echo "== pytest on SQLite"
   env -u DATABASE_URL $V/pytest "$@"
