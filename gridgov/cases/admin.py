@@ -128,7 +128,7 @@ class IngestSourceAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class TriageClassAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """智能分拨: which department type each of the classifier's classes stands for in this district."""
 
-    list_display = ["label", "department_type"]
+    list_display = ["label", "department_type", "auto_dispatch_at"]
 
 
 @admin.register(TriageCorrection)

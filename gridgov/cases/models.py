@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -153,10 +154,15 @@ class RoutingRule(models.Model):
 
 class TriageClass(models.Model):
     """智能分拨: a class the department classifier names (城乡建设 …) and the department type it stands for in this
-    district, so that a case without a category is suggested the closest unit of that type."""
+    district, so that a case without a category is suggested the closest unit of that type; above
+    `auto_dispatch_at` the accepted case goes there at once."""
 
     label = models.CharField(_("分拨大类"), max_length=16, unique=True)
     department_type = models.CharField(_("对应部门类别"), max_length=32, choices=DepartmentType.choices)
+    auto_dispatch_at = models.FloatField(
+        _("自动派遣置信度"), null=True, blank=True,
+        validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
+        help_text=_("立案时,若事件类别未设自动派遣而该类建议的置信度不低于此值(0.5–1),直接派往建议的部门;空为不自动派遣"))
 
     class Meta:
         verbose_name = _("分拨大类对应")

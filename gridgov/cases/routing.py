@@ -67,6 +67,20 @@ def suggested_department(case: Case) -> OrgUnit | None:
     return closest_of_type(mapped, case.region_path) if mapped else None
 
 
+def confident_department(case: Case) -> tuple[OrgUnit, str] | None:
+    """智能分拨, automatic: the unit of the case's suggested class when the class is set to dispatch at once above a
+    confidence (`TriageClass.auto_dispatch_at`) and the suggestion reaches it; with the note its timeline row says."""
+    if not case.suggested_class or case.suggested_confidence is None:
+        return None
+    at = TriageClass.objects.filter(label=case.suggested_class).values_list("auto_dispatch_at", flat=True).first()
+    if at is None or case.suggested_confidence < at:
+        return None
+    unit = suggested_department(case)
+    if unit is None:
+        return None
+    return unit, f"智能分拨自动派遣:「{case.suggested_class}」置信度 {case.suggested_confidence:.2f} ≥ {at:.2f}"
+
+
 def class_of(unit: OrgUnit) -> str:
     """The classifier's class of a unit's department type ("" when none or several are mapped to it)."""
     labels = list(TriageClass.objects.filter(department_type=unit.department_type).values_list("label", flat=True)) \

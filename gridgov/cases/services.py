@@ -32,6 +32,7 @@ from gridgov.cases.photos import check_photos, store_photos
 from gridgov.cases.reference import category_by_code, unit_staff
 from gridgov.cases.routing import (
     center_for,
+    confident_department,
     district_path,
     escalation_step,
     suggest_unit,
@@ -477,6 +478,9 @@ def case_accept(*, case: Case, actor, category=None, urgency: str | None = None,
         unit = suggest_unit(case)
         if unit is not None:
             case = _dispatch(case, None, [unit], lead=unit, note="按派遣规则自动派遣", action="dispatch")
+    elif (confident := confident_department(case)) is not None:
+        unit, note = confident
+        case = _dispatch(case, None, [unit], lead=unit, note=note, action="dispatch")
     return case
 
 

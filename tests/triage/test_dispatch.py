@@ -40,3 +40,17 @@ def test_a_dispatch_elsewhere_is_recorded_and_exported_for_retraining(cw, tmp_pa
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [(r["id"], r["label"]) for r in rows] == [(str(case.pk), "环境保护")]
     assert rows[0]["text"] == "路边烧烤油烟很大"
+
+
+def test_above_its_class_threshold_an_accepted_case_is_dispatched_at_once(cw):  # noqa: F811
+    TriageClass.objects.filter(label="城乡建设").update(auto_dispatch_at=0.9)
+    unsure = _uncategorised(cw, "楼上违章搭建阳光房", "城乡建设")  # 0.8: below the class's threshold
+    assert unsure.state == "accepted"
+    case = report(cw, category=None, description="小区楼顶违章加盖两层", photos=[])
+    Case.objects.filter(pk=case.pk).update(suggested_class="城乡建设", suggested_confidence=0.95,
+                                           suggested_by="department-v1")
+    case = s.case_accept(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, category="2403")
+    assert case.state == "dispatched" and case.assignments.get().unit == cw.zj
+    note = case.events.filter(action="dispatch").values_list("note", flat=True).get()
+    assert note == "智能分拨自动派遣:「城乡建设」置信度 0.95 ≥ 0.90"
+    assert not TriageCorrection.objects.exists()
