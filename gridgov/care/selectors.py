@@ -20,10 +20,10 @@ def plans(actor, *, light: str = "", state: str = "", mine: bool = False, q: str
         qs = qs.filter(light=light)
     if q:
         qs = qs.filter(resident__name__contains=q.strip()[:20])
-    return _by_urgency(qs.distinct())
+    return by_urgency(qs.distinct())
 
 
-def _by_urgency(qs: QuerySet[CarePlan]) -> QuerySet[CarePlan]:
+def by_urgency(qs: QuerySet[CarePlan]) -> QuerySet[CarePlan]:
     """Red first, then yellow, then green; within a colour the most overdue first."""
     from django.db.models import Case, IntegerField, Value, When
 

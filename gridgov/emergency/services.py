@@ -125,14 +125,6 @@ def callout_open(*, case, at: dt.datetime | None = None) -> Callout:
     return callout
 
 
-def _required(t, values: dict) -> dict:
-    missing = {f.name: "必填" for f in t.fields if f.required and not str(values.get(f.name) or "").strip()}
-    if missing:
-        label = next(f.label for f in t.fields if f.name in missing)
-        raise ApplicationError("field_required", f"请填写{label}", fields=missing)
-    return values
-
-
 @transaction.atomic
 def callout_act(*, actor, callout: Callout, action: str, values: dict | None = None,
                 at: dt.datetime | None = None) -> Callout:
@@ -141,8 +133,7 @@ def callout_act(*, actor, callout: Callout, action: str, values: dict | None = N
     values = values or {}
     callout = Callout.objects.select_related("case").get(pk=callout.pk)
     t = CALLOUT.check(actor, callout, action)
-    values = _required(t, values)
-    note = str(values.get("reason") or values.get("note") or "").strip()
+    note = t.require(values)
     unit = responder_unit(actor, callout) if action in ("acknowledge", "arrive", "finish") else None
     fields: list[str] = []
     outcome = ""

@@ -56,11 +56,9 @@ def commit_step(table: Table, subject: str, obj, action: str, *, actor, values: 
 
 
 def checked_values(table: Table, actor, obj, action: str, values: dict | None) -> dict:
-    """The step is allowed (state, actor, guards) and has its reason where the row requires one: the values."""
+    """The step is allowed (state, actor, guards) and has every field its row requires: the values."""
     values = values or {}
-    t = table.check(actor, obj, action)
-    if t.needs_reason and not (values.get("reason") or "").strip():
-        raise ApplicationError("reason_required", "请填写原因", fields={"reason": "必填"})
+    table.check(actor, obj, action).require(values)
     return values
 
 

@@ -37,7 +37,7 @@ def care_home(request):
             messages.success(request, f"已记录:{plan.resident.name} {c.get_result_display()}"
                                       + (f",已生成事件 {c.case.number},社区将尽快处置" if c.case else ""))
         return done_redirect(request, "/m/care/")
-    plans = list(care_selectors._by_urgency(visible_plans(request.user).filter(state=PlanState.ACTIVE).distinct())
+    plans = list(care_selectors.by_urgency(visible_plans(request.user).filter(state=PlanState.ACTIVE).distinct())
                  .prefetch_related("pairings__user")[:100])
     return render(request, "mobile/care.html", {"plans": plans, "kinds": CheckInKind.choices, "now": now()})
 

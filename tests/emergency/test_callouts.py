@@ -71,7 +71,7 @@ def test_acknowledging_stops_the_rings_and_tells_the_center(ew):
     callout_act(actor=ew.member_a, callout=callout, action="arrive")
     with pytest.raises(ApplicationError) as e:
         callout_act(actor=ew.member_a, callout=callout, action="finish", values={"note": " "})
-    assert e.value.code == "field_required"
+    assert e.value.code == "note_required"
     callout_act(actor=ew.member_a, callout=callout, action="finish", values={"note": "楼道杂物阴燃,已扑灭"})
     callout.refresh_from_db()
     assert callout.state == "closed" and callout.arrived_at and callout.closed_at
@@ -91,7 +91,7 @@ def test_the_commander_calls_reinforcements_at_once_or_stands_down(ew):
     assert callout.ring == 2
     with pytest.raises(ApplicationError) as e:
         callout_act(actor=ew.cw.dispatcher, callout=callout, action="stand_down", values={})
-    assert e.value.code == "field_required"
+    assert e.value.code == "reason_required"
     callout_act(actor=ew.cw.dispatcher, callout=callout, action="stand_down", values={"reason": "居民自行扑灭"})
     callout.refresh_from_db()
     assert callout.state == "stood_down"

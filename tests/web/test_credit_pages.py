@@ -39,7 +39,7 @@ def test_register_approve_publish_and_appeal(pw, client):  # noqa: F811
     page = client.get("/m/points/credit/").content.decode()
     assert "张*" in page and "违章搭建拒不整改" in page and "提出申诉" in page
     r = client.post("/m/points/credit/", {"record": str(record.pk), "reason": ""})
-    assert r.status_code == 400 and "请填写原因" in r.content.decode()
+    assert r.status_code == 400 and "请填写申诉理由" in r.content.decode()
     r = client.post("/m/points/credit/", {"record": str(record.pk), "reason": "已于上周拆除,请核实"})
     assert r.status_code == 302
     record.refresh_from_db()
