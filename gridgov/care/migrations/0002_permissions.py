@@ -10,13 +10,9 @@ CARE_PERMISSIONS = {
 
 
 def add(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    for code, perms in CARE_PERMISSIONS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is None:
-            continue
-        role.permissions = list(dict.fromkeys(list(role.permissions or []) + perms))
-        role.save(update_fields=["permissions"])
+    from gridgov.accounts.role_grants import add_permissions
+
+    add_permissions(apps, CARE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -13,13 +13,9 @@ DELIBERATION_PERMISSIONS = {
 
 
 def add(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    for code, perms in DELIBERATION_PERMISSIONS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is None:
-            continue
-        role.permissions = list(dict.fromkeys(list(role.permissions or []) + perms))
-        role.save(update_fields=["permissions"])
+    from gridgov.accounts.role_grants import add_permissions
+
+    add_permissions(apps, DELIBERATION_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -15,12 +15,9 @@ def add(apps, schema_editor):
     Role = apps.get_model("accounts", "Role")
     Role.objects.get_or_create(code="emergency_responder", defaults={
         "name": "应急队员", "permissions": ["region:region:list", "org:unit:list"], "is_staff_role": True, "sort": 95})
-    for code, perms in EMERGENCY_PERMISSIONS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is None:
-            continue
-        role.permissions = list(dict.fromkeys(list(role.permissions or []) + perms))
-        role.save(update_fields=["permissions"])
+    from gridgov.accounts.role_grants import add_permissions
+
+    add_permissions(apps, EMERGENCY_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
