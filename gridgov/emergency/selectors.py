@@ -89,7 +89,27 @@ def units(actor, *, at: dt.datetime, days: int = 30) -> list[UnitRow]:
 
 
 def groups(actor) -> QuerySet[AlertGroup]:
-    return access.visible_groups(actor).select_related("region").order_by("region_path", "name")
+    """The alert groups of the actor's place, with `member_count` (active members)."""
+    from django.db.models import Count, Q
+
+    return (access.visible_groups(actor).select_related("region")
+            .annotate(member_count=Count("members", filter=Q(members__is_active=True), distinct=True))
+            .order_by("region_path", "name"))
+
+
+def recent_broadcasts(groups: list[AlertGroup], per_group: int = 3, days: int = 90) -> dict[int, list[Broadcast]]:
+    """The latest warnings of several groups in one query: group id → the last `per_group` (newest first)."""
+    import datetime as dt
+
+    from gridgov.core.timeutil import now
+
+    out: dict[int, list[Broadcast]] = {g.pk: [] for g in groups}
+    rows = (Broadcast.objects.filter(group_id__in=list(out), at__gte=now() - dt.timedelta(days=days))
+            .select_related("sender").order_by("-at", "-pk")[:500])
+    for b in rows:
+        if len(out[b.group_id]) < per_group:
+            out[b.group_id].append(b)
+    return out
 
 
 def group_get(*, actor, pk: int) -> AlertGroup:

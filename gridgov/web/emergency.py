@@ -105,9 +105,9 @@ def emergency_desk(request):
     recent = list(selectors.callouts(request.user).exclude(state__in=("alerting", "acknowledged", "on_scene",
                                                                        "exhausted"))
                   .filter(created_at__gte=t - dt.timedelta(days=30))[:30]) if j.has_perm(COMMAND) else []
+    recent_warnings = selectors.recent_broadcasts(groups)
     for g in groups:
-        g.recent = selectors.broadcasts(g, 3)
-        g.member_count = g.members.filter(is_active=True).count()
+        g.recent = recent_warnings[g.pk]
     bad = bool(shift_form.errors or warn_form.errors)
     return render(request, "console/emergency_desk.html", {
         "title": "应急指挥", "menu": _menu(request.user), "active": "emergency", "open": open_callouts,

@@ -102,6 +102,24 @@ def test_shifts_and_alert_group_warnings(api, care):
     r = api(stranger).post(f"/api/v1/emergency/groups/{group.pk}/broadcast/", {"message": "测试测试"}, format="json")
     assert r.status_code == 404
     assert [g["name"] for g in api(shop2).get("/api/v1/emergency/groups/").json()["results"]] == ["幸福路铺户联防"]
+    # 应急指挥 lists the group with its members and its last warnings, in a bounded number of queries
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    other = AlertGroup.objects.create(name="和平路铺户联防", region=ew.cw.w.comm_a, region_path=ew.cw.w.comm_a.path)
+    group_member_set(actor=ew.cw.dispatcher, group=other, user=shop1, label="和平路1号")
+    browser = Client()
+    browser.force_login(ew.cw.dispatcher)
+    browser.get("/console/emergency/")  # warm: the session's first request does more
+    with CaptureQueriesContext(connection) as queries:
+        page = browser.get("/console/emergency/").content.decode()
+    assert "幸福路铺户联防" in page and "2 人" in page and "有人冒充燃气公司" in page and "和平路铺户联防" in page
+    group3 = AlertGroup.objects.create(name="第三联防群", region=ew.cw.w.comm_a, region_path=ew.cw.w.comm_a.path)
+    group_member_set(actor=ew.cw.dispatcher, group=group3, user=shop2, label="1号")
+    with CaptureQueriesContext(connection) as more:
+        browser.get("/console/emergency/")
+    assert len(more) == len(queries)  # one more group, no more queries
 
 
 def test_the_admin_lists_care_and_emergency_records_in_scope(client, care):
