@@ -69,6 +69,7 @@ from gridgov.points.api import (
 from gridgov.points.api import action_paths as points_action_paths
 from gridgov.portal import api as portal
 from gridgov.regions.api import LocateApi, RegionDetailApi, RegionListApi
+from gridgov.supervision import api as supervision
 
 register_converter(IdConverter, "id")
 
@@ -156,6 +157,16 @@ urlpatterns = [
     path("portal/slots/<id:pk>/cancel/", portal.SlotCancelApi.as_view(), name="api-slot-cancel"),
     path("portal/appointments/", portal.AppointmentListApi.as_view(), name="api-appointments"),
     *portal.action_paths(),
+    path("supervision/compounds/", supervision.CompoundListApi.as_view(), name="api-compounds"),
+    path("supervision/inspections/", supervision.InspectionListApi.as_view(), name="api-inspections"),
+    path("supervision/inspections/<id:pk>/", supervision.InspectionDetailApi.as_view(), name="api-inspection"),
+    path("supervision/inspections/<id:pk>/submit/", supervision.InspectionSubmitApi.as_view(),
+         name="api-inspection-submit"),
+    path("supervision/inspections/<id:pk>/reinspect/", supervision.InspectionReinspectApi.as_view(),
+         name="api-inspection-reinspect"),
+    path("supervision/inspections/<id:pk>/cancel/", supervision.InspectionCancelApi.as_view(),
+         name="api-inspection-cancel"),
+    path("supervision/scores/", supervision.ScoreApi.as_view(), name="api-supervision-scores"),
     path("emergency/callouts/", CalloutListApi.as_view(), name="api-callouts"),
     path("emergency/callouts/<id:pk>/", CalloutDetailApi.as_view(), name="api-callout"),
     *emergency_action_paths(),

@@ -51,6 +51,8 @@ CROSS_FIELD_RULES = {
     "invalid_starts_at": "portal: a slot starts after now (a time relative to the moment)",
     "invalid_ends_at": "portal: a slot ends after it starts, within 12 hours",
     "address_required": "portal: a home visit for someone without a registered flat names the address",
+    "results_incomplete": "supervision: every item of the inspection's checklist is answered (the items are data)",
+    "unknown_item": "supervision: results name only the checklist's items (the items are data)",
     "invalid_vote_until": "deliberation: the vote ends after today and within 60 days (a date relative to the day)",
 }
 

@@ -1,0 +1,189 @@
+"""Supervision API: compounds, inspections (the checklist to fill in, results, re-inspection, cancelling), and a
+month's property-company scores with every deduction and its evidence."""
+
+from __future__ import annotations
+
+import json
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gridgov.core.errors import ApplicationError, NotFound
+from gridgov.core.timeutil import local, now
+from gridgov.supervision import access, score, services
+from gridgov.supervision.models import Compound, Inspection, InspectionState, Result
+
+TAG = "supervision"
+
+
+class CompoundOut(serializers.ModelSerializer):
+    grid = serializers.CharField(source="grid.name")
+    property_company = serializers.CharField(source="property_company.name", default=None, allow_null=True)
+    checklist = serializers.CharField(source="checklist.name")
+
+    class Meta:
+        model = Compound
+        fields = ["id", "name", "grid", "property_company", "is_old", "checklist", "address"]
+
+
+class ResultOut(serializers.ModelSerializer):
+    code = serializers.CharField(source="item.code")
+    item = serializers.CharField(source="item.text")
+    case = serializers.CharField(source="case.number", default=None, allow_null=True)
+
+    class Meta:
+        model = Result
+        fields = ["code", "item", "passed", "note", "case", "rectify_by", "rectified"]
+
+
+class ChecklistItemOut(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    weight = serializers.IntegerField()
+    photo_required = serializers.BooleanField()
+
+
+class InspectionOut(serializers.ModelSerializer):
+    compound = serializers.CharField(source="compound.name")
+    property_company = serializers.CharField(source="property_company.name", default=None, allow_null=True)
+    state_label = serializers.CharField(source="get_state_display")
+    items = ChecklistItemOut(source="checklist.items.all", many=True)
+    results = ResultOut(many=True)
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "compound", "property_company", "state", "state_label", "due_on", "submitted_at",
+                  "reinspected_at", "failed_count", "deducted", "items", "results"]
+
+
+def inspection_get(*, actor, pk: int) -> Inspection:
+    i = access.visible_inspections(actor).filter(pk=pk).first()
+    if i is None:
+        raise NotFound()
+    return i
+
+
+@extend_schema(tags=[TAG], summary="小区(管辖范围内)")
+class CompoundListApi(ListAPIView):
+    serializer_class = CompoundOut
+
+    def get_queryset(self):
+        return access.visible_compounds(self.request.user)
+
+
+@extend_schema(tags=[TAG])
+class InspectionListApi(ListAPIView):
+    serializer_class = InspectionOut
+
+    def get_queryset(self):
+        state = self.request.query_params.get("state", "")
+        qs = access.visible_inspections(self.request.user).prefetch_related("results__item", "checklist__items")
+        return qs.filter(state=state) if state else qs
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=list(InspectionState.values))],
+                   summary="物业检查(待检查、整改中…)")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=[TAG], responses=InspectionOut, summary="一次检查(检查表与结果)")
+class InspectionDetailApi(APIView):
+    def get(self, request, pk):
+        return Response(InspectionOut(inspection_get(actor=request.user, pk=pk)).data)
+
+
+class SubmitIn(serializers.Serializer):
+    results = serializers.DictField(child=serializers.BooleanField(), help_text="{检查项编码: 是否合格},须逐项填写")
+    notes = serializers.DictField(child=serializers.CharField(max_length=500, allow_blank=True), required=False,
+                                  default=dict)
+
+
+def _json_field(request, name: str):
+    """A multipart form sends the results as JSON text in a part."""
+    value = request.data.get(name)
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ApplicationError("invalid_" + name, f"{name} 须为 JSON", fields={name: "格式无效"}) from None
+    return value
+
+
+@extend_schema(tags=[TAG], request=SubmitIn, responses=InspectionOut,
+               summary="提交检查结果(不合格项的照片以 multipart 的 photo_<编码> 部分上传)")
+class InspectionSubmitApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def post(self, request, pk):
+        inspection = inspection_get(actor=request.user, pk=pk)
+        data = SubmitIn(data={"results": _json_field(request, "results"), "notes": _json_field(request, "notes") or {}})
+        data.is_valid(raise_exception=True)
+        files = getattr(request, "FILES", {})
+        photos = {k[len("photo_"):]: f for k, f in files.items() if k.startswith("photo_")}
+        services.inspection_submit(actor=request.user, inspection=inspection, photos=photos,
+                                   results=data.validated_data["results"], notes=data.validated_data["notes"])
+        return Response(InspectionOut(inspection_get(actor=request.user, pk=pk)).data)
+
+
+class ReinspectIn(serializers.Serializer):
+    fixed = serializers.DictField(child=serializers.BooleanField(), help_text="{不合格项编码: 是否已整改}")
+    notes = serializers.DictField(child=serializers.CharField(max_length=500, allow_blank=True), required=False,
+                                  default=dict)
+
+
+@extend_schema(tags=[TAG], request=ReinspectIn, responses=InspectionOut, summary="提交复查结果")
+class InspectionReinspectApi(APIView):
+    def post(self, request, pk):
+        inspection = inspection_get(actor=request.user, pk=pk)
+        data = ReinspectIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.inspection_reinspect(actor=request.user, inspection=inspection, **data.validated_data)
+        return Response(InspectionOut(inspection_get(actor=request.user, pk=pk)).data)
+
+
+class CancelIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+@extend_schema(tags=[TAG], request=CancelIn, responses=InspectionOut, summary="取消检查")
+class InspectionCancelApi(APIView):
+    def post(self, request, pk):
+        inspection = inspection_get(actor=request.user, pk=pk)
+        data = CancelIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.inspection_cancel(actor=request.user, inspection=inspection, **data.validated_data)
+        return Response(InspectionOut(inspection_get(actor=request.user, pk=pk)).data)
+
+
+class DeductionOut(serializers.Serializer):
+    points = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    result_id = serializers.IntegerField(allow_null=True)
+    case_id = serializers.IntegerField(allow_null=True)
+
+
+class ScoreOut(serializers.Serializer):
+    company = serializers.CharField()
+    score = serializers.IntegerField()
+    inspections = serializers.IntegerField()
+    pass_rate = serializers.FloatField(allow_null=True)
+    deductions = DeductionOut(many=True)
+
+
+@extend_schema(tags=[TAG], parameters=[OpenApiParameter("month", str, description="YYYY-MM,默认本月")],
+               responses=ScoreOut(many=True), summary="物业信用分排名(每项扣分及其依据)")
+class ScoreApi(APIView):
+    def get(self, request):
+        from gridgov.accounts.scoping import require_perm
+
+        require_perm(request.user, access.VIEW)
+        month = request.query_params.get("month") or f"{local(now()):%Y-%m}"
+        rows = score.ranking(access.visible_compounds(request.user), month)
+        out = [{"company": r["company"].name, "score": r["score"], "inspections": r["inspections"],
+                "pass_rate": r["pass_rate"], "deductions": score.deductions(r["company"].pk, month)} for r in rows]
+        return Response(ScoreOut(out, many=True).data)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "gridgov.supervision"
+    label = "supervision"
+    verbose_name = "监督考核"
+
+    def ready(self):
+        from gridgov.core.sweeps import register
+        from gridgov.supervision.services import schedule_due
+
+        register("supervision", "物业检查(到期安排)", schedule_due)

@@ -1,0 +1,13 @@
+"""The timeline of supervision: one constructor per kind of row; every `SupervisionEvent` is written here."""
+
+from __future__ import annotations
+
+from gridgov.supervision.models import SupervisionEvent
+
+KINDS = {"schedule": "安排检查", "submit": "提交检查结果", "reinspect": "提交复查结果", "cancel": "取消检查"}
+
+
+def record(inspection, action: str, *, from_state: str = "", actor=None, note: str = "", data: dict | None = None,
+           at=None) -> SupervisionEvent:
+    return SupervisionEvent.record("inspection", inspection, action, from_state=from_state,
+                                   to_state=inspection.state, actor=actor, note=note, data=data, at=at)

@@ -1,0 +1,145 @@
+"""监督考核: residential compounds (小区) under a property company, inspected against a checklist every half month
+(老旧小区 monthly) — "半月一考核、拍照即留痕": each item passed or failed with a photo, a failed item becomes a
+rectification case with a deadline, a re-inspection says whether it was put right. The property company's monthly
+credit score is computed from that evidence (failed items, rectifications not done in time, residents'
+complaints), every point traceable to the result or case it comes from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.models import TimelineRow
+
+
+class Compound(models.Model):
+    """小区: where a property company serves; in a grid; its buildings."""
+
+    name = models.CharField(_("小区名称"), max_length=100)
+    grid = models.ForeignKey("regions.Region", verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(_("区域路径"), max_length=255, db_index=True)
+    property_company = models.ForeignKey("orgs.OrgUnit", verbose_name=_("物业服务企业"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="compounds",
+                                         limit_choices_to={"kind": "property_company"})
+    is_old = models.BooleanField(_("老旧小区"), default=False)
+    buildings = models.ManyToManyField("people.Building", verbose_name=_("楼栋"), blank=True, related_name="+")
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    checklist = models.ForeignKey("Checklist", verbose_name=_("检查表"), on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("检查人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  help_text=_("不填由该网格的网格员检查"))
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
+        ordering = ["region_path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Checklist(models.Model):
+    name = models.CharField(_("检查表"), max_length=100)
+    every_days = models.PositiveSmallIntegerField(_("检查周期(天)"), default=15)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("检查表")
+        verbose_name_plural = _("检查表")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """One thing to look at, how many points its failure costs the company, whether a photo is required, what
+    case a failure makes and how many days the company has to put it right."""
+
+    checklist = models.ForeignKey(Checklist, verbose_name=_("检查表"), on_delete=models.PROTECT, related_name="items")
+    code = models.SlugField(_("编码"), max_length=32)
+    text = models.CharField(_("检查项"), max_length=100)
+    weight = models.PositiveSmallIntegerField(_("扣分"), default=2)
+    photo_required = models.BooleanField(_("不合格须拍照"), default=True)
+    category = models.CharField(_("整改事件类别"), max_length=8, default="2402")
+    rectify_days = models.PositiveSmallIntegerField(_("整改期限(天)"), default=3)
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+        ordering = ["checklist", "sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["checklist", "code"], name="item_code_in_checklist")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class InspectionState(models.TextChoices):
+    SCHEDULED = "scheduled", _("待检查")
+    RECTIFYING = "rectifying", _("整改中")
+    PASSED = "passed", _("合格")
+    CLOSED = "closed", _("复查完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class Inspection(models.Model):
+    compound = models.ForeignKey(Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="inspections")
+    checklist = models.ForeignKey(Checklist, verbose_name=_("检查表"), on_delete=models.PROTECT, related_name="+")
+    property_company = models.ForeignKey("orgs.OrgUnit", verbose_name=_("物业服务企业"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+",
+                                         help_text=_("检查时的物业:小区换物业后,旧的记录仍算原企业"))
+    region_path = models.CharField(_("区域路径"), max_length=255, db_index=True)
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("检查人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("状态"), max_length=16, choices=InspectionState.choices,
+                             default=InspectionState.SCHEDULED, db_index=True)
+    due_on = models.DateField(_("应检日期"))
+    submitted_at = models.DateTimeField(_("检查时间"), null=True, blank=True, db_index=True)
+    reinspected_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
+    failed_count = models.PositiveSmallIntegerField(_("不合格项"), default=0)
+    deducted = models.PositiveSmallIntegerField(_("扣分"), default=0)
+    created_at = models.DateTimeField(_("创建时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("物业检查")
+        verbose_name_plural = _("物业检查")
+        ordering = ["-due_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["compound"], condition=Q(state="scheduled"),
+                                    name="one_scheduled_inspection_per_compound"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compound} {self.due_on:%Y-%m-%d}"
+
+
+class Result(models.Model):
+    """One item of one inspection: passed or not, with its photo and note; a failure's rectification case, its
+    deadline, and what the re-inspection found."""
+
+    inspection = models.ForeignKey(Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(ChecklistItem, verbose_name=_("检查项"), on_delete=models.PROTECT, related_name="+")
+    passed = models.BooleanField(_("合格"))
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    photo = models.FileField(_("照片"), upload_to="supervision/%Y/%m/", blank=True)
+    case = models.ForeignKey("cases.Case", verbose_name=_("整改事件"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    rectify_by = models.DateField(_("整改期限"), null=True, blank=True)
+    rectified = models.BooleanField(_("已整改"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("检查结果")
+        verbose_name_plural = _("检查结果")
+        ordering = ["inspection", "item__sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="one_result_per_item")]
+
+
+class SupervisionEvent(TimelineRow):
+    class Meta(TimelineRow.Meta):
+        verbose_name = _("监督记录")
+        verbose_name_plural = _("监督记录")
+        indexes = [models.Index(fields=["subject", "subject_id"], name="supervision_event_subject")]

@@ -1,0 +1,106 @@
+"""物业信用分: a property company's score for a month, computed from the evidence every time (never typed in, so it
+can always be reproduced): the base, minus each failed item of its compounds' inspections that month, each item
+the re-inspection found not put right, each rectification case closed after its deadline (or still open past
+it), and each residents' complaint about property service in its compounds' grids. Every deduction names the
+result or case it comes from. The formula's numbers are settings (`SUPERVISION_SCORE`).
+
+Also the month's pass rate (inspections with nothing failed) and problem rates (how often each item failed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from gridgov.cases.models import Case
+from gridgov.core.timeutil import local, month_bounds, now
+from gridgov.supervision.models import Compound, Inspection, InspectionState, Result
+
+DEFAULTS = {"base": 100, "not_fixed": 1.0, "late": 1, "complaint": 1,
+            "complaint_categories": ["2402", "2103"]}  # 物业服务问题, 物业纠纷
+
+
+def formula() -> dict:
+    return {**DEFAULTS, **getattr(settings, "SUPERVISION_SCORE", {})}
+
+
+@dataclass(frozen=True)
+class Deduction:
+    points: int  # negative
+    kind: str  # failed / not_fixed / late / complaint
+    text: str
+    result_id: int | None = None
+    case_id: int | None = None
+
+
+KIND_LABELS = {"failed": "检查不合格", "not_fixed": "复查未整改到位", "late": "整改超期", "complaint": "居民投诉"}
+
+
+def deductions(company_id: int, month: str, *, at: dt.datetime | None = None) -> list[Deduction]:
+    start, end = month_bounds(month)
+    at = min(at or now(), end)
+    f = formula()
+    out: list[Deduction] = []
+    results = (Result.objects.filter(inspection__property_company_id=company_id, passed=False,
+                                     inspection__submitted_at__gte=start, inspection__submitted_at__lt=end)
+               .select_related("item", "inspection__compound", "case").order_by("inspection__submitted_at", "pk"))
+    for r in results:
+        where = f"{r.inspection.compound.name} {local(r.inspection.submitted_at):%m-%d}"
+        out.append(Deduction(-r.item.weight, "failed", f"{where} {r.item.text}", result_id=r.pk))
+        if r.rectified is False:
+            out.append(Deduction(-round(r.item.weight * f["not_fixed"]), "not_fixed", f"{where} {r.item.text}",
+                                 result_id=r.pk))
+        if r.case is not None and r.rectify_by is not None:
+            deadline = dt.datetime.combine(r.rectify_by + dt.timedelta(days=1), dt.time(), tzinfo=start.tzinfo)
+            done = r.case.closed_at
+            if (done is not None and done > deadline) or (done is None and at > deadline):
+                out.append(Deduction(-f["late"], "late", f"{where} {r.item.text}(期限 {r.rectify_by:%m-%d})",
+                                     result_id=r.pk, case_id=r.case_id))
+    grids = list(Compound.objects.filter(property_company_id=company_id).values_list("grid_id", flat=True))
+    inspection_cases = Result.objects.filter(case__isnull=False).values("case_id")
+    complaints = (Case.objects.filter(grid_id__in=grids, created_at__gte=start, created_at__lt=end,
+                                      category__code__in=f["complaint_categories"])
+                  .exclude(pk__in=inspection_cases).exclude(state__in=["rejected", "merged", "withdrawn"])
+                  .order_by("created_at", "pk"))
+    for c in complaints:
+        out.append(Deduction(-f["complaint"], "complaint", f"{c.number} {c.title}", case_id=c.pk))
+    return out
+
+
+def score(company_id: int, month: str, *, at: dt.datetime | None = None) -> tuple[int, list[Deduction]]:
+    found = deductions(company_id, month, at=at)
+    return max(0, formula()["base"] + sum(d.points for d in found)), found
+
+
+def month_figures(inspections) -> dict:
+    """Pass rate (nothing failed) of the inspections submitted, and each item's problem rate."""
+    done = [i for i in inspections if i.submitted_at is not None and i.state != InspectionState.CANCELLED]
+    passed = sum(1 for i in done if i.failed_count == 0)
+    checked: dict[str, int] = defaultdict(int)
+    failed: dict[str, int] = defaultdict(int)
+    for r in Result.objects.filter(inspection__in=[i.pk for i in done]).select_related("item"):
+        checked[r.item.text] += 1
+        if not r.passed:
+            failed[r.item.text] += 1
+    problems = sorted(((text, failed[text], n, round(failed[text] * 100 / n, 1)) for text, n in checked.items()),
+                      key=lambda x: (-x[3], x[0]))
+    return {"inspections": len(done), "passed": passed,
+            "pass_rate": round(passed * 100 / len(done), 1) if done else None,
+            "problems": [{"item": t, "failed": f, "checked": n, "rate": r} for t, f, n, r in problems]}
+
+
+def ranking(compounds, month: str) -> list[dict]:
+    """The companies serving these compounds, best score first, with their month's figures."""
+    start, end = month_bounds(month)
+    companies = {c.property_company_id: c.property_company for c in compounds if c.property_company_id}
+    rows = []
+    for company_id, company in companies.items():
+        s, found = score(company_id, month)
+        inspections = list(Inspection.objects.filter(property_company_id=company_id, submitted_at__gte=start,
+                                                     submitted_at__lt=end))
+        figures = month_figures(inspections)
+        rows.append({"company": company, "score": s, "deductions": len(found), "inspections": figures["inspections"],
+                     "pass_rate": figures["pass_rate"]})
+    return sorted(rows, key=lambda r: (-r["score"], r["company"].name))

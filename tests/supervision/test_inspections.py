@@ -1,0 +1,129 @@
+"""物业检查: an inspection with a failed item (photographed) makes a rectification case and lowers the company's
+score; the score is reproduced from its evidence; the re-inspection and a late rectification cost more; the
+month's pass rate and problem rates on a hand-worked example; the plan schedules what is due."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from gridgov.cases import services as cases
+from gridgov.cases.models import Case
+from gridgov.core.errors import ApplicationError, PermissionDenied
+from gridgov.core.timeutil import LOCAL_TZ, local, now
+from gridgov.orgs.models import UnitKind
+from gridgov.orgs.services import org_unit_create
+from gridgov.supervision import score
+from gridgov.supervision.models import Checklist, Compound, Inspection
+from gridgov.supervision.services import (
+    inspection_cancel,
+    inspection_reinspect,
+    inspection_schedule,
+    inspection_submit,
+    schedule_due,
+)
+from tests.cases.conftest import cw  # noqa: F401 - the case world
+from tests.portal.test_portal import _jpeg
+
+ALL_OK = {"garbage": True, "illegal_building": True, "ads": True, "ground_lock": True, "fire_passage": True,
+          "greenery": True, "lights": True, "security": True}
+
+
+@pytest.fixture
+def sw(cw):  # noqa: F811
+    company = org_unit_create(actor=None, code="PM-1", name="幸福物业", kind=UnitKind.PROPERTY_COMPANY,
+                              region=cw.w.comm_a)
+    checklist = Checklist.objects.get(name="物业服务半月检查")
+    compound = Compound.objects.create(name="幸福里小区", grid=cw.w.grid_a_west, region_path=cw.w.grid_a_west.path,
+                                       property_company=company, checklist=checklist, address="幸福路1号")
+    return cw, company, compound
+
+
+def _month() -> str:
+    return f"{local(now()):%Y-%m}"
+
+
+def test_a_failed_item_makes_a_case_and_costs_the_company_points(sw):
+    c, company, compound = sw
+    inspection = inspection_schedule(actor=c.dispatcher, compound=compound, due_on=local(now()).date())
+    with pytest.raises(ApplicationError) as e:
+        inspection_schedule(actor=c.dispatcher, compound=compound, due_on=local(now()).date())
+    assert e.value.code == "already_scheduled"
+    results = {**ALL_OK, "ads": False}
+    with pytest.raises(ApplicationError) as e:
+        inspection_submit(actor=c.w.worker_a, inspection=inspection, results=results)
+    assert e.value.code == "photo_required" and Inspection.objects.get(pk=inspection.pk).state == "scheduled"
+    with pytest.raises(ApplicationError) as e:
+        inspection_submit(actor=c.w.worker_a, inspection=inspection, results={"ads": False})
+    assert e.value.code == "results_incomplete"
+    inspection = inspection_submit(actor=c.w.worker_a, inspection=inspection, results=results,
+                                   photos={"ads": ("ads.jpg", _jpeg())}, notes={"ads": "3单元楼道贴满开锁广告"})
+    assert inspection.state == "rectifying" and inspection.failed_count == 1 and inspection.deducted == 2
+    r = inspection.results.get(item__code="ads")
+    case = Case.objects.get(pk=r.case_id)
+    assert case.category.code == "1201" and case.grid == c.w.grid_a_west and case.attachments.count() == 1
+    assert r.rectify_by == local(now()).date() + dt.timedelta(days=2)
+    s, found = score.score(company.pk, _month())
+    assert s == 98 and [(d.kind, d.points, d.result_id) for d in found] == [("failed", -2, r.pk)]
+    # reproducible: computed again from the same evidence, the same deductions
+    assert score.score(company.pk, _month()) == (s, found)
+
+
+def test_reinspection_late_rectification_and_complaints(sw):
+    c, company, compound = sw
+    with time_machine.travel(dt.datetime(2026, 11, 3, 10, tzinfo=LOCAL_TZ), tick=False):
+        inspection = inspection_schedule(actor=c.dispatcher, compound=compound, due_on=local(now()).date())
+        inspection = inspection_submit(actor=c.w.worker_a, inspection=inspection,
+                                       results={**ALL_OK, "garbage": False, "greenery": False},
+                                       photos={"garbage": ("g.jpg", _jpeg())})
+        with pytest.raises(PermissionDenied):
+            inspection_reinspect(actor=c.w.user_b, inspection=inspection, fixed={"garbage": True, "greenery": True})
+        inspection = inspection_reinspect(actor=c.w.worker_a, inspection=inspection,
+                                          fixed={"garbage": True, "greenery": False})
+        assert inspection.state == "closed"
+        complaint = cases.case_report(actor=c.w.resident_user, channel="resident_app", description="物业保洁不到位",
+                                      category="2402", grid=c.w.grid_a_west, address="幸福里小区3号楼")[0]
+        with time_machine.travel(dt.datetime(2026, 11, 28, 12, tzinfo=LOCAL_TZ), tick=False):  # both past due
+            s, found = score.score(company.pk, "2026-11")
+        kinds = sorted(d.kind for d in found)
+        assert kinds == ["complaint", "failed", "failed", "late", "late", "not_fixed"]
+        # 100 − 3 (garbage) − 2 (greenery) − 2 (greenery not fixed) − 1 − 1 (both cases past their deadline) − 1
+        assert s == 90
+        assert next(d for d in found if d.kind == "complaint").case_id == complaint.pk
+
+
+def test_pass_rate_and_problem_rates_on_a_hand_worked_month(sw):
+    c, company, compound = sw
+    other = Compound.objects.create(name="和平小区", grid=c.w.grid_a_east, region_path=c.w.grid_a_east.path,
+                                    property_company=company, checklist=compound.checklist)
+    for place, failures in ((compound, []), (other, ["ads"]), (compound, ["ads", "ground_lock"])):
+        i = inspection_schedule(actor=c.dispatcher, compound=place, due_on=local(now()).date(), inspector=c.w.worker_a)
+        inspection_submit(actor=c.w.worker_a, inspection=i, results={**ALL_OK, **{k: False for k in failures}},
+                          photos={k: (f"{k}.jpg", _jpeg()) for k in failures})
+        if failures:
+            inspection_reinspect(actor=c.dispatcher, inspection=i, fixed={k: True for k in failures})  # a manager
+    figures = score.month_figures(list(Inspection.objects.all()))
+    assert figures["inspections"] == 3 and figures["passed"] == 1 and figures["pass_rate"] == 33.3
+    top = figures["problems"][0]
+    assert (top["item"], top["failed"], top["checked"], top["rate"]) == ("楼内小广告", 2, 3, 66.7)
+    assert figures["problems"][1]["item"] == "私装地锁" and figures["problems"][1]["rate"] == 33.3
+    [row] = score.ranking(Compound.objects.all(), _month())
+    assert row["company"] == company and row["inspections"] == 3 and row["score"] == 100 - 2 - 2 - 2
+
+
+def test_the_plan_schedules_what_is_due_and_a_cancelled_one_is_replaced(sw):
+    c, company, compound = sw
+    assert schedule_due() == 1 and schedule_due() == 0  # one waiting at a time
+    waiting = Inspection.objects.get(state="scheduled")
+    inspection_submit(actor=c.w.worker_a, inspection=waiting, results=ALL_OK)
+    assert schedule_due() == 0  # passed today: the next in 15 days
+    with time_machine.travel(now() + dt.timedelta(days=15), tick=False):
+        assert schedule_due() == 1
+        nxt = Inspection.objects.get(state="scheduled")
+        with pytest.raises(ApplicationError) as e:
+            inspection_cancel(actor=c.dispatcher, inspection=nxt, reason="")
+        assert e.value.code == "reason_required"
+        inspection_cancel(actor=c.dispatcher, inspection=nxt, reason="小区封闭施工")
+        assert schedule_due() == 1
