@@ -24,7 +24,7 @@ echo "== ruff"
 $V/ruff check gridgov tests bench
 echo "== import layers (lint-imports, .importlinter)"
 $V/lint-imports
-echo "== type check (mypy: core, cases, mediation, points, care, emergency, triage, deliberation and portal; [tool.mypy] in pyproject.toml)"
+echo "== type check (mypy: core, cases, mediation, points, care, emergency, triage, deliberation, portal and supervision; [tool.mypy] in pyproject.toml)"
 $V/mypy
 echo "== makemigrations --check"
 env -u DATABASE_URL $V/gridgov makemigrations --check --dry-run

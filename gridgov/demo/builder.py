@@ -410,6 +410,9 @@ def build_demo(*, seed: int = 20261123, scale: int = 1, history_days: int = 90, 
             from gridgov.demo.portal import build_portal
 
             counts.update(build_portal())
+            from gridgov.demo.supervision import build_supervision
+
+            counts.update(build_supervision())
     counts.update(
         grids=Region.objects.filter(level=Level.GRID).count(),
         communities=len(regions["communities"]),

@@ -47,7 +47,8 @@ def deductions(company_id: int, month: str, *, at: dt.datetime | None = None) ->
                                      inspection__submitted_at__gte=start, inspection__submitted_at__lt=end)
                .select_related("item", "inspection__compound", "case").order_by("inspection__submitted_at", "pk"))
     for r in results:
-        where = f"{r.inspection.compound.name} {local(r.inspection.submitted_at):%m-%d}"
+        submitted = r.inspection.submitted_at
+        where = f"{r.inspection.compound.name} {local(submitted):%m-%d}" if submitted else r.inspection.compound.name
         out.append(Deduction(-r.item.weight, "failed", f"{where} {r.item.text}", result_id=r.pk))
         if r.rectified is False:
             out.append(Deduction(-round(r.item.weight * f["not_fixed"]), "not_fixed", f"{where} {r.item.text}",

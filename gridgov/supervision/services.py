@@ -68,7 +68,7 @@ def _case(inspection: Inspection, result: Result, *, actor, photo_data: bytes | 
     compound = inspection.compound
     item = result.item
     description = f"{compound.name}物业检查不合格:{item.text}。{result.note}".strip()
-    company = inspection.property_company.name if inspection.property_company_id else "物业服务企业"
+    company = inspection.property_company.name if inspection.property_company is not None else "物业服务企业"
     case, _ = case_report(
         actor=actor, channel=Channel.GRID_WORKER, title=f"{compound.name}:{item.text}", description=description,
         category=item.category, grid=compound.grid, address=compound.address or compound.name, is_public=False,

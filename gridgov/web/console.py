@@ -79,6 +79,8 @@ def _menu(user) -> list[dict]:
         items.append({"label": "社区发布", "url": reverse("console-articles"), "key": "portal"})
     if j.has_perm("portal:slot:edit"):
         items.append({"label": "预约管理", "url": reverse("console-appointments"), "key": "appointments"})
+    if any(j.has_perm(p) for p in ("supervision:score:view", "supervision:inspection:manage")):
+        items.append({"label": "监督考核", "url": reverse("console-supervision"), "key": "supervision"})
     if j.has_perm("deliberation:topic:list"):
         items.append({"label": "协商议事", "url": reverse("console-topics"), "key": "topics"})
     if j.has_perm("emergency:callout:command") or j.has_perm("emergency:alert:send"):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.web import care, console, disputes, emergency, hot, points, portal, topics
+from gridgov.web import care, console, disputes, emergency, hot, points, portal, supervision, topics
 
 urlpatterns = [
     path("", console.home, name="console-home"),
@@ -42,6 +42,10 @@ urlpatterns = [
     path("ask/<int:pk>/<str:action>/", portal.ask_page, name="console-ask-act"),
     path("appointments/", portal.appointments, name="console-appointments"),
     path("appointments/<int:pk>/<str:action>/", portal.appointments, name="console-appointment-act"),
+    path("supervision/", supervision.supervision_home, name="console-supervision"),
+    path("supervision/inspections/<int:pk>/", supervision.inspection_page, name="console-inspection"),
+    path("supervision/inspections/<int:pk>/<str:action>/", supervision.inspection_page,
+         name="console-inspection-act"),
     path("topics/", topics.topic_list, name="console-topics"),
     path("topics/new/", topics.topic_new, name="console-topic-new"),
     path("topics/<int:pk>/", topics.topic_page, name="console-topic"),

@@ -1,7 +1,15 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from gridgov.web import mobile, mobile_care, mobile_points, mobile_portal, mobile_topics, mobile_work
+from gridgov.web import (
+    mobile,
+    mobile_care,
+    mobile_points,
+    mobile_portal,
+    mobile_topics,
+    mobile_work,
+    supervision,
+)
 
 urlpatterns = [
     path("", mobile.m_home, name="m-home"),
@@ -14,6 +22,9 @@ urlpatterns = [
     path("points/tasks/", mobile_points.points_tasks, name="m-points-tasks"),
     path("points/shop/", mobile_points.points_shop, name="m-points-shop"),
     path("points/credit/", mobile_points.points_credit, name="m-points-credit"),
+    path("inspect/", supervision.inspect_home, name="m-inspect"),
+    path("inspect/<int:pk>/", supervision.inspect_page, name="m-inspect-form"),
+    path("inspect/photos/<int:pk>/", supervision.result_photo, name="m-inspect-photo"),
     path("portal/", mobile_portal.portal_home, name="m-portal"),
     path("portal/<int:pk>/", mobile_portal.portal_article, name="m-article"),
     path("ask/", mobile_portal.ask_home, name="m-ask-home"),

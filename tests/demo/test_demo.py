@@ -68,7 +68,11 @@ def test_demo_district(client):
 
     [row] = kpis(actor=User.objects.get(username="district"), start=now() - dt.timedelta(days=11), end=now())
     # the history's cases and those care made (a missed look, a device alarm)
-    assert row["received"] == result.counts["cases"] + result.counts["care_cases"] and row["closed"] > 0
+    from gridgov.supervision.models import Result as InspectionResult
+
+    window = InspectionResult.objects.filter(case__created_at__gte=now() - dt.timedelta(days=11)).count()
+    # … and the rectification cases of the inspections (监督考核) in the window
+    assert row["received"] == result.counts["cases"] + result.counts["care_cases"] + window and row["closed"] > 0
     assert result.counts["care_cases"] >= 1 and result.counts["care_plans"] >= 5
     # the staff's messages came when the history happened, and all but the last day's have been read
     from gridgov.notify.models import Message
@@ -142,6 +146,17 @@ def test_demo_district(client):
     assert portal_access.published_for(me).count() == 6  # 和平社区's five and 青禾街道's policy
     assert set(Conversation.objects.filter(resident=me).values_list("state", flat=True)) == {"answered", "waiting"}
     assert Appointment.objects.filter(user=me, state="booked").count() == 1
+
+    # 监督考核: two months of inspections, scores from their evidence, today's waiting for the grid worker
+    from gridgov.supervision import score as supervision_score
+    from gridgov.supervision.models import Compound, Inspection
+
+    assert result.counts["compounds"] >= 3 and result.counts["inspections"] >= 6
+    assert Inspection.objects.filter(state="rectifying").exists() or Inspection.objects.filter(state="closed").exists()
+    assert Inspection.objects.filter(state="scheduled", compound__inspector__username="gridworker").exists()
+    month = f"{now():%Y-%m}"
+    rows = supervision_score.ranking(Compound.objects.all(), month)
+    assert len(rows) == 2 and all(0 <= r["score"] <= 100 for r in rows)
 
     again = build_demo(seed=1)
     assert not again.created and {x.username for x in again.logins} == usernames

@@ -127,3 +127,32 @@ def test_the_plan_schedules_what_is_due_and_a_cancelled_one_is_replaced(sw):
         assert e.value.code == "reason_required"
         inspection_cancel(actor=c.dispatcher, inspection=nxt, reason="小区封闭施工")
         assert schedule_due() == 1
+
+
+def test_the_phone_checklist_and_the_console_ranking(sw, client):
+    c, company, compound = sw
+    inspection = inspection_schedule(actor=c.dispatcher, compound=compound, due_on=local(now()).date())
+    client.force_login(c.w.worker_a)
+    assert "幸福里小区" in client.get("/m/inspect/").content.decode()
+    page = client.get(f"/m/inspect/{inspection.pk}/").content.decode()
+    assert "楼内小广告" in page and "不合格须拍照" in page
+    form = {f"r_{k}": "pass" for k in ALL_OK}
+    form["r_ads"] = "fail"
+    r = client.post(f"/m/inspect/{inspection.pk}/", form)
+    assert r.status_code == 400 and "须拍照留痕" in r.content.decode()
+    assert Inspection.objects.get(pk=inspection.pk).state == "scheduled"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    form["p_ads"] = SimpleUploadedFile("ads.jpg", _jpeg(), content_type="image/jpeg")
+    form["n_ads"] = "单元门贴满小广告"
+    assert client.post(f"/m/inspect/{inspection.pk}/", form).status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.state == "rectifying"
+    assert "待复查" in client.get("/m/inspect/").content.decode()
+    client.force_login(c.dispatcher)
+    page = client.get("/console/supervision/").content.decode()
+    assert "幸福物业" in page and "<b>98</b>" in page and "楼内小广告" in page and "检查不合格" in page
+    result = inspection.results.get(item__code="ads")
+    assert client.get(f"/m/inspect/photos/{result.pk}/").status_code == 200
+    client.force_login(c.w.user_b)  # town B sees nothing of it
+    assert client.get(f"/console/supervision/inspections/{inspection.pk}/").status_code == 404

@@ -53,7 +53,8 @@ def percent(rate) -> str:
 @register.simple_tag(takes_context=True)
 def duty_links(context) -> str:
     """On the phone's home pages: 关爱看望 for someone paired with a care target (or keeping the grid's plans),
-    应急出警 with a count of open callouts for a member of an emergency unit."""
+    物业检查 for those who inspect compounds, 应急出警 with a count of open callouts for a member of an emergency
+    unit."""
     from django.utils.html import format_html_join
 
     from gridgov.accounts.scoping import jurisdiction_of
@@ -67,6 +68,8 @@ def duty_links(context) -> str:
     links = []
     if Pairing.objects.filter(user=user, is_active=True).exists() or jurisdiction_of(user).has_perm("care:plan:edit"):
         links.append(("/m/care/", "关爱看望"))
+    if jurisdiction_of(user).has_perm("supervision:inspection:do"):
+        links.append(("/m/inspect/", "物业检查"))
     units = member_unit_ids(user)
     if units:
         n = Callout.objects.filter(units__unit_id__in=units, state__in=OPEN_CALLOUT_STATES).distinct().count()

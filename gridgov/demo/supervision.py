@@ -1,0 +1,121 @@
+"""监督考核 for the demo: the compounds of 和平社区 (one per grid, the first two by the community's property company and
+a second company brought in for the others, one of them an old compound checked monthly), two months of
+inspections through the services — most items pass, a few fail with their photos and become rectification cases,
+most put right in time —, and today's inspections waiting for the `gridworker` log-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+
+from PIL import Image
+
+from gridgov.accounts.models import Membership
+from gridgov.cases import services as cases
+from gridgov.cases.models import Case
+from gridgov.core.errors import ApplicationError
+from gridgov.core.timeutil import clock_at, local, now
+from gridgov.demo.history import _actors, staff_read_messages
+from gridgov.orgs.models import OrgUnit, UnitKind
+from gridgov.orgs.services import org_unit_create
+from gridgov.regions.models import Level, Region
+from gridgov.supervision import services as sv
+from gridgov.supervision.models import Checklist, Compound, Inspection
+
+NAMES = ["和平里小区", "和平新村", "滨江花园", "纺织厂宿舍", "幸福家园", "翠苑小区"]
+FAIL_ODDS = {"garbage": 0.25, "ads": 0.3, "ground_lock": 0.15, "illegal_building": 0.05, "fire_passage": 0.1,
+             "greenery": 0.15, "lights": 0.1, "security": 0.1}
+
+
+def _photo(rng: random.Random) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (rng.randrange(256), rng.randrange(256), rng.randrange(256))).save(out, "JPEG")
+    return out.getvalue()
+
+
+def build_supervision(*, days: int = 60, seed: int = 91) -> dict[str, int]:
+    rng = random.Random(seed)
+    officer_m = Membership.objects.filter(user__username="community").select_related("user", "region").first()
+    worker_m = Membership.objects.filter(user__username="gridworker").select_related("user").first()
+    if officer_m is None or worker_m is None:
+        return {}
+    officer, community, worker = officer_m.user, officer_m.region, worker_m.user
+    own = OrgUnit.objects.filter(kind=UnitKind.PROPERTY_COMPANY, region=community).first()
+    other = org_unit_create(actor=None, code=f"PM2-{community.code}", name="安居物业管理有限公司",
+                            kind=UnitKind.PROPERTY_COMPANY, region=community, department_type="property")
+    half, monthly = Checklist.objects.get(name="物业服务半月检查"), Checklist.objects.get(name="老旧小区月度检查")
+    grids = list(Region.objects.filter(parent=community, level=Level.GRID).order_by("code"))
+    compounds = []
+    for k, grid in enumerate(grids[: len(NAMES)]):
+        old = NAMES[k] == "纺织厂宿舍"
+        compounds.append(Compound.objects.create(
+            name=NAMES[k], grid=grid, region_path=grid.path, property_company=own if k < 2 else other, is_old=old,
+            checklist=monthly if old else half, address=f"{community.name}{NAMES[k]}",
+            inspector=worker if k == 0 else None))
+    end = now()
+    start = end - dt.timedelta(days=days)
+    actors = _actors()
+    n = 0
+    for c in compounds:
+        every = c.checklist.every_days
+        day = start + dt.timedelta(days=rng.randrange(every))
+        inspector = c.inspector or _grid_worker(c) or worker
+        while day < end - dt.timedelta(days=1):
+            with clock_at(day.replace(hour=9)):
+                i = sv.inspection_schedule(actor=officer, compound=c, due_on=local(day).date(), inspector=inspector)
+            items = list(c.checklist.items.all())
+            results = {it.code: rng.random() >= FAIL_ODDS.get(it.code, 0.1) for it in items}
+            photos = {code: ("p.jpg", _photo(rng)) for code, ok in results.items() if not ok}
+            with clock_at(day.replace(hour=10, minute=rng.randrange(60))):
+                i = sv.inspection_submit(actor=inspector, inspection=i, results=results, photos=photos)
+            n += 1
+            if i.failed_count:
+                later = day + dt.timedelta(days=rng.choice([1, 2, 3, 5]))
+                fixed = {code: rng.random() < 0.85 for code, ok in results.items() if not ok}
+                _rectify(i, day.replace(hour=11), later.replace(hour=14), fixed, actors, end)
+                if later < end:
+                    with clock_at(later.replace(hour=15)):
+                        sv.inspection_reinspect(actor=inspector, inspection=i, fixed=fixed)
+            day += dt.timedelta(days=every)
+    with clock_at(end):
+        due = sv.schedule_due(at=end)
+        if compounds and not Inspection.objects.filter(compound=compounds[0], state="scheduled").exists():
+            sv.inspection_schedule(actor=officer, compound=compounds[0], due_on=local(end).date())  # gridworker's
+            due += 1
+    staff_read_messages(end)
+    return {"compounds": len(compounds), "inspections": n, "inspections_due": due,
+            "inspections_waiting": Inspection.objects.filter(state="scheduled").count()}
+
+
+def _grid_worker(compound):
+    m = Membership.objects.filter(region=compound.grid, role__code="grid_worker", is_active=True).first()
+    return m.user if m else None
+
+
+def _rectify(inspection, t, done_at, fixed: dict, actors: dict, end) -> None:
+    """The center sends each rectification case to the compound's property company, which signs for it and, where
+    the re-inspection finds it put right, reports it done; the center checks it on the spot."""
+    company = inspection.property_company
+    handler = actors["handlers"].get(company.pk) if company else None
+    for r in inspection.results.filter(passed=False).select_related("item"):
+        case = Case.objects.get(pk=r.case_id)
+        center = actors["dispatchers"].get(case.owner_center_id)
+        if center is None or handler is None:
+            continue
+        try:
+            with clock_at(t + dt.timedelta(minutes=20)):
+                cases.case_accept(case=case, actor=center)
+            with clock_at(t + dt.timedelta(minutes=30)):
+                cases.case_dispatch(case=Case.objects.get(pk=case.pk), actor=center, unit=company)
+            with clock_at(t + dt.timedelta(hours=2)):
+                cases.case_acknowledge(case=Case.objects.get(pk=case.pk), actor=handler)
+            if fixed.get(r.item.code) and done_at < end:
+                with clock_at(done_at - dt.timedelta(hours=2)):
+                    cases.case_report_done(case=Case.objects.get(pk=case.pk), actor=handler, note="已整改完毕",
+                                           photos=[("after.jpg", _photo(random.Random(r.pk)))])
+                with clock_at(done_at):
+                    cases.case_verify(case=Case.objects.get(pk=case.pk), actor=center, passed=True,
+                                      note="复查已整改")
+        except ApplicationError:
+            continue

@@ -1,0 +1,158 @@
+"""监督考核 pages. On the phone (/m/inspect/, grid workers): the inspections waiting for me, a checklist to go through
+item by item — 合格 / 不合格 with a photo taken there ("拍照即留痕") —, the re-inspection of what failed. In the console
+(/console/supervision/): the month's property-company ranking with every deduction and its evidence, the pass
+rate and problem rates, the inspections with their results and rectification cases; 安排检查 for a compound."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from gridgov.accounts.scoping import jurisdiction_of
+from gridgov.core.errors import ApplicationError, NotFound
+from gridgov.core.timeutil import local, month_bounds, now
+from gridgov.supervision import access, score, services
+from gridgov.supervision.api import inspection_get
+from gridgov.supervision.events import KINDS
+from gridgov.supervision.models import InspectionState
+from gridgov.supervision.workflow import INSPECTION
+from gridgov.web.console import _menu
+from gridgov.web.mobile import LOGIN
+from gridgov.web.pages import done_redirect, need_perm, recent_months, staff_required
+
+S = InspectionState
+
+
+@login_required(login_url=LOGIN)
+def inspect_home(request):
+    """物业检查 on the phone: waiting (nearest due first) and to re-inspect."""
+    mine = access.visible_inspections(request.user).filter(state__in=[S.SCHEDULED, S.RECTIFYING])
+    rows = [i for i in mine.order_by("due_on", "pk")[:100]
+            if INSPECTION.allowed(request.user, i)]
+    return render(request, "mobile/inspect.html", {"rows": rows, "today": local(now()).date()})
+
+
+@login_required(login_url=LOGIN)
+def inspect_page(request, pk: int):
+    try:
+        inspection = inspection_get(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404("检查不存在")
+    items = list(inspection.checklist.items.all())
+    failed = list(inspection.results.filter(passed=False).select_related("item", "case"))
+    if request.method == "POST":
+        try:
+            if inspection.state == S.SCHEDULED:
+                results = {i.code: request.POST.get(f"r_{i.code}") == "pass" if request.POST.get(f"r_{i.code}")
+                           else None for i in items}
+                done = services.inspection_submit(
+                    actor=request.user, inspection=inspection, results=results,
+                    photos={i.code: request.FILES[f"p_{i.code}"] for i in items if f"p_{i.code}" in request.FILES},
+                    notes={i.code: request.POST.get(f"n_{i.code}", "") for i in items})
+                messages.success(request, "检查结果已提交,全部合格" if done.failed_count == 0
+                                 else f"检查结果已提交,{done.failed_count} 项不合格已转整改事件")
+            else:
+                fixed = {r.item.code: request.POST.get(f"f_{r.item.code}") == "yes"
+                         if request.POST.get(f"f_{r.item.code}") else None for r in failed}
+                services.inspection_reinspect(actor=request.user, inspection=inspection, fixed=fixed,
+                                              notes={r.item.code: request.POST.get(f"n_{r.item.code}", "")
+                                                     for r in failed})
+                messages.success(request, "复查结果已提交")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return render(request, "mobile/inspect_form.html", {"i": inspection, "items": items, "failed": failed,
+                                                                "posted": request.POST}, status=400)
+        return done_redirect(request, reverse("m-inspect"))
+    return render(request, "mobile/inspect_form.html", {"i": inspection, "items": items, "failed": failed,
+                                                        "posted": {}})
+
+
+class ScheduleForm(forms.Form):
+    compound = forms.ChoiceField(label="小区")
+    due_on = forms.DateField(label="应检日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        q = jurisdiction_of(user).q(access.MANAGE, "region_path")
+        qs = access.visible_compounds(user).filter(is_active=True)
+        qs = qs.filter(q) if q is not None else qs
+        self.fields["compound"].choices = [(c.pk, f"{c.name}({c.grid.name})") for c in qs[:300]]
+
+
+@staff_required
+def supervision_home(request):
+    """监督考核: the month's ranking with its deductions, pass and problem rates, inspections; 安排检查."""
+    j = jurisdiction_of(request.user)
+    if not any(j.has_perm(code) for code in (access.VIEW, access.MANAGE, access.DO)):
+        raise Http404("页面不存在")
+    months = recent_months(12)
+    month = request.GET.get("month") if request.GET.get("month") in months else months[0]
+    form = ScheduleForm(request.POST or None, user=request.user, initial={"due_on": local(now()).date()})
+    if request.method == "POST":
+        need_perm(request, access.MANAGE)
+        if form.is_valid():
+            from gridgov.supervision.models import Compound
+
+            try:
+                services.inspection_schedule(actor=request.user,
+                                             compound=Compound.objects.get(pk=form.cleaned_data["compound"]),
+                                             due_on=form.cleaned_data["due_on"])
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "已安排检查")
+                return done_redirect(request, reverse("console-supervision"))
+    start, end = month_bounds(month)
+    inspections = list(access.visible_inspections(request.user).filter(submitted_at__gte=start, submitted_at__lt=end))
+    compounds = access.visible_compounds(request.user)
+    ranking = score.ranking(compounds, month) if j.has_perm(access.VIEW) else []
+    for row in ranking:
+        row["found"] = [{"d": d, "label": score.KIND_LABELS[d.kind]} for d in score.deductions(row["company"].pk, month)]
+    waiting = access.visible_inspections(request.user).filter(state__in=[S.SCHEDULED, S.RECTIFYING]).order_by(
+        "due_on")[:100]
+    return render(request, "console/supervision.html", {
+        "title": "监督考核", "menu": _menu(request.user), "active": "supervision", "month": month, "months": months,
+        "ranking": ranking, "figures": score.month_figures(inspections), "waiting": waiting,
+        "done": sorted(inspections, key=lambda i: i.submitted_at or now(), reverse=True)[:100],
+        "form": form if j.has_perm(access.MANAGE) else None},
+        status=400 if form.errors else 200)
+
+
+@staff_required
+def inspection_page(request, pk: int, action: str | None = None):
+    try:
+        inspection = inspection_get(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404("检查不存在或不在您的管辖范围内")
+    if request.method == "POST" and action == "cancel":
+        try:
+            services.inspection_cancel(actor=request.user, inspection=inspection, reason=request.POST.get("reason", ""))
+            messages.success(request, "已取消检查")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return done_redirect(request, reverse("console-inspection", args=[pk]))
+    from gridgov.supervision.models import SupervisionEvent
+
+    timeline = [{"e": e, "label": KINDS.get(e.action, e.action)} for e in
+                SupervisionEvent.objects.filter(subject="inspection", subject_id=pk).select_related("actor")]
+    return render(request, "console/inspection.html", {
+        "title": f"物业检查 · {inspection.compound.name}", "menu": _menu(request.user), "active": "supervision",
+        "i": inspection, "results": inspection.results.select_related("item", "case"), "timeline": timeline,
+        "can_cancel": any(t.action == "cancel" for t in INSPECTION.allowed(request.user, inspection))})
+
+
+@login_required(login_url=LOGIN)
+def result_photo(request, pk: int):
+    """An inspection photo, for those who may see the inspection (private)."""
+    from gridgov.core.files import serve_file
+    from gridgov.supervision.models import Result
+
+    r = Result.objects.filter(pk=pk).first()
+    if r is None or not r.photo or not access.visible_inspections(request.user).filter(pk=r.inspection_id).exists():
+        raise Http404("照片不存在")
+    return serve_file(r.photo, content_type="image/jpeg", filename=f"inspection-{r.inspection_id}-{pk}.jpg")
+
