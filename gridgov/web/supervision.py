@@ -73,7 +73,7 @@ def inspect_page(request, pk: int):
 
 class ScheduleForm(forms.Form):
     compound = forms.ChoiceField(label="小区")
-    due_on = forms.DateField(label="应检日期", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label="应检日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,7 +25,9 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        # the browser's own words (file pickers, date fields) in Chinese, as on the users' phones
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS,
+                              env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"})
         violations: list[str] = []
         new_context = b.new_context
 
