@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from gridgov.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin
-from gridgov.supervision.models import Checklist, ChecklistItem, Compound, Inspection
+from gridgov.supervision.models import Checklist, ChecklistItem, Compound, Inspection, PatrolPoint
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -42,3 +42,12 @@ class InspectionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._granted(request, self.scope_permission)
+
+
+@admin.register(PatrolPoint)
+class PatrolPointAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """巡查点 of a grid: its workers' rounds are covered by check-ins within the radius."""
+
+    list_display = ["name", "grid", "radius_m", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["grid"]

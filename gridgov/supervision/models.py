@@ -143,3 +143,23 @@ class SupervisionEvent(TimelineRow):
         verbose_name = _("监督记录")
         verbose_name_plural = _("监督记录")
         indexes = [models.Index(fields=["subject", "subject_id"], name="supervision_event_subject")]
+
+
+class PatrolPoint(models.Model):
+    """巡查点: a place in a grid its workers pass on every round (a gate, a market, the river bank); a check-in
+    within `radius_m` of it during a round counts as visiting it."""
+
+    grid = models.ForeignKey("regions.Region", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("巡查点"), max_length=100)
+    lon = models.FloatField(_("经度"))
+    lat = models.FloatField(_("纬度"))
+    radius_m = models.PositiveSmallIntegerField(_("打卡范围(米)"), default=80)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("巡查点")
+        verbose_name_plural = _("巡查点")
+        ordering = ["grid", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -114,12 +114,34 @@ def supervision_home(request):
         row["found"] = [{"d": d, "label": score.KIND_LABELS[d.kind]} for d in score.deductions(row["company"].pk, month)]
     waiting = access.visible_inspections(request.user).filter(state__in=[S.SCHEDULED, S.RECTIFYING]).order_by(
         "due_on")[:100]
+    patrols = _patrols(request.user, start, end)
     return render(request, "console/supervision.html", {
         "title": "监督考核", "menu": _menu(request.user), "active": "supervision", "month": month, "months": months,
         "ranking": ranking, "figures": score.month_figures(inspections), "waiting": waiting,
         "done": sorted(inspections, key=lambda i: i.submitted_at or now(), reverse=True)[:100],
-        "form": form if j.has_perm(access.MANAGE) else None},
+        "form": form if j.has_perm(access.MANAGE) else None, "patrols": patrols},
         status=400 if form.errors else 200)
+
+
+def _patrols(user, start, end) -> list[dict]:
+    """巡查覆盖 of the month so far, for the grids of the user's place that have patrol points."""
+    import datetime as dt
+
+    from gridgov.regions.models import Region
+    from gridgov.supervision.models import PatrolPoint
+    from gridgov.supervision.patrol import grid_summary
+
+    q = None
+    for code in (access.VIEW, access.MANAGE, access.DO):
+        part = jurisdiction_of(user).q(code, "path")
+        if part is None:
+            q = None
+            break
+        q = part if q is None else q | part
+    grids = Region.objects.filter(pk__in=PatrolPoint.objects.filter(is_active=True).values("grid_id"))
+    grids = grids.filter(q) if q is not None else grids
+    last = min(local(now()).date(), (end - dt.timedelta(days=1)).date())
+    return [grid_summary(g, start.date(), last) for g in grids.order_by("path")[:50]] if last >= start.date() else []
 
 
 @staff_required

@@ -1,0 +1,48 @@
+"""巡查: twice-daily rounds per grid from the grid workers' check-ins — done or missed, and the coverage of the
+grid's patrol points — on a hand-worked two days; rounds not over yet are not counted."""
+
+import datetime as dt
+
+from gridgov.cases.models import PatrolCheckin
+from gridgov.core.timeutil import LOCAL_TZ
+from gridgov.supervision.models import PatrolPoint
+from gridgov.supervision.patrol import grid_rounds, grid_summary
+
+
+def _at(day, hour, minute=0):
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=LOCAL_TZ)
+
+
+def test_rounds_coverage_and_missed_rounds_on_two_days(world):
+    w = world
+    PatrolPoint.objects.create(grid=w.grid_a_west, name="小区东门", lon=120.002, lat=30.005, radius_m=80)
+    PatrolPoint.objects.create(grid=w.grid_a_west, name="农贸市场", lon=120.008, lat=30.015, radius_m=80)
+    for at, lon, lat in ((_at(2, 9), 120.0021, 30.0051),  # day 1 morning: at the gate
+                         (_at(3, 9), 120.0021, 30.0049),  # day 2 morning: the gate …
+                         (_at(3, 10, 30), 120.0081, 30.0151),  # … and the market
+                         (_at(3, 15), 120.005, 30.010)):  # day 2 afternoon: in the grid, at no point
+        PatrolCheckin.objects.create(user=w.worker_a, at=at, lon=lon, lat=lat, grid=w.grid_a_west, in_own_grid=True)
+    PatrolCheckin.objects.create(user=w.worker_a, at=_at(2, 15), lon=120.015, lat=30.01, grid=w.grid_a_east)
+    rs = grid_rounds(w.grid_a_west, dt.date(2026, 11, 2), dt.date(2026, 11, 3), until=_at(4, 0))
+    assert [(r.name, r.done, r.coverage) for r in rs] == [("上午", True, 50.0), ("下午", False, 0.0),
+                                                          ("上午", True, 100.0), ("下午", True, 0.0)]
+    assert rs[2].visited == ["农贸市场", "小区东门"]
+    summary = grid_summary(w.grid_a_west, dt.date(2026, 11, 2), dt.date(2026, 11, 3), until=_at(4, 0))
+    assert (summary["due"], summary["done"], summary["missed"], summary["coverage"]) == (4, 3, ["11-02下午"], 37.5)
+    # on the afternoon of day 2 its round is not over: not counted yet
+    assert len(grid_rounds(w.grid_a_west, dt.date(2026, 11, 3), dt.date(2026, 11, 3), until=_at(3, 16))) == 1
+
+
+def test_the_console_shows_the_months_patrol_coverage(world, client):
+    from gridgov.core.timeutil import local, now
+
+    w = world
+    PatrolPoint.objects.create(grid=w.grid_a_west, name="小区东门", lon=120.002, lat=30.005, radius_m=80)
+    t = now() - dt.timedelta(days=1) if local(now()).day > 1 else now()
+    PatrolCheckin.objects.create(user=w.worker_a, at=local(t).replace(hour=9), lon=120.002, lat=30.005,
+                                 grid=w.grid_a_west, in_own_grid=True)
+    client.force_login(w.user_a)  # the town's dispatcher
+    page = client.get("/console/supervision/").content.decode()
+    assert "巡查覆盖" in page and "甲一西网格" in page
+    client.force_login(w.user_b)
+    assert "甲一西网格" not in client.get("/console/supervision/").content.decode()
