@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from gridgov.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin
-from gridgov.supervision.models import Checklist, ChecklistItem, Compound, Inspection, PatrolPoint
+from gridgov.supervision.models import (
+    Checklist,
+    ChecklistItem,
+    Compound,
+    GridVisit,
+    Inspection,
+    LeaderLink,
+    PatrolPoint,
+)
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -51,3 +59,18 @@ class PatrolPointAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "grid", "radius_m", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["grid"]
+
+
+@admin.register(LeaderLink)
+class LeaderLinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """领导班子成员直接联系网格: who answers for which grid (ended, not deleted: the link's history stays)."""
+
+    list_display = ["leader", "grid", "since", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["leader", "grid"]
+
+
+@admin.register(GridVisit)
+class GridVisitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "leader", "grid", "note"]
+    list_select_related = ["leader", "grid"]

@@ -163,3 +163,34 @@ class PatrolPoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LeaderLink(models.Model):
+    """领导班子成员直接联系网格: a town or community leader answers for these grids."""
+
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("联系领导"), on_delete=models.PROTECT,
+                               related_name="linked_grids")
+    grid = models.ForeignKey("regions.Region", verbose_name=_("联系网格"), on_delete=models.PROTECT, related_name="+")
+    since = models.DateField(_("联系起始"))
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("领导联系网格")
+        verbose_name_plural = _("领导联系网格")
+        constraints = [models.UniqueConstraint(fields=["leader", "grid"], condition=Q(is_active=True),
+                                               name="link_a_grid_once")]
+
+
+class GridVisit(models.Model):
+    """A leader's visit to a linked grid (走访): when, whom they met, what came of it."""
+
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("领导"), on_delete=models.PROTECT,
+                               related_name="+")
+    grid = models.ForeignKey("regions.Region", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("走访时间"))
+    note = models.TextField(_("走访情况"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("领导走访")
+        verbose_name_plural = _("领导走访")
+        ordering = ["-at", "-id"]

@@ -79,6 +79,10 @@ def _menu(user) -> list[dict]:
         items.append({"label": "社区发布", "url": reverse("console-articles"), "key": "portal"})
     if j.has_perm("portal:slot:edit"):
         items.append({"label": "预约管理", "url": reverse("console-appointments"), "key": "appointments"})
+    from gridgov.supervision.models import LeaderLink
+
+    if LeaderLink.objects.filter(leader_id=user.pk, is_active=True).exists():
+        items.append({"label": "我联系的网格", "url": reverse("console-my-grids"), "key": "my-grids"})
     if any(j.has_perm(p) for p in ("supervision:score:view", "supervision:inspection:manage")):
         items.append({"label": "监督考核", "url": reverse("console-supervision"), "key": "supervision"})
     if j.has_perm("deliberation:topic:list"):

@@ -178,3 +178,32 @@ def result_photo(request, pk: int):
         raise Http404("照片不存在")
     return serve_file(r.photo, content_type="image/jpeg", filename=f"inspection-{r.inspection_id}-{pk}.jpg")
 
+
+
+class VisitForm(forms.Form):
+    grid = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label="走访情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@staff_required
+def my_grids(request):
+    """我联系的网格: a leader's grids with their figures (open cases, red lights, the last 30 days, satisfaction),
+    the red cases to look at, and a visit to record."""
+    from gridgov.regions.models import Region
+    from gridgov.supervision import leaders
+
+    rows = leaders.my_grids(request.user)
+    if not rows:
+        raise Http404("您没有联系的网格")
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        grid = Region.objects.filter(pk=form.cleaned_data["grid"]).first()
+        try:
+            leaders.visit(actor=request.user, grid=grid, note=form.cleaned_data["note"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已记录走访:{grid.name}")
+        return done_redirect(request, reverse("console-my-grids"))
+    return render(request, "console/my_grids.html", {
+        "title": "我联系的网格", "menu": _menu(request.user), "active": "my-grids", "rows": rows})

@@ -46,3 +46,29 @@ def test_the_console_shows_the_months_patrol_coverage(world, client):
     assert "巡查覆盖" in page and "甲一西网格" in page
     client.force_login(w.user_b)
     assert "甲一西网格" not in client.get("/console/supervision/").content.decode()
+
+
+def test_a_leader_sees_the_linked_grids_and_records_visits(world, client):
+    from gridgov.core.errors import PermissionDenied
+    from gridgov.supervision import leaders
+    from gridgov.supervision.models import GridVisit
+    from tests.conftest import make_user
+
+    w = world
+    chief = make_user("town_leader", "center_leader", w.town_a, is_staff=True)
+    leaders.link(actor=w.user_a, leader=chief, grid=w.grid_a_west)
+    try:
+        leaders.link(actor=w.user_b, leader=chief, grid=w.grid_a_east)
+        raise AssertionError("town B cannot link town A's grid")
+    except PermissionDenied:
+        pass
+    client.force_login(chief)
+    page = client.get("/console/supervision/my-grids/").content.decode()
+    assert "甲一西网格" in page and "尚未走访" in page and "甲一东网格" not in page
+    client.post("/console/supervision/my-grids/", {"grid": w.grid_a_west.pk, "note": "走访独居老人3户,了解加装电梯诉求"})
+    assert GridVisit.objects.get().grid == w.grid_a_west
+    assert "走访独居老人3户" in client.get("/console/supervision/my-grids/").content.decode()
+    client.post("/console/supervision/my-grids/", {"grid": w.grid_a_east.pk, "note": "不是我联系的网格"})
+    assert GridVisit.objects.count() == 1
+    client.force_login(w.user_b)
+    assert client.get("/console/supervision/my-grids/").status_code == 404
