@@ -13,10 +13,14 @@ from gridgov.supervision.models import Compound, Inspection
 DO, MANAGE, VIEW = "supervision:inspection:do", "supervision:inspection:manage", "supervision:score:view"
 
 
-def actor_kinds(actor, inspection: Inspection) -> set[str]:
+def actor_kinds(actor, inspection) -> set[str]:
     if actor is None:
         return set()
     j = jurisdiction_of(actor)
+    if not isinstance(inspection, Inspection):  # an adjustment: its worker appeals, a manager decides (not on their own)
+        if inspection.user_id == actor.pk:
+            return {wf.OWNER}
+        return {wf.MANAGER} if j.covers(MANAGE, inspection.region_path) else set()
     kinds = set()
     if inspection.inspector_id == actor.pk or j.covers(DO, inspection.region_path):
         kinds.add(wf.INSPECTOR)

@@ -11,3 +11,11 @@ def record(inspection, action: str, *, from_state: str = "", actor=None, note: s
            at=None) -> SupervisionEvent:
     return SupervisionEvent.record("inspection", inspection, action, from_state=from_state,
                                    to_state=inspection.state, actor=actor, note=note, data=data, at=at)
+
+
+ADJUSTMENT_KINDS = {"add": "登记加减分", "appeal": "申诉", "uphold": "维持", "revoke": "撤销"}
+
+
+def adjustment(a, action: str, *, actor=None, note: str = "", from_state: str = "", at=None) -> SupervisionEvent:
+    return SupervisionEvent.record("adjustment", a, action, from_state=from_state, to_state=a.state, actor=actor,
+                                   note=note, data={"points": a.points, "month": a.month}, at=at)

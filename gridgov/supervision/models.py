@@ -194,3 +194,36 @@ class GridVisit(models.Model):
         verbose_name = _("领导走访")
         verbose_name_plural = _("领导走访")
         ordering = ["-at", "-id"]
+
+
+class AdjustmentState(models.TextChoices):
+    EFFECTIVE = "effective", _("有效")
+    APPEALED = "appealed", _("申诉中")
+    REVOKED = "revoked", _("已撤销")
+
+
+class Adjustment(models.Model):
+    """考核加减分: a manual item of a month's assessment — of a grid worker (`user`) or of a community (no user) —
+    with its reason; the worker may appeal it and a manager upholds or revokes it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("网格员"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", verbose_name=_("社区/网格"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(max_length=255, db_index=True)
+    month = models.CharField(_("月份"), max_length=7, db_index=True)
+    points = models.SmallIntegerField(_("加减分"))
+    reason = models.CharField(_("事由"), max_length=500)
+    state = models.CharField(_("状态"), max_length=16, choices=AdjustmentState.choices,
+                             default=AdjustmentState.EFFECTIVE)
+    appeal = models.CharField(_("申诉理由"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("登记时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("考核加减分")
+        verbose_name_plural = _("考核加减分")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(points__gte=-20) & Q(points__lte=20) & ~Q(points=0),
+                                              name="adjustment_within_20")]

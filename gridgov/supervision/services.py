@@ -170,3 +170,47 @@ def inspection_cancel(*, actor, inspection: Inspection, reason: str) -> Inspecti
                       event=lambda old: events.record(inspection, "cancel", from_state=old, actor=actor, at=at,
                                                       note=note))
     return inspection
+
+
+@transaction.atomic
+def adjustment_add(*, actor, region, month: str, points, reason: str, user=None):
+    """考核加减分 (−20…+20, not 0) for a grid worker or a community in a month, with the reason."""
+    from gridgov.core.errors import text_of
+    from gridgov.core.timeutil import month_bounds
+    from gridgov.supervision.models import Adjustment
+
+    month_bounds(month)  # a valid month
+    if not jurisdiction_of(actor).covers(MANAGE, region.path):
+        raise PermissionDenied("您不能为该网格或社区登记考核加减分")
+    try:
+        points = int(points)
+    except (TypeError, ValueError):
+        points = 0
+    if points == 0 or not -20 <= points <= 20:
+        raise ApplicationError("invalid_points", "加减分须在 −20 到 +20 之间且不为 0", fields={"points": "−20…+20"})
+    at = now()
+    a = Adjustment.objects.create(user=user, region=region, region_path=region.path, month=month, points=points,
+                                  reason=text_of(reason, "reason", "事由", 2, 500), created_by=actor, created_at=at,
+                                  updated_at=at)
+    events.adjustment(a, "add", actor=actor, at=at, note=a.reason)
+    return a
+
+
+@transaction.atomic
+def adjustment_act(*, actor, adjustment, action: str, values: dict | None = None):
+    """申诉 (the worker), 维持 or 撤销 (a manager over the place; never the worker on their own item)."""
+    from gridgov.supervision.models import Adjustment
+    from gridgov.supervision.workflow import ADJUSTMENT
+
+    values = values or {}
+    a = Adjustment.objects.get(pk=adjustment.pk)
+    t = ADJUSTMENT.check(actor, a, action)
+    note = t.require(values)
+    fields = []
+    if action == "appeal":
+        a.appeal = note[:500]
+        fields.append("appeal")
+    at = now()
+    ADJUSTMENT.commit(a, t, fields=fields, at=at,
+                      event=lambda old: events.adjustment(a, action, actor=actor, at=at, note=note, from_state=old))
+    return a

@@ -4,7 +4,7 @@ failure a case) → 复查完成 (what was put right), or 已取消 before it is
 from __future__ import annotations
 
 from gridgov.core.workflow import Field, T, Table
-from gridgov.supervision.models import InspectionState
+from gridgov.supervision.models import AdjustmentState, InspectionState
 
 INSPECTOR = "inspector"  # the compound's inspector, or staff over its grid with supervision:inspection:do
 MANAGER = "manager"  # staff over the place with supervision:inspection:manage
@@ -21,6 +21,22 @@ INSPECTION = Table(
     ),
     kinds=lambda actor, obj: _kinds(actor, obj),
     state_labels={s.value: str(s.label) for s in S},
+)
+
+
+OWNER = "owner"  # the grid worker an adjustment is about
+A = AdjustmentState
+ADJUSTMENT = Table(
+    name="adjustment",
+    transitions=(
+        T("appeal", "申诉", [A.EFFECTIVE], A.APPEALED, [OWNER],
+          fields=[Field("reason", "申诉理由", "textarea", required=True, max_length=500)]),
+        T("uphold", "维持", [A.APPEALED], A.EFFECTIVE, [MANAGER], fields=[Field("note", "说明", "textarea")]),
+        T("revoke", "撤销", [A.EFFECTIVE, A.APPEALED], A.REVOKED, [MANAGER],
+          fields=[Field("reason", "原因", "textarea", required=True, max_length=500)], danger=True),
+    ),
+    kinds=lambda actor, obj: _kinds(actor, obj),
+    state_labels={s.value: str(s.label) for s in A},
 )
 
 

@@ -85,6 +85,7 @@ def _menu(user) -> list[dict]:
         items.append({"label": "我联系的网格", "url": reverse("console-my-grids"), "key": "my-grids"})
     if any(j.has_perm(p) for p in ("supervision:score:view", "supervision:inspection:manage")):
         items.append({"label": "监督考核", "url": reverse("console-supervision"), "key": "supervision"})
+        items.append({"label": "考核评星", "url": reverse("console-assessment"), "key": "assessment"})
     if j.has_perm("deliberation:topic:list"):
         items.append({"label": "协商议事", "url": reverse("console-topics"), "key": "topics"})
     if j.has_perm("emergency:callout:command") or j.has_perm("emergency:alert:send"):

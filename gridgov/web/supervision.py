@@ -207,3 +207,94 @@ def my_grids(request):
         return done_redirect(request, reverse("console-my-grids"))
     return render(request, "console/my_grids.html", {
         "title": "我联系的网格", "menu": _menu(request.user), "active": "my-grids", "rows": rows})
+
+
+class AdjustmentForm(forms.Form):
+    target = forms.ChoiceField(label="对象")
+    points = forms.IntegerField(label="加减分(−20…+20)", min_value=-20, max_value=20)
+    reason = forms.CharField(label="事由", max_length=500)
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = targets
+
+
+@staff_required
+def assessment_page(request):
+    """考核评星: the month's communities by stars and grid workers by score, each component with its figure; the
+    manual items (加减分) with their appeals."""
+    from gridgov.accounts.models import User
+    from gridgov.analytics import assessment
+    from gridgov.regions.models import Level, Region
+    from gridgov.supervision.models import Adjustment
+    from gridgov.supervision.workflow import ADJUSTMENT
+
+    j = jurisdiction_of(request.user)
+    if not (j.has_perm(access.VIEW) or j.has_perm(access.MANAGE)):
+        raise Http404("页面不存在")
+    months = recent_months(12)
+    month = request.GET.get("month") if request.GET.get("month") in months else months[0]
+    q = j.q(access.VIEW, "path")
+    communities = Region.objects.filter(level=Level.COMMUNITY, is_active=True)
+    communities = list((communities.filter(q) if q is not None else communities).order_by("path")[:30])
+    grids = list(Region.objects.filter(parent__in=communities, level=Level.GRID, is_active=True))
+    workers = assessment.workers(grids, month)
+    targets = [(f"c{c.pk}", f"社区:{c.name}") for c in communities] + \
+              [(f"u{r['user'].pk}-{r['grid'].pk}", f"网格员:{r['user']}({r['grid'].name})") for r in workers]
+    form = AdjustmentForm(request.POST if request.POST.get("step") == "add" else None, targets=targets)
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "add":
+                if form.is_valid():
+                    target = form.cleaned_data["target"]
+                    if target.startswith("c"):
+                        region, user = Region.objects.get(pk=int(target[1:])), None
+                    else:
+                        uid, gid = target[1:].split("-")
+                        region, user = Region.objects.get(pk=int(gid)), User.objects.get(pk=int(uid))
+                    services.adjustment_add(actor=request.user, region=region, user=user, month=month,
+                                            points=form.cleaned_data["points"], reason=form.cleaned_data["reason"])
+                    messages.success(request, "已登记考核加减分")
+                    return done_redirect(request, f"{reverse('console-assessment')}?month={month}")
+            else:
+                a = Adjustment.objects.get(pk=int(request.POST.get("adjustment") or 0))
+                services.adjustment_act(actor=request.user, adjustment=a, action=request.POST.get("action", ""),
+                                        values={"reason": request.POST.get("reason", ""),
+                                                "note": request.POST.get("reason", "")})
+                messages.success(request, "已处理")
+                return done_redirect(request, f"{reverse('console-assessment')}?month={month}")
+        except (ApplicationError, Adjustment.DoesNotExist, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", "考核加减分不存在"))
+    items = list(Adjustment.objects.filter(month=month, region__in=[*communities, *grids]).select_related(
+        "user", "region", "created_by"))
+    for a in items:
+        a.buttons = [{"action": t.action, "label": t.label, "reason": any(f.required for f in t.fields)}
+                     for t in ADJUSTMENT.allowed(request.user, a)]
+    return render(request, "console/assessment.html", {
+        "title": "考核评星", "menu": _menu(request.user), "active": "assessment", "month": month, "months": months,
+        "communities": assessment.communities(communities, month), "workers": workers, "items": items,
+        "form": form if j.has_perm(access.MANAGE) else None}, status=400 if form.errors else 200)
+
+
+@login_required(login_url=LOGIN)
+def my_assessment(request):
+    """我的考核 on the phone: this month's figures and points, and the manual items — each one can be appealed."""
+    from gridgov.analytics import assessment
+    from gridgov.supervision.models import Adjustment
+
+    grids = [m.region for m in request.user.memberships.filter(is_active=True, role__code="grid_worker")
+             .select_related("region")]
+    if not grids:
+        raise Http404("页面不存在")
+    month = f"{local(now()):%Y-%m}"
+    if request.method == "POST":
+        try:
+            a = Adjustment.objects.get(pk=int(request.POST.get("adjustment") or 0), user=request.user)
+            services.adjustment_act(actor=request.user, adjustment=a, action="appeal",
+                                    values={"reason": request.POST.get("reason", "")})
+            messages.success(request, "已提交申诉,等待社区复核")
+        except (ApplicationError, Adjustment.DoesNotExist, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", "加减分不存在"))
+        return done_redirect(request, reverse("m-my-assessment"))
+    return render(request, "mobile/my_assessment.html", {
+        "rows": [assessment.worker(request.user, g, month) for g in grids], "month": month})

@@ -70,6 +70,8 @@ def duty_links(context) -> str:
         links.append(("/m/care/", "关爱看望"))
     if jurisdiction_of(user).has_perm("supervision:inspection:do"):
         links.append(("/m/inspect/", "物业检查"))
+    if "grid_worker" in jurisdiction_of(user).roles:
+        links.append(("/m/work/assessment/", "我的考核"))
     units = member_unit_ids(user)
     if units:
         n = Callout.objects.filter(units__unit_id__in=units, state__in=OPEN_CALLOUT_STATES).distinct().count()
