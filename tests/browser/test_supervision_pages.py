@@ -1,7 +1,7 @@
 """监督考核 in a real browser. On the phone (390×844): a grid worker goes through a compound's checklist, marks
 楼内小广告 不合格 with a photo, submits; in the console the 社区 sees the company's score with the deduction and its
 case. Screenshots: test-artifacts/console-story/s1-inspect-phone.png, s2-inspect-done-phone.png,
-s3-console-supervision.png, s4-console-inspection.png."""
+s3-console-supervision.png, s4-console-inspection.png, s5-console-assessment.png (考核评星)."""
 
 import pytest
 
@@ -56,4 +56,7 @@ def test_a_grid_worker_inspects_on_the_phone_and_the_console_ranks(sw, live_serv
     page.wait_for_load_state()
     assert "不合格" in page.locator("#results").inner_text() and page.locator("#results img").count() == 1
     page.screenshot(path=str(ARTIFACTS / "s4-console-inspection.png"), full_page=True)
+    page.goto(f"{base}/console/supervision/assessment/")
+    assert "★" in page.locator("#communities").inner_text() and "worker_a" in page.locator("#workers").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "s5-console-assessment.png"), full_page=True)
     desk.close()
