@@ -25,9 +25,11 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        # the browser's own words (file pickers, date fields) in Chinese, as on the users' phones
+        # the browser's own words (file pickers, date fields) in Chinese, as on the users' phones; LANGUAGE only:
+        # a LANG naming a locale the machine lacks makes chromium lose non-ASCII file names (an upload of 现场.jpg
+        # arrived empty)
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS,
-                              env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"})
+                              env={**os.environ, "LANGUAGE": "zh_CN"})
         violations: list[str] = []
         new_context = b.new_context
 
