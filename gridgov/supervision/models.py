@@ -227,3 +227,27 @@ class Adjustment(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(points__gte=-20) & Q(points__lte=20) & ~Q(points=0),
                                               name="adjustment_within_20")]
+
+
+class PublishedScore(models.Model):
+    """通报: a month's credit score of a company as published — frozen with its deductions, so evidence that comes
+    later (a complaint about last month) does not change what was announced."""
+
+    month = models.CharField(_("月份"), max_length=7, db_index=True)
+    company = models.ForeignKey("orgs.OrgUnit", verbose_name=_("物业服务企业"), on_delete=models.PROTECT,
+                                related_name="+")
+    region_path = models.CharField(max_length=255, db_index=True)
+    rank = models.PositiveSmallIntegerField(_("名次"))
+    score = models.PositiveSmallIntegerField(_("信用分"))
+    inspections = models.PositiveIntegerField(_("检查次数"))
+    pass_rate = models.FloatField(_("合格率(%)"), null=True, blank=True)
+    deductions = models.JSONField(_("扣分明细"), default=list)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    published_at = models.DateTimeField(_("发布时间"))
+
+    class Meta:
+        verbose_name = _("物业信用分通报")
+        verbose_name_plural = _("物业信用分通报")
+        ordering = ["-month", "rank"]
+        constraints = [models.UniqueConstraint(fields=["month", "company"], name="publish_a_month_once")]

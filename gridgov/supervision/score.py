@@ -105,3 +105,33 @@ def ranking(compounds, month: str) -> list[dict]:
         rows.append({"company": company, "score": s, "deductions": len(found), "inspections": figures["inspections"],
                      "pass_rate": figures["pass_rate"]})
     return sorted(rows, key=lambda r: (-r["score"], r["company"].name))
+
+
+def publish(*, actor, compounds, month: str, region_path: str) -> list:
+    """通报: freeze the month's ranking of these compounds' companies (once per company and month; a month not yet
+    over cannot be published)."""
+    from django.db import IntegrityError, transaction
+
+    from gridgov.core.errors import ApplicationError
+    from gridgov.supervision.models import PublishedScore
+
+    start, end = month_bounds(month)
+    at = now()
+    if end > at:
+        raise ApplicationError("month_not_over", f"{month} 尚未结束,月底后再发布通报", status=409)
+    rows = ranking(compounds, month)
+    if not rows:
+        raise ApplicationError("nothing_to_publish", "该范围内没有物业服务企业", status=409)
+    out = []
+    try:
+        with transaction.atomic():
+            for rank, r in enumerate(rows, start=1):
+                found = deductions(r["company"].pk, month, at=end)
+                out.append(PublishedScore.objects.create(
+                    month=month, company=r["company"], region_path=region_path, rank=rank, score=r["score"],
+                    inspections=r["inspections"], pass_rate=r["pass_rate"], published_by=actor, published_at=at,
+                    deductions=[{"points": d.points, "kind": KIND_LABELS[d.kind], "text": d.text,
+                                 "result": d.result_id, "case": d.case_id} for d in found]))
+    except IntegrityError:
+        raise ApplicationError("already_published", f"{month} 的通报已发布", status=409) from None
+    return out

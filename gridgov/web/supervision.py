@@ -92,6 +92,15 @@ def supervision_home(request):
     months = recent_months(12)
     month = request.GET.get("month") if request.GET.get("month") in months else months[0]
     form = ScheduleForm(request.POST or None, user=request.user, initial={"due_on": local(now()).date()})
+    if request.method == "POST" and request.POST.get("step") == "publish":
+        need_perm(request, access.MANAGE)
+        try:
+            published = score.publish(actor=request.user, compounds=access.visible_compounds(request.user),
+                                      month=month, region_path=_publish_path(request.user))
+            messages.success(request, f"已发布 {month} 物业信用分通报({len(published)} 家企业)")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return done_redirect(request, f"{reverse('console-supervision')}?month={month}")
     if request.method == "POST":
         need_perm(request, access.MANAGE)
         if form.is_valid():
@@ -109,9 +118,16 @@ def supervision_home(request):
     start, end = month_bounds(month)
     inspections = list(access.visible_inspections(request.user).filter(submitted_at__gte=start, submitted_at__lt=end))
     compounds = access.visible_compounds(request.user)
-    ranking = score.ranking(compounds, month) if j.has_perm(access.VIEW) else []
-    for row in ranking:
-        row["found"] = [{"d": d, "label": score.KIND_LABELS[d.kind]} for d in score.deductions(row["company"].pk, month)]
+    published = _published(request.user, month)
+    if published:  # the 通报 as it was published, not recomputed
+        ranking = [{"company": p.company, "score": p.score, "inspections": p.inspections, "pass_rate": p.pass_rate,
+                    "found": [{"d": {"points": d["points"], "text": d["text"], "case_id": d["case"]}, "label": d["kind"]}
+                              for d in p.deductions]} for p in published]
+    else:
+        ranking = score.ranking(compounds, month) if j.has_perm(access.VIEW) else []
+        for row in ranking:
+            row["found"] = [{"d": d, "label": score.KIND_LABELS[d.kind]}
+                            for d in score.deductions(row["company"].pk, month)]
     waiting = access.visible_inspections(request.user).filter(state__in=[S.SCHEDULED, S.RECTIFYING]).order_by(
         "due_on")[:100]
     patrols = _patrols(request.user, start, end)
@@ -119,8 +135,40 @@ def supervision_home(request):
         "title": "监督考核", "menu": _menu(request.user), "active": "supervision", "month": month, "months": months,
         "ranking": ranking, "figures": score.month_figures(inspections), "waiting": waiting,
         "done": sorted(inspections, key=lambda i: i.submitted_at or now(), reverse=True)[:100],
-        "form": form if j.has_perm(access.MANAGE) else None, "patrols": patrols},
+        "form": form if j.has_perm(access.MANAGE) else None, "patrols": patrols,
+        "published": published, "month_over": end <= now()},
         status=400 if form.errors else 200)
+
+
+def _publish_path(user) -> str:
+    """Where a 通报 is published: the widest place the user manages."""
+    paths = jurisdiction_of(user).paths_for(access.MANAGE)
+    return min(paths, key=len) if paths else "/"
+
+
+def _published(user, month: str) -> list:
+    from gridgov.supervision.models import PublishedScore
+
+    q = jurisdiction_of(user).q(access.VIEW, "region_path")
+    rows = PublishedScore.objects.filter(month=month).select_related("company", "published_by")
+    return list((rows.filter(q) if q is not None else rows).order_by("rank"))
+
+
+@staff_required
+def published_report(request, month: str):
+    """The published 通报 of a month as .xlsx: rank, company, score, inspections, pass rate, deductions."""
+    from gridgov.core.files import XLSX, document_response
+    from gridgov.core.xlsx import write_rows
+
+    rows = _published(request.user, month)
+    if not rows:
+        raise Http404("该月尚未发布通报")
+    body = [(r.rank, r.company.name, r.score, r.inspections,
+             (r.pass_rate / 100) if r.pass_rate is not None else None,
+             "\n".join(f"{d['points']} {d['kind']}:{d['text']}" for d in r.deductions) or "无扣分") for r in rows]
+    data = write_rows(["名次", "物业服务企业", "信用分", "检查次数", "合格率", "扣分明细"], body, title="物业信用分通报",
+                      caption=f"{month} 物业服务企业信用分通报", percent_columns=[4])
+    return document_response(data, XLSX, f"property-scores-{month}.xlsx")
 
 
 def _patrols(user, start, end) -> list[dict]:

@@ -45,6 +45,7 @@ urlpatterns = [
     path("supervision/", supervision.supervision_home, name="console-supervision"),
     path("supervision/my-grids/", supervision.my_grids, name="console-my-grids"),
     path("supervision/assessment/", supervision.assessment_page, name="console-assessment"),
+    path("supervision/report/<str:month>.xlsx", supervision.published_report, name="console-supervision-report"),
     path("supervision/inspections/<int:pk>/", supervision.inspection_page, name="console-inspection"),
     path("supervision/inspections/<int:pk>/<str:action>/", supervision.inspection_page,
          name="console-inspection-act"),

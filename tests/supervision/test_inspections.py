@@ -156,3 +156,37 @@ def test_the_phone_checklist_and_the_console_ranking(sw, client):
     assert client.get(f"/m/inspect/photos/{result.pk}/").status_code == 200
     client.force_login(c.w.user_b)  # town B sees nothing of it
     assert client.get(f"/console/supervision/inspections/{inspection.pk}/").status_code == 404
+
+
+def test_a_published_month_is_frozen_and_downloadable(sw, client):
+    c, company, compound = sw
+    with time_machine.travel(dt.datetime(2026, 11, 10, 10, tzinfo=LOCAL_TZ), tick=False):
+        i = inspection_schedule(actor=c.dispatcher, compound=compound, due_on=local(now()).date())
+        inspection_submit(actor=c.w.worker_a, inspection=i, results={**ALL_OK, "ads": False},
+                          photos={"ads": ("a.jpg", _jpeg())})
+        with pytest.raises(ApplicationError) as e:
+            score.publish(actor=c.dispatcher, compounds=Compound.objects.all(), month="2026-11", region_path="/")
+        assert e.value.code == "month_not_over"
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=LOCAL_TZ), tick=False):
+        client.force_login(c.dispatcher)
+        assert "发布通报" in client.get("/console/supervision/?month=2026-11").content.decode()
+        client.post("/console/supervision/?month=2026-11", {"step": "publish"})
+        from gridgov.supervision.models import PublishedScore
+
+        [p] = PublishedScore.objects.all()
+        # the rectification case was still open at the month's end: late, as published
+        assert (p.rank, p.score, [d["kind"] for d in p.deductions]) == (1, 97, ["检查不合格", "整改超期"])
+        r = client.get("/console/supervision/report/2026-11.xlsx")
+        assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+        with pytest.raises(ApplicationError) as e:
+            score.publish(actor=c.dispatcher, compounds=Compound.objects.all(), month="2026-11", region_path="/")
+        assert e.value.code == "already_published"
+    # evidence that comes later (a November complaint entered in December) changes the live score, not the 通报
+    late = cases.case_report(actor=c.w.resident_user, channel="resident_app", description="物业不作为", category="2402",
+                             grid=c.w.grid_a_west, address="幸福里小区")[0]
+    Case.objects.filter(pk=late.pk).update(created_at=dt.datetime(2026, 11, 20, 10, tzinfo=LOCAL_TZ))
+    assert score.score(company.pk, "2026-11")[0] == 96
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, tzinfo=LOCAL_TZ), tick=False):
+        client.force_login(c.dispatcher)  # a day later: a new session
+        page = client.get("/console/supervision/?month=2026-11").content.decode()
+        assert "已发布通报" in page and "<b>97</b>" in page
