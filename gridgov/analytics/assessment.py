@@ -85,18 +85,25 @@ def stars_of(score: float) -> int:
     return 1
 
 
-def communities(communities_qs, month: str) -> list[dict]:
-    """评星定级: each community's grids' mean score plus its own items, as stars."""
+def communities(communities_qs, month: str, *, scored: list[dict] | None = None) -> list[dict]:
+    """评星定级: each community's grids' mean score plus its own items, as stars. `workers` (the rows of
+    `workers()` for their grids), when the caller has them already, are reused rather than computed again."""
     from gridgov.regions.models import Level, Region
 
+    by_grid: dict[int, list[dict]] | None = None
+    if scored is not None:
+        by_grid = {}
+        for r in scored:
+            by_grid.setdefault(r["grid"].pk, []).append(r)
     rows = []
     for c in communities_qs:
         grids = list(Region.objects.filter(parent=c, level=Level.GRID, is_active=True))
-        scored = workers(grids, month)
-        base = sum(r["total"] for r in scored) / len(scored) if scored else 0.0
+        rated = ([r for g in grids for r in by_grid.get(g.pk, [])] if by_grid is not None
+                 else workers(grids, month))
+        base = sum(r["total"] for r in rated) / len(rated) if rated else 0.0
         items = _adjustments(month, region=c, user__isnull=True)
         score = round(max(0.0, min(100.0, base + sum(a.points for a in items))), 1)
         stars = stars_of(score)
-        rows.append({"community": c, "workers": len(scored), "base": round(base, 1), "adjustments": items,
+        rows.append({"community": c, "workers": len(rated), "base": round(base, 1), "adjustments": items,
                      "score": score, "stars": stars, "stars_text": "★" * stars + "☆" * (5 - stars)})
     return sorted(rows, key=lambda r: -r["score"])

@@ -185,5 +185,5 @@ class ScoreApi(APIView):
         month = request.query_params.get("month") or f"{local(now()):%Y-%m}"
         rows = score.ranking(access.visible_compounds(request.user), month)
         out = [{"company": r["company"].name, "score": r["score"], "inspections": r["inspections"],
-                "pass_rate": r["pass_rate"], "deductions": score.deductions(r["company"].pk, month)} for r in rows]
+                "pass_rate": r["pass_rate"], "deductions": r["found"]} for r in rows]
         return Response(ScoreOut(out, many=True).data)

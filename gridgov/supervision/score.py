@@ -93,7 +93,7 @@ def month_figures(inspections) -> dict:
 
 
 def ranking(compounds, month: str) -> list[dict]:
-    """The companies serving these compounds, best score first, with their month's figures."""
+    """The companies serving these compounds, best score first, with their month's figures and deductions."""
     start, end = month_bounds(month)
     companies = {c.property_company_id: c.property_company for c in compounds if c.property_company_id}
     rows = []
@@ -102,8 +102,8 @@ def ranking(compounds, month: str) -> list[dict]:
         inspections = list(Inspection.objects.filter(property_company_id=company_id, submitted_at__gte=start,
                                                      submitted_at__lt=end))
         figures = month_figures(inspections)
-        rows.append({"company": company, "score": s, "deductions": len(found), "inspections": figures["inspections"],
-                     "pass_rate": figures["pass_rate"]})
+        rows.append({"company": company, "score": s, "deductions": len(found), "found": found,
+                     "inspections": figures["inspections"], "pass_rate": figures["pass_rate"]})
     return sorted(rows, key=lambda r: (-r["score"], r["company"].name))
 
 
@@ -126,7 +126,7 @@ def publish(*, actor, compounds, month: str, region_path: str) -> list:
     try:
         with transaction.atomic():
             for rank, r in enumerate(rows, start=1):
-                found = deductions(r["company"].pk, month, at=end)
+                found = r["found"]
                 out.append(PublishedScore.objects.create(
                     month=month, company=r["company"], region_path=region_path, rank=rank, score=r["score"],
                     inspections=r["inspections"], pass_rate=r["pass_rate"], published_by=actor, published_at=at,

@@ -126,8 +126,7 @@ def supervision_home(request):
     else:
         ranking = score.ranking(compounds, month) if j.has_perm(access.VIEW) else []
         for row in ranking:
-            row["found"] = [{"d": d, "label": score.KIND_LABELS[d.kind]}
-                            for d in score.deductions(row["company"].pk, month)]
+            row["found"] = [{"d": d, "label": score.KIND_LABELS[d.kind]} for d in row["found"]]
     waiting = access.visible_inspections(request.user).filter(state__in=[S.SCHEDULED, S.RECTIFYING]).order_by(
         "due_on")[:100]
     patrols = _patrols(request.user, start, end)
@@ -320,7 +319,8 @@ def assessment_page(request):
                      for t in ADJUSTMENT.allowed(request.user, a)]
     return render(request, "console/assessment.html", {
         "title": "考核评星", "menu": _menu(request.user), "active": "assessment", "month": month, "months": months,
-        "communities": assessment.communities(communities, month), "workers": workers, "items": items,
+        "communities": assessment.communities(communities, month, scored=workers), "workers": workers,
+        "items": items,
         "form": form if j.has_perm(access.MANAGE) else None}, status=400 if form.errors else 200)
 
 
