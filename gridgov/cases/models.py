@@ -409,6 +409,9 @@ class CaseEvent(models.Model):
         if self.pk:
             raise ValueError("timeline rows are immutable")
         super().save(*args, **kwargs)
+        from gridgov.cases.signals import cases_written
+
+        cases_written.send(sender=Case, ids=[self.case_id])
 
 
 class Attachment(models.Model):

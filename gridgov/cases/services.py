@@ -102,6 +102,7 @@ def _commit(case: Case, old_state: str, old_updated, fields: Iterable[str]) -> N
     if updated != 1:
         raise ApplicationError("state_changed", "事件已被他人处理,请刷新后重试", status=409)
     case.updated_at = t
+    signals.cases_written.send(sender=Case, ids=[case.pk])
 
 
 def _tell_followers(case: Case, subject: str, body: str = "") -> None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.db.models import F
 
-from gridgov.cases import events
+from gridgov.cases import events, signals
 from gridgov.cases.models import OPEN_STATES, Case, CaseEvent, Light, State
 from gridgov.cases.reference import unit_staff
 from gridgov.cases.routing import escalation_step, parent_center
@@ -62,6 +62,7 @@ def _light_step(t, *, to: str, condition: dict, from_lights: tuple[str, ...], ac
                 events.light_row(case_id=r["id"], state=r["state"], kind=action, due_at=r["due_at"], at=t)
                 for r in rows
             ])
+            signals.cases_written.send(sender=Case, ids=ids)
             Message.objects.bulk_create(_messages(rows, subject, t, supervisors=supervisors))
             done += len(rows)
         if len(rows) < BATCH:
@@ -111,6 +112,7 @@ def _escalate_step(t) -> int:
                         messages.append(Message(channel="console", recipient_id=uid, next_attempt_at=t,
                                                 subject=f"【提级】{r['title']}"[:200], data={"case": r["id"]}))
             CaseEvent.objects.bulk_create(rows_out)
+            signals.cases_written.send(sender=Case, ids=[r.case_id for r in rows_out])
             Message.objects.bulk_create(messages)
             done += len(rows_out)
         if len(rows) < BATCH:

@@ -413,6 +413,9 @@ def build_demo(*, seed: int = 20261123, scale: int = 1, history_days: int = 90, 
             from gridgov.demo.supervision import build_supervision
 
             counts.update(build_supervision())
+            from gridgov.analytics.rollups import rebuild
+
+            rebuild()  # the big screen's rollups, counted once from the history just written
     counts.update(
         grids=Region.objects.filter(level=Level.GRID).count(),
         communities=len(regions["communities"]),

@@ -1,0 +1,138 @@
+"""Rollups of the cases for the big screen and the reports (`analytics.rollups` keeps them).
+
+Every case adds a small set of counts to a few tables (its contribution: the day it came in, the day it was taken
+on, the day it was closed, its current state and light, its place on the heat map). `Contribution` keeps the set
+a case adds now, `Pending` lists the cases written since the last fold (one row per timeline row, inserted in
+the same transaction as the change: nothing accepted is ever lost), and the fold moves each pending case from
+its old contribution to its new one. The region of every rollup is the community's path (the case's region path
+cut after the third code): the screen drills district → town → community."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Pending(models.Model):
+    """A case written since the last fold (its timeline grew, its light changed, a deadline was filled in)."""
+
+    case_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "待汇总事件"
+        verbose_name_plural = "待汇总事件"
+
+
+class FoldLock(models.Model):
+    """One row: every fold and rebuild updates it first, so they run one at a time (a row lock on PostgreSQL, the
+    writer lock on SQLite)."""
+
+    folded_at = models.DateTimeField(null=True)
+    rebuilt_at = models.DateTimeField(null=True)
+
+
+class Contribution(models.Model):
+    case_id = models.BigIntegerField(primary_key=True)
+    region = models.CharField(max_length=255)
+    category = models.CharField(max_length=8, blank=True)  # 大类 (two digits), "" when not classified
+    channel = models.CharField(max_length=16)
+    unit_id = models.BigIntegerField(null=True)
+    state = models.CharField(max_length=16)
+    light = models.CharField(max_length=8)
+    created_hour = models.DateTimeField()
+    accepted_day = models.DateField(null=True)
+    dispatched_day = models.DateField(null=True)
+    closed_hour = models.DateTimeField(null=True)
+    closed_on_time = models.BooleanField(default=False)
+    satisfaction = models.PositiveSmallIntegerField(null=True)
+    cell = models.CharField(max_length=24, blank=True)  # hex cell "q:r" (analytics.hexbin), "" without a place
+
+
+class DailyFlow(models.Model):
+    """Per day × community × 大类 × channel: reports in (受理), taken on (立案), closed (结案), closed on time, rated
+    and satisfied (the day of closing)."""
+
+    day = models.DateField()
+    region = models.CharField(max_length=255)
+    category = models.CharField(max_length=8, blank=True)
+    channel = models.CharField(max_length=16)
+    received = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+
+    KEY = ("day", "region", "category", "channel")
+    MEASURES = ("received", "accepted", "closed", "closed_on_time", "rated", "satisfied")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "region", "category", "channel"], name="flow_key")]
+        indexes = [models.Index(fields=["day", "region"], name="flow_day_region")]
+
+
+class HourlyFlow(models.Model):
+    """Per hour × community: reports in and cases closed (the 24-hour trend)."""
+
+    hour = models.DateTimeField()
+    region = models.CharField(max_length=255)
+    received = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+
+    KEY = ("hour", "region")
+    MEASURES = ("received", "closed")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hour", "region"], name="hourly_key")]
+
+
+class UnitDaily(models.Model):
+    """Per day × community × handling department: dispatched to it, closed, closed on time, rated, satisfied."""
+
+    day = models.DateField()
+    region = models.CharField(max_length=255)
+    unit_id = models.BigIntegerField()
+    dispatched = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+
+    KEY = ("day", "region", "unit_id")
+    MEASURES = ("dispatched", "closed", "closed_on_time", "rated", "satisfied")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "region", "unit_id"], name="unit_daily_key")]
+
+
+class OpenStock(models.Model):
+    """The open cases now, per community × 大类 × state × light."""
+
+    region = models.CharField(max_length=255)
+    category = models.CharField(max_length=8, blank=True)
+    state = models.CharField(max_length=16)
+    light = models.CharField(max_length=8)
+    n = models.IntegerField(default=0)
+
+    KEY = ("region", "category", "state", "light")
+    MEASURES = ("n",)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "category", "state", "light"], name="stock_key")]
+
+
+class HeatCell(models.Model):
+    """Reports per day × community × hex cell (the heat map)."""
+
+    day = models.DateField()
+    region = models.CharField(max_length=255)
+    cell = models.CharField(max_length=24)
+    n = models.IntegerField(default=0)
+
+    KEY = ("day", "region", "cell")
+    MEASURES = ("n",)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "region", "cell"], name="heat_key")]
+
+
+ROLLUPS = (DailyFlow, HourlyFlow, UnitDaily, OpenStock, HeatCell)

@@ -1,0 +1,112 @@
+"""The rollups are kept as the cases change, and always equal a full recount."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from gridgov.analytics import rollups
+from gridgov.analytics.models import (
+    Contribution,
+    DailyFlow,
+    HeatCell,
+    HourlyFlow,
+    OpenStock,
+    Pending,
+    UnitDaily,
+)
+from gridgov.cases import services as s
+from gridgov.cases.models import Case
+from tests.analytics.conftest import at, new, step
+from tests.cases.conftest import photo
+
+NOV = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+
+
+def total(model, measure, **where):
+    return sum(getattr(r, measure) for r in model.objects.filter(**where))
+
+
+def test_the_fold_equals_a_recount_on_the_hand_worked_month(month):
+    assert Pending.objects.exists()  # every timeline row marked its case in its own transaction
+    assert rollups.fold() == Case.objects.count()
+    assert not Pending.objects.exists() and rollups.differences() == []
+    nov = {"day__range": NOV}
+    # the figures of the month (tests/analytics/test_kpis.py worked them by hand)
+    assert total(DailyFlow, "received", **nov) == 6 and total(DailyFlow, "accepted", **nov) == 5
+    assert total(DailyFlow, "closed", **nov) == 3 and total(DailyFlow, "closed_on_time", **nov) == 2
+    assert total(DailyFlow, "rated", **nov) == 2 and total(DailyFlow, "satisfied", **nov) == 2
+    assert total(DailyFlow, "received", day=dt.date(2026, 12, 2)) == 1
+    assert DailyFlow.objects.filter(received__gt=0).values_list("region", flat=True).distinct().get() == \
+        "/990102000000/990102001000/990102001001/"  # the community's path, not the grid's
+    # the two open cases of the month (c6 re-dispatched, not signed for yet), and the December one
+    assert {(r.state, r.n) for r in OpenStock.objects.all()} == {("handling", 1), ("dispatched", 1), ("reported", 1)}
+    cg = month.cg.pk
+    assert total(UnitDaily, "dispatched", unit_id=cg) == 5 and total(UnitDaily, "closed", unit_id=cg) == 3
+    assert total(UnitDaily, "dispatched", unit_id=month.zj.pk) == 0  # returned: now the 城管局's
+    assert total(HourlyFlow, "received") == 7 and total(HourlyFlow, "closed") == 3
+    assert total(HeatCell, "n") == 7 and HeatCell.objects.values("cell").distinct().count() > 1
+
+
+def test_each_change_moves_the_case_and_folding_again_changes_nothing(month):
+    rollups.fold()
+    c3 = Case.objects.filter(state="handling").order_by("id").first()
+    step(at(24, 10), s.case_report_done, case=c3, actor=month.handler_cg, note="好", photos=[photo()])
+    assert rollups.fold() == 1
+    assert {(r.state, r.n) for r in OpenStock.objects.filter(n__gt=0)} == {
+        ("dispatched", 1), ("done_reported", 1), ("reported", 1)}
+    step(at(24, 11), s.case_verify, case=c3, actor=month.w.worker_a, passed=True)
+    rollups.fold()
+    assert total(DailyFlow, "closed", day=dt.date(2026, 11, 24)) == 1
+    assert rollups.differences() == []
+    Pending.objects.bulk_create([Pending(case_id=i) for i in Case.objects.values_list("id", flat=True)])
+    assert rollups.fold() == 0 and rollups.differences() == []  # a case folded twice adds nothing
+
+
+def test_the_sweep_lights_reach_the_stock(month):
+    rollups.fold()
+    with time_machine.travel(at(30, 12), tick=False):
+        from gridgov.cases.sweeper import sweep
+
+        assert sweep()["red"] >= 1
+    rollups.fold()
+    assert total(OpenStock, "n", light="red") == Case.objects.filter(light="red").count() >= 1
+    assert rollups.differences() == []
+
+
+def test_a_fold_that_dies_half_way_leaves_the_marks_for_the_next(month, monkeypatch):
+    pending = Pending.objects.count()
+
+    def boom(*a, **kw):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(Contribution.objects, "bulk_create", boom)
+    with pytest.raises(RuntimeError):
+        rollups.fold()
+    assert Pending.objects.count() == pending and not DailyFlow.objects.exists()  # all or nothing
+    monkeypatch.undo()
+    rollups.fold()
+    assert rollups.differences() == []
+
+
+def test_check_finds_a_wrong_row_and_rebuild_repairs_it(month, capsys):
+    call_command("rollups", "--check")
+    assert "一致" in capsys.readouterr().out
+    row = DailyFlow.objects.filter(received__gt=0).first()
+    DailyFlow.objects.filter(pk=row.pk).update(received=row.received + 1)
+    OpenStock.objects.filter(state="reported").delete()
+    assert len(rollups.differences()) == 2
+    with pytest.raises(CommandError, match="不一致"):
+        call_command("rollups", "--check")
+    assert "表中" in capsys.readouterr().out
+    call_command("rollups", "--rebuild", "--check")
+    assert "已重新统计 7 件事件" in capsys.readouterr().out and rollups.differences() == []
+
+
+def test_new_reports_are_marked_in_their_own_transaction(cw):
+    with time_machine.travel(at(3), tick=False):
+        case = new(cw, at(3))
+    assert set(Pending.objects.values_list("case_id", flat=True)) == {case.pk}
+    rollups.fold()
+    assert total(DailyFlow, "received", day=dt.date(2026, 11, 3), channel="resident_app") == 1
