@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from gridgov.accounts.api import MeApi
-from gridgov.analytics.api import KpiApi
+from gridgov.analytics.api import KpiApi, ScreenApi, ScreenFeedApi
 from gridgov.care.api import (
     BoardApi,
     CheckInApi,
@@ -92,6 +92,8 @@ urlpatterns = [
     path("buildings/", BuildingListApi.as_view(), name="api-building-list"),
     path("organisations/", OrganisationListApi.as_view(), name="api-organisation-list"),
     path("kpis/", KpiApi.as_view(), name="api-kpis"),
+    path("screen/", ScreenApi.as_view(), name="api-screen"),
+    path("screen/feed/", ScreenFeedApi.as_view(), name="api-screen-feed"),
     path("ingest/devices/<slug:vendor>/", DeviceIngestApi.as_view(), name="api-ingest-devices"),
     path("ingest/<slug:source>/", IngestApi.as_view(), name="api-ingest"),
     path("cases/", CaseListCreateApi.as_view(), name="api-case-list"),
