@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from gridgov.cases.views import photo_original, photo_public
 from gridgov.core.views import healthz
 from gridgov.web.importviews import admin_import_urls, import_job_view
+from gridgov.web.screen import screen_map, screen_page
 from gridgov.web.views import home
 
 admin.site.site_header = "gridgov 网格化基层社会治理平台"
@@ -22,6 +23,8 @@ urlpatterns = [
     path("open311/v2/", include("gridgov.integrations.open311.urls")),
     path("console/", include("gridgov.web.urls_console")),
     path("m/", include("gridgov.web.urls_mobile")),
+    path("screen/", screen_page, name="screen"),
+    path("screen/map.json", screen_map, name="screen-map"),
     # Uploaded files have no public URL: every photo goes through a view that checks who asks (see README,
     # "Production": nginx serves them with X-Accel-Redirect).
     path("files/photos/<int:pk>.jpg", photo_public, name="case-photo"),

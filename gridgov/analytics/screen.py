@@ -247,7 +247,7 @@ def duty(path: str) -> dict:
 def feed(*, actor, code: str = "", since: dt.datetime | None = None, limit: int = 30) -> dict:
     """What turned red (or came in urgent) in the region since `since` (the last 24 hours at most), newest first;
     `red` marks what the screen pops up."""
-    from gridgov.care.models import CarePlan
+    from gridgov.care.models import CareEvent, CarePlan
     from gridgov.cases.models import CaseEvent
     from gridgov.emergency.models import Callout
     from gridgov.mediation.models import Dispute, RiskLevel
@@ -258,7 +258,7 @@ def feed(*, actor, code: str = "", since: dt.datetime | None = None, limit: int 
     since = max(since or floor, floor)
     p = region.path
     items = []
-    for e in (CaseEvent.objects.filter(at__gt=since, case__region_path__startswith=p).filter(
+    for e in (CaseEvent.objects.filter(at__gt=since, at__lte=t, case__region_path__startswith=p).filter(
             Q(action="sla_overdue") | Q(action="reported", case__urgency__in=[Urgency.URGENT, Urgency.CRITICAL]))
               .select_related("case").order_by("-at")[:limit]):
         red = e.action == "sla_overdue" or e.case.urgency == Urgency.CRITICAL
@@ -267,15 +267,19 @@ def feed(*, actor, code: str = "", since: dt.datetime | None = None, limit: int 
                       "title": e.case.title, "id": e.case_id})
     top = RiskLevel.objects.filter(is_active=True).order_by("-rank").first()
     if top is not None:
-        for d in Dispute.objects.filter(created_at__gt=since, region_path__startswith=p, risk_level=top).order_by(
+        for d in Dispute.objects.filter(created_at__gt=since, created_at__lte=t, region_path__startswith=p, risk_level=top).order_by(
                 "-created_at")[:limit]:
             items.append({"at": d.created_at, "kind": "dispute", "red": True, "label": f"{top.name}矛盾纠纷",
                           "title": d.title, "id": d.pk})
-    for c in CarePlan.objects.filter(red_at__gt=since, region_path__startswith=p, light="red").select_related(
-            "resident").order_by("-red_at")[:limit]:
-        items.append({"at": c.red_at, "kind": "care", "red": True, "label": "关爱对象亮红灯",
-                      "title": f"{c.get_group_display()} {c.address or ''}".strip(), "id": c.pk})
-    for c in Callout.objects.filter(created_at__gt=since, region_path__startswith=p).select_related("case").order_by(
+    reds = list(CareEvent.objects.filter(subject="plan", action="light", to_state="red", at__gt=since, at__lte=t)
+                .order_by("-at").values_list("subject_id", "at")[:limit])
+    plans = CarePlan.objects.in_bulk([i for i, _ in reds])
+    for plan_id, at in reds:
+        c = plans.get(plan_id)
+        if c is not None and c.region_path.startswith(p):
+            items.append({"at": at, "kind": "care", "red": True, "label": "关爱对象亮红灯",
+                          "title": f"{c.get_group_display()} {c.address or ''}".strip(), "id": c.pk})
+    for c in Callout.objects.filter(created_at__gt=since, created_at__lte=t, region_path__startswith=p).select_related("case").order_by(
             "-created_at")[:limit]:
         items.append({"at": c.created_at, "kind": "callout", "red": True, "label": "应急出警", "title": c.case.title,
                       "id": c.pk})

@@ -92,6 +92,7 @@ def _menu(user) -> list[dict]:
         items.append({"label": "应急指挥", "url": reverse("console-emergency"), "key": "emergency"})
     if j.has_perm("case:kpi:view"):
         items.append({"label": "统计考核", "url": reverse("console-stats"), "key": "stats"})
+        items.append({"label": "综治一张图", "url": reverse("screen"), "key": "screen"})
     return items
 
 
