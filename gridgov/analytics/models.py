@@ -48,13 +48,11 @@ class Contribution(models.Model):
 
 
 class DailyFlow(models.Model):
-    """Per day × community × 大类 × channel: reports in (受理), taken on (立案), closed (结案), closed on time, rated
-    and satisfied (the day of closing)."""
+    """Per day × community: reports in (受理), taken on (立案), closed (结案), closed on time, rated and satisfied
+    (the day of closing)."""
 
     day = models.DateField()
     region = models.CharField(max_length=255)
-    category = models.CharField(max_length=8, blank=True)
-    channel = models.CharField(max_length=16)
     received = models.IntegerField(default=0)
     accepted = models.IntegerField(default=0)
     closed = models.IntegerField(default=0)
@@ -62,12 +60,27 @@ class DailyFlow(models.Model):
     rated = models.IntegerField(default=0)
     satisfied = models.IntegerField(default=0)
 
-    KEY = ("day", "region", "category", "channel")
+    KEY = ("day", "region")
     MEASURES = ("received", "accepted", "closed", "closed_on_time", "rated", "satisfied")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "region", "category", "channel"], name="flow_key")]
-        indexes = [models.Index(fields=["day", "region"], name="flow_day_region")]
+        constraints = [models.UniqueConstraint(fields=["day", "region"], name="flow_key")]
+
+
+class MixDaily(models.Model):
+    """Reports in per day × community × 大类 (`kind` category) or channel (`kind` channel): the mixes."""
+
+    day = models.DateField()
+    region = models.CharField(max_length=255)
+    kind = models.CharField(max_length=8)
+    code = models.CharField(max_length=16, blank=True)
+    n = models.IntegerField(default=0)
+
+    KEY = ("day", "region", "kind", "code")
+    MEASURES = ("n",)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "region", "kind", "code"], name="mix_key")]
 
 
 class HourlyFlow(models.Model):
@@ -121,18 +134,19 @@ class OpenStock(models.Model):
 
 
 class HeatCell(models.Model):
-    """Reports per day × community × hex cell (the heat map)."""
+    """Reports per month (its first day) × community × hex cell (the heat map): a district has thousands of cells,
+    so a day per row would make the map's query read hundreds of thousands."""
 
-    day = models.DateField()
+    month = models.DateField()
     region = models.CharField(max_length=255)
     cell = models.CharField(max_length=24)
     n = models.IntegerField(default=0)
 
-    KEY = ("day", "region", "cell")
+    KEY = ("month", "region", "cell")
     MEASURES = ("n",)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "region", "cell"], name="heat_key")]
+        constraints = [models.UniqueConstraint(fields=["month", "region", "cell"], name="heat_key")]
 
 
-ROLLUPS = (DailyFlow, HourlyFlow, UnitDaily, OpenStock, HeatCell)
+ROLLUPS = (DailyFlow, MixDaily, HourlyFlow, UnitDaily, OpenStock, HeatCell)

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 
 from gridgov.accounts.scoping import jurisdiction_of, require_perm
 from gridgov.analytics import hexbin
-from gridgov.analytics.models import DailyFlow, HeatCell, HourlyFlow, OpenStock, UnitDaily
+from gridgov.analytics.models import DailyFlow, HeatCell, HourlyFlow, MixDaily, OpenStock, UnitDaily
 from gridgov.cases.models import Category, Channel, Light, State, Urgency
 from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.timeutil import LOCAL_TZ, local_today, now
@@ -132,14 +132,15 @@ def overview(*, actor, code: str = "") -> dict:
         "hour").annotate(received=Sum("received"), closed=Sum("closed"))}
     trend24 = {h.astimezone(LOCAL_TZ): v for h, v in trend24.items()}
     names = dict(Category.objects.filter(parent__isnull=True).values_list("code", "name"))
-    categories = [{"code": r["category"], "name": names.get(r["category"], "未分类") if r["category"] else "未分类",
-                   "count": r["n"]}
-                  for r in flows.filter(day__gte=start30, day__lte=today).values("category").annotate(
-                      n=Sum("received")).order_by("-n")[:10] if r["n"]]
-    channels = [{"code": r["channel"], "name": str(Channel(r["channel"]).label) if r["channel"] in Channel.values
-                 else r["channel"], "count": r["n"]}
-                for r in flows.filter(day__gte=start30, day__lte=today).values("channel").annotate(
-                    n=Sum("received")).order_by("-n") if r["n"]]
+    mixes: dict[str, list] = {"category": [], "channel": []}
+    for r in (MixDaily.objects.filter(region__startswith=p, day__gte=start30, day__lte=today)
+              .values("kind", "code").annotate(n=Sum("n")).order_by("-n")):
+        if r["n"] and r["kind"] in mixes:
+            mixes[r["kind"]].append(r)
+    categories = [{"code": r["code"], "name": names.get(r["code"], "未分类") if r["code"] else "未分类",
+                   "count": r["n"]} for r in mixes["category"][:10]]
+    channels = [{"code": r["code"], "name": str(Channel(r["code"]).label) if r["code"] in Channel.values
+                 else r["code"], "count": r["n"]} for r in mixes["channel"]]
     return {
         "region": {"code": region.code, "name": region.name, "level": region.level,
                    "level_label": str(Level(region.level).label)},
@@ -162,7 +163,7 @@ def overview(*, actor, code: str = "") -> dict:
         "channels": channels,
         "children": _children(region, by_region, stock_by_region, month_start) if region.level in LEVELS_DOWN else [],
         "departments": departments(p, month_start, today),
-        "heat": heat(p, start30, today),
+        "heat": heat(p, (month_start - dt.timedelta(days=1)).replace(day=1)),
         "hot": hot(actor, region),
         "disputes": disputes(p, month_start),
         "care": care(p),
@@ -185,8 +186,10 @@ def departments(path: str, start: dt.date, end: dt.date, top: int = 10) -> list[
     return out[:top]
 
 
-def heat(path: str, start: dt.date, end: dt.date) -> list[dict]:
-    rows = (HeatCell.objects.filter(region__startswith=path, day__gte=start, day__lte=end).values("cell")
+def heat(path: str, since_month: dt.date) -> list[dict]:
+    """Reports per hex cell since the first day of `since_month` (the screen: this month and the last)."""
+    rows = (HeatCell.objects.filter(region__startswith=path, month__gte=since_month, month__lte=local_today())
+            .values("cell")
             .annotate(n=Sum("n")).order_by("-n")[:HEAT_CELLS])
     return [{"cell": r["cell"], "n": r["n"], "polygon": [[lat, lon] for lon, lat in hexbin.polygon(r["cell"])]}
             for r in rows]

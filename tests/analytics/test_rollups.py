@@ -12,6 +12,7 @@ from gridgov.analytics.models import (
     DailyFlow,
     HeatCell,
     HourlyFlow,
+    MixDaily,
     OpenStock,
     Pending,
     UnitDaily,
@@ -47,6 +48,8 @@ def test_the_fold_equals_a_recount_on_the_hand_worked_month(month):
     assert total(UnitDaily, "dispatched", unit_id=month.zj.pk) == 0  # returned: now the 城管局's
     assert total(HourlyFlow, "received") == 7 and total(HourlyFlow, "closed") == 3
     assert total(HeatCell, "n") == 7 and HeatCell.objects.values("cell").distinct().count() > 1
+    assert set(HeatCell.objects.values_list("month", flat=True)) == {dt.date(2026, 11, 1), dt.date(2026, 12, 1)}
+    assert total(MixDaily, "n", kind="category", code="11") == 7 and total(MixDaily, "n", kind="channel") == 7
 
 
 def test_each_change_moves_the_case_and_folding_again_changes_nothing(month):
@@ -109,4 +112,6 @@ def test_new_reports_are_marked_in_their_own_transaction(cw):
         case = new(cw, at(3))
     assert set(Pending.objects.values_list("case_id", flat=True)) == {case.pk}
     rollups.fold()
-    assert total(DailyFlow, "received", day=dt.date(2026, 11, 3), channel="resident_app") == 1
+    assert total(DailyFlow, "received", day=dt.date(2026, 11, 3)) == 1
+    assert total(MixDaily, "n", day=dt.date(2026, 11, 3), kind="channel", code="resident_app") == 1
+    assert total(MixDaily, "n", day=dt.date(2026, 11, 3), kind="category", code="11") == 1

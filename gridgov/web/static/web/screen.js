@@ -72,7 +72,7 @@
       var t = h.n / max;
       var colour = t > 0.66 ? "#ff3b3b" : t > 0.33 ? "#ff9b2b" : t > 0.1 ? "#ffd43b" : "#3bc4ff";
       return L.polygon(h.polygon, {stroke: false, fillColor: colour, fillOpacity: 0.35 + 0.5 * t})
-        .bindTooltip("近30天上报 " + h.n + " 件");
+        .bindTooltip("本月及上月上报 " + h.n + " 件");
     })).addTo(map);
   }
   function legend() {
