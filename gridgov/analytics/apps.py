@@ -13,9 +13,16 @@ class AnalyticsConfig(AppConfig):
 
         cases_written.connect(_marked, dispatch_uid="analytics.rollups.mark")
         register("rollups", "统计汇总(待汇总事件)", rollups.fold)
+        register("reports", "月报周报(到期生成)", _reports_due)
 
 
 def _marked(sender, ids, **kwargs):
     from gridgov.analytics.rollups import mark
 
     mark(ids)
+
+
+def _reports_due() -> int:
+    from gridgov.analytics.reports import reports_due
+
+    return reports_due()

@@ -9,6 +9,7 @@ cut after the third code): the screen drills district → town → community."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -150,3 +151,39 @@ class HeatCell(models.Model):
 
 
 ROLLUPS = (DailyFlow, MixDaily, HourlyFlow, UnitDaily, OpenStock, HeatCell)
+
+
+class Report(models.Model):
+    """月报/周报 of a town (or the district, or a community) or of a department: made once when its period is over,
+    from the rollups, and frozen (`figures`); its workbook and PDF are written from the frozen figures, so a
+    report downloaded twice is the same report."""
+
+    class Period(models.TextChoices):
+        MONTH = "month", "月报"
+        WEEK = "week", "周报"
+
+    period = models.CharField("周期", max_length=8, choices=Period.choices)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期(含)")
+    region = models.ForeignKey("regions.Region", verbose_name="区划", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.OrgUnit", verbose_name="承办单位", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("标题", max_length=120)
+    figures = models.JSONField("数据", default=dict)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("生成时间")
+
+    class Meta:
+        verbose_name = "统计报表"
+        verbose_name_plural = "统计报表"
+        ordering = ["-start", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "start", "region"], condition=models.Q(unit__isnull=True),
+                                    name="report_region_once"),
+            models.UniqueConstraint(fields=["period", "start", "unit"], condition=models.Q(unit__isnull=False),
+                                    name="report_unit_once"),
+            models.CheckConstraint(condition=models.Q(region__isnull=False) | models.Q(unit__isnull=False),
+                                   name="report_has_scope"),
+        ]

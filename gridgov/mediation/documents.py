@@ -12,40 +12,12 @@ East Asian text, as the 司法部 formats are set."""
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
-from functools import lru_cache
-
-from django.conf import settings
 
 from gridgov.core.errors import ApplicationError
+from gridgov.core.pdf import cjk_font
 from gridgov.core.timeutil import LOCAL_TZ
 from gridgov.mediation.models import Dispute
-
-FONT_CANDIDATES = [
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-]
-
-
-@lru_cache(maxsize=1)
-def cjk_font() -> str:
-    """Register and name the CJK font the PDF documents use."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    configured = getattr(settings, "GRIDGOV_CJK_FONT", "") or os.environ.get("GRIDGOV_CJK_FONT", "")
-    for path in [configured, *FONT_CANDIDATES]:
-        if path and os.path.exists(path):
-            kwargs = {"subfontIndex": 0} if path.endswith(".ttc") else {}
-            pdfmetrics.registerFont(TTFont("GridgovCJK", path, **kwargs))
-            return "GridgovCJK"
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
 
 # -- the blocks a document is made of ----------------------------------------------------------------------------
 

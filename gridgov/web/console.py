@@ -93,6 +93,8 @@ def _menu(user) -> list[dict]:
     if j.has_perm("case:kpi:view"):
         items.append({"label": "统计考核", "url": reverse("console-stats"), "key": "stats"})
         items.append({"label": "综治一张图", "url": reverse("screen"), "key": "screen"})
+    if j.has_perm("case:kpi:view") or any(g.unit_id and "case:case:handle" in g.permissions for g in j.grants):
+        items.append({"label": "统计报表", "url": reverse("console-reports"), "key": "reports"})
     return items
 
 

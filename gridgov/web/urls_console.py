@@ -1,13 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.web import care, console, disputes, emergency, hot, points, portal, supervision, topics
+from gridgov.web import care, console, disputes, emergency, hot, points, portal, reports, supervision, topics
 
 urlpatterns = [
     path("", console.home, name="console-home"),
     path("login/", console.LoginView.as_view(), name="console-login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/console/login/"), name="console-logout"),
     path("queue/", console.queue, name="console-queue"),
+    path("reports/", reports.report_list, name="console-reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="console-report"),
+    path("reports/<int:pk>.<str:kind>", reports.report_file, name="console-report-file"),
+    path("ledgers/<str:code>.xlsx", reports.ledger_file, name="console-ledger"),
     path("intake/", console.intake, name="console-intake"),
     path("intake/caller/", console.caller_history, name="console-caller-history"),
     path("cases/", console.cases, name="console-cases"),

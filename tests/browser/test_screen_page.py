@@ -72,6 +72,26 @@ def test_the_leaders_big_screen(live_server, browser):
     assert "Traceback" not in page.content() and "undefined" not in page.locator("main").inner_text()
 
 
+def test_the_leaders_reports(live_server, browser):
+    from gridgov.analytics.reports import reports_due
+
+    build_demo(seed=5, history_days=40, cases_per_day=6)
+    assert reports_due() > 0  # last month's and last week's, as the morning sweep makes them
+    page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
+    demo_login(page, live_server.url, "leader")
+    page.click("text=统计报表")
+    page.wait_for_load_state()
+    assert page.locator("#report-list tbody tr").count() >= 2 and page.locator("#ledgers button").count() == 4
+    page.screenshot(path=str(ARTIFACTS / "reports-list.png"), full_page=True)
+    with page.expect_navigation():
+        page.locator("#report-list a", has_text="综治工作月报").first.click()
+    assert "工作概况" in page.content() and "承办单位排名" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "report-month.png"), full_page=True)
+    with page.expect_download() as got:
+        page.click("text=下载 PDF")
+    assert got.value.suggested_filename.endswith("综治工作月报.pdf")
+
+
 def test_the_screen_is_not_for_handlers(live_server, browser):
     build_demo(seed=5, history_days=0)
     page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
