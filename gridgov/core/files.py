@@ -32,8 +32,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def document_response(data: bytes, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
     """A document made for the user who asked (workbook, PDF, Word file): downloaded under `filename` (or shown
     in the browser when `inline`), and never kept by a cache — it may hold what another user may not see."""
+    from urllib.parse import quote
+
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    how = "inline" if inline else "attachment"
+    if filename.isascii():
+        response["Content-Disposition"] = f'{how}; filename="{filename}"'
+    else:  # a Chinese name (月报 …): RFC 6266's filename*, with an ASCII stand-in for old clients
+        ext = filename.rpartition(".")[2]
+        response["Content-Disposition"] = f"{how}; filename=\"document.{ext or 'bin'}\"; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

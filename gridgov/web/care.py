@@ -32,7 +32,7 @@ from gridgov.people.models import FocusGroup, FocusGroupMembership
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu
-from gridgov.web.pages import done_redirect, need_perm, place_errors, staff_required
+from gridgov.web.pages import done_redirect, list_export, need_perm, place_errors, staff_required, when
 
 
 class BoardFilter(forms.Form):
@@ -48,6 +48,13 @@ def care_board(request):
     f = BoardFilter(request.GET or None)
     d = f.cleaned_data if f.is_valid() else {}
     plans = selectors.plans(request.user, light=d.get("light", ""), state=d.get("state", ""), q=d.get("q", ""))
+    exported = list_export(request, plans, "关爱对象", [
+        ("关爱灯", lambda p: p.get_light_display()), ("姓名", lambda p: p.resident.name),
+        ("类别", lambda p: p.get_group_display()), ("网格", lambda p: p.grid.name), ("住址", lambda p: p.address),
+        ("最近看望", lambda p: when(p.last_look_at)), ("下次看望", lambda p: when(p.look_due_at)),
+        ("最近走访", lambda p: when(p.last_visit_at)), ("状态", lambda p: p.get_state_display())])
+    if exported is not None:
+        return exported
     return render(request, "console/care_board.html", {
         "title": "关爱看板", "menu": _menu(request.user), "active": "care", "filter": f,
         "counts": selectors.board(request.user), "plans": plans[:200], "now": now(),

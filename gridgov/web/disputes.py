@@ -20,7 +20,7 @@ from gridgov.mediation.workflow import TABLE, action_label
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu, _page
-from gridgov.web.pages import recent_months, staff_required
+from gridgov.web.pages import list_export, recent_months, staff_required, when
 
 
 class DisputeFilter(forms.Form):
@@ -37,6 +37,14 @@ def disputes(request):
     form = DisputeFilter(request.GET or None)
     f = form.cleaned_data if form.is_valid() else {}
     qs = dispute_list(actor=request.user, state=f.get("state") or "", risk_level=f.get("risk_level") or "")
+    exported = list_export(request, qs.select_related("dispute_type", "risk_level", "grid", "committee"), "矛盾纠纷", [
+        ("事件名称", lambda d: d.title), ("纠纷类型", lambda d: d.dispute_type.name),
+        ("风险等级", lambda d: d.risk_level.name), ("状态", lambda d: d.get_state_display()),
+        ("网格", lambda d: d.grid.name if d.grid else ""), ("调解组织", lambda d: d.committee.name if d.committee else ""),
+        ("案件来源", lambda d: d.get_source_display()), ("调解期限", lambda d: when(d.due_at)),
+        ("登记时间", lambda d: when(d.created_at))])
+    if exported is not None:
+        return exported
     return render(request, "console/dispute_list.html", {
         "title": "矛盾纠纷台账", "menu": _menu(request.user), "active": "disputes", "form": form,
         "page": _page(request, qs)})

@@ -64,3 +64,23 @@ def place_errors(form, exc) -> None:
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+def list_export(request, qs, title: str, columns):
+    """导出 on a console list (?export=xlsx): the whole filtered list, not just the page shown, as a workbook;
+    `columns` are (heading, function of a row). None when no export is asked for."""
+    if request.GET.get("export") != "xlsx":
+        return None
+    from gridgov.core.files import XLSX, document_response
+    from gridgov.core.xlsx import write_rows
+
+    rows = ([fn(obj) for _, fn in columns] for obj in qs[:50000])
+    return document_response(write_rows([c for c, _ in columns], rows, title=title[:31], caption=title), XLSX,
+                             f"{title}.xlsx")
+
+
+def when(value) -> str:
+    """A moment as the exports write it (local time, to the minute); "" for none."""
+    from gridgov.core.timeutil import local
+
+    return f"{local(value):%Y-%m-%d %H:%M}" if value else ""

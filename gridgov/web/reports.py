@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -15,6 +14,7 @@ from gridgov.analytics.ledgers import LEDGERS, ledger_xlsx
 from gridgov.analytics.models import Report
 from gridgov.analytics.reports import PERM, pdf, report_get, report_make, sections, visible_reports, xlsx
 from gridgov.core.errors import ApplicationError, NotFound, PermissionDenied
+from gridgov.core.files import XLSX, document_response
 from gridgov.core.timeutil import local_today
 from gridgov.regions.models import Level, Region
 from gridgov.web.console import _menu, _page
@@ -92,10 +92,7 @@ def report_detail(request, pk):
 
 
 def _download(data: bytes, name: str, kind: str) -> HttpResponse:
-    types = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
-    response = HttpResponse(data, content_type=types[kind])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{kind}"
-    return response
+    return document_response(data, XLSX if kind == "xlsx" else "application/pdf", f"{name}.{kind}")
 
 
 @staff_required

@@ -36,7 +36,7 @@ from gridgov.regions.models import Level, Region
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu
-from gridgov.web.pages import done_redirect, need_perm, place_errors, staff_required
+from gridgov.web.pages import done_redirect, list_export, need_perm, place_errors, staff_required, when
 
 
 class ListFilter(forms.Form):
@@ -53,6 +53,12 @@ def topic_list(request):
     f = ListFilter(request.GET or {"state": selectors.ACTIVE})
     d = f.cleaned_data if f.is_valid() else {"state": selectors.ACTIVE}
     topics = selectors.topics(request.user, state=d.get("state", ""), scale=d.get("scale", ""), q=d.get("q", ""))
+    exported = list_export(request, topics, "协商议事", [
+        ("编号", lambda t: t.number), ("议题", lambda t: t.title), ("规模", lambda t: t.get_scale_display()),
+        ("所处步骤", lambda t: t.get_state_display()), ("本步骤截止", lambda t: when(t.step_ends_at)),
+        ("提出时间", lambda t: when(t.created_at))])
+    if exported is not None:
+        return exported
     counts = selectors.board(request.user)
     return render(request, "console/topic_list.html", {
         "title": "协商议事", "menu": _menu(request.user), "active": "topics", "filter": f, "topics": topics[:200],
