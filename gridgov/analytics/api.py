@@ -1,4 +1,5 @@
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -127,6 +128,14 @@ class ScreenHeatOut(serializers.Serializer):
                                     help_text="[[纬度, 经度], …] 六边形")
 
 
+class ScreenEventOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    light = serializers.ChoiceField(choices=["red", "yellow"])
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+
+
 class ScreenHotOut(serializers.Serializer):
     title = serializers.CharField()
     heat = serializers.IntegerField()
@@ -172,6 +181,7 @@ class ScreenOut(serializers.Serializer):
     children = ScreenChildOut(many=True)
     departments = ScreenDepartmentOut(many=True)
     heat = ScreenHeatOut(many=True)
+    events = ScreenEventOut(many=True, help_text="亮红灯、黄灯的在办事件(最超期的在前,至多 300 件)")
     hot = ScreenHotOut(many=True)
     disputes = ScreenDisputesOut()
     care = ScreenCareOut()
@@ -204,7 +214,8 @@ class ScreenApi(APIView):
 
 @extend_schema(tags=["analytics"], summary="综治一张图:某时刻以来新亮红灯、紧急上报、红色纠纷、关爱红灯与应急出警",
                responses=FeedOut, parameters=[
-    REGION, OpenApiParameter("since", str, description="ISO 时间(上次返回的 at);至多回溯 24 小时")])
+    REGION, OpenApiParameter("since", OpenApiTypes.DATETIME,
+                            description="带时区的 ISO 时间(上次返回的 at);至多回溯 24 小时")])
 class ScreenFeedApi(APIView):
     def get(self, request):
         since = request.query_params.get("since", "")

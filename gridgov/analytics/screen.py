@@ -164,6 +164,7 @@ def overview(*, actor, code: str = "") -> dict:
         "children": _children(region, by_region, stock_by_region, month_start) if region.level in LEVELS_DOWN else [],
         "departments": departments(p, month_start, today),
         "heat": heat(p, (month_start - dt.timedelta(days=1)).replace(day=1)),
+        "events": events(p),
         "hot": hot(actor, region),
         "disputes": disputes(p, month_start),
         "care": care(p),
@@ -184,6 +185,16 @@ def departments(path: str, start: dt.date, end: dt.date, top: int = 10) -> list[
             "satisfaction_rate": _ratio(r["satisfied"], r["rated"])} for r in rows]
     out.sort(key=lambda r: (-(r["on_time_rate"] or 0), -r["closed"], r["unit"]))
     return out[:top]
+
+
+def events(path: str, limit: int = 300) -> list[dict]:
+    """The open cases lit red or yellow, most overdue first (the map's live dots)."""
+    from gridgov.cases.models import OPEN_STATES, Case
+
+    rows = (Case.objects.filter(region_path__startswith=path, state__in=OPEN_STATES,
+                                light__in=[Light.RED, Light.YELLOW], lon__isnull=False)
+            .order_by("due_at").values("id", "title", "light", "lon", "lat")[:limit])
+    return [{"id": r["id"], "title": r["title"], "light": r["light"], "lat": r["lat"], "lon": r["lon"]} for r in rows]
 
 
 def heat(path: str, since_month: dt.date) -> list[dict]:

@@ -67,6 +67,8 @@ def test_the_feed_lists_what_turned_red_since(folded, api):
     with time_machine.travel(END_OF_MONTH, tick=False):
         assert sweep()["red"] >= 1
         items = screen.feed(actor=folded.w.admin)["items"]
+        dots = screen.overview(actor=folded.w.admin)["events"]
+        assert {e["light"] for e in dots} <= {"red", "yellow"} and dots[0]["light"] == "red"  # most overdue first
         assert items and items[0]["label"] == "事件超时亮红灯" and items[0]["red"]
         later = screen.feed(actor=folded.w.admin, since=END_OF_MONTH)
         assert later["items"] == [] and later["at"] == END_OF_MONTH

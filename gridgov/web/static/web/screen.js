@@ -64,6 +64,16 @@
       }
     }).addTo(map);
   }
+  var dots = null;
+  function drawEvents() {
+    if (dots) { map.removeLayer(dots); dots = null; }
+    if (view !== "regions" || !last) { return; }
+    dots = L.layerGroup(last.events.map(function (e) {
+      return L.circleMarker([e.lat, e.lon], {radius: e.light === "red" ? 6 : 5, weight: 1, color: "#fff",
+        fillColor: e.light === "red" ? "#ff3b3b" : "#ffc53d", fillOpacity: 0.95})
+        .bindTooltip(e.title + (e.light === "red" ? "(红灯)" : "(黄灯)"));
+    })).addTo(map);
+  }
   function drawHeat() {
     if (heatLayer) { map.removeLayer(heatLayer); heatLayer = null; }
     if (view !== "heat" || !last) { return; }
@@ -79,7 +89,7 @@
     var box = $("legend");
     box.textContent = "";
     var items = view === "regions"
-      ? [["#d9363e", "有红灯"], ["#c98a12", "有在办"], ["#1f8f5f", "无在办"]]
+      ? [["#d9363e", "有红灯"], ["#c98a12", "有在办"], ["#1f8f5f", "无在办"], ["#ff3b3b", "红灯事件"], ["#ffc53d", "黄灯事件"]]
       : [["#3bc4ff", "少"], ["#ffd43b", ""], ["#ff9b2b", ""], ["#ff3b3b", "多"]];
     items.forEach(function (i) {
       var swatch = el("i"); swatch.style.background = i[0];
@@ -89,7 +99,7 @@
   function setView(v) {
     view = v;
     Array.prototype.forEach.call($("tabs").children, function (b) { b.classList.toggle("on", b.dataset.view === v); });
-    drawRegions(); drawHeat(); legend();
+    drawRegions(); drawEvents(); drawHeat(); legend();
   }
   var paused = 0;
   $("tabs").addEventListener("click", function (e) {
@@ -204,7 +214,7 @@
       series: [{type: "bar", data: deps.map(function (x) { return x.on_time_rate === null ? 0 : Math.round(x.on_time_rate * 1000) / 10; }),
                 color: "#35e0ff", label: {show: true, position: "right", color: "#d7e6ff", formatter: "{c}%"}}]
     }, true);
-    drawRegions(); drawHeat(); legend();
+    drawRegions(); drawEvents(); drawHeat(); legend();
     text("updated", "数据更新于 " + new Date(d.at).toLocaleTimeString("zh-CN", {hour12: false}));
   }
 
