@@ -47,6 +47,7 @@ def test_the_leaders_big_screen(live_server, browser):
     wait_js(page, "window.screenReady === true")
     assert page.locator("#crumbs a").first.text_content() == district.name
     assert page.locator("#children tbody tr").count() >= 1
+    page.wait_for_timeout(1200)  # the charts' first animation
     page.screenshot(path=str(ARTIFACTS / "screen-town-1920.png"))
 
     # a case turns red while the screen is open: it pops up within the feed's ten seconds
