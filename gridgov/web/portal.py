@@ -22,7 +22,7 @@ from gridgov.regions.models import Level, Region
 from gridgov.web.action_forms import action_form
 from gridgov.web.action_panel import panel
 from gridgov.web.console import _menu
-from gridgov.web.pages import done_redirect, need_perm, place_errors, staff_required
+from gridgov.web.pages import done_redirect, list_export, need_perm, place_errors, staff_required, when
 
 
 def _regions(user, code: str, levels) -> list[tuple[int, str]]:
@@ -74,6 +74,11 @@ def articles(request):
     kind = request.GET.get("kind", "")
     rows = access.editable_articles(request.user)
     rows = rows.filter(kind=kind) if kind in ArticleKind.values else rows
+    exported = list_export(request, rows, "社区发布", [
+        ("栏目", lambda a: a.get_kind_display()), ("标题", lambda a: a.title), ("范围", lambda a: a.region.name),
+        ("状态", lambda a: a.get_state_display()), ("发布时间", lambda a: when(a.published_at))])
+    if exported is not None:
+        return exported
     return render(request, "console/portal_articles.html", {
         "title": "社区发布", "menu": _menu(request.user), "active": "portal", "articles": rows[:200], "form": form,
         "kinds": ArticleKind.choices, "kind": kind}, status=400 if form.errors else 200)
@@ -123,6 +128,13 @@ def ask_list(request):
     mine = request.GET.get("mine") == "1"
     rows = selectors.conversations(request.user, state=state if state in ConversationState.values else "", mine=mine)
     rows = rows.order_by("-last_message_at")
+    exported = list_export(request, rows.select_related("resident", "assigned_to", "case"), "我要办事", [
+        ("事项", lambda c: c.subject), ("居民", lambda c: str(c.resident)), ("状态", lambda c: c.get_state_display()),
+        ("经办人", lambda c: str(c.assigned_to or "未分派")), ("转为事件", lambda c: c.case.number if c.case else ""),
+        ("发起时间", lambda c: when(c.created_at)), ("首次回复", lambda c: when(c.first_reply_at)),
+        ("最近消息", lambda c: when(c.last_message_at))])
+    if exported is not None:
+        return exported
     waiting = [c for c in rows[:300] if c.state == ConversationState.WAITING]
     others = [c for c in rows[:300] if c.state != ConversationState.WAITING]
     return render(request, "console/ask_list.html", {
