@@ -22,7 +22,7 @@ from gridgov.supervision.models import InspectionState
 from gridgov.supervision.workflow import INSPECTION
 from gridgov.web.console import _menu
 from gridgov.web.mobile import LOGIN
-from gridgov.web.pages import done_redirect, need_perm, recent_months, staff_required
+from gridgov.web.pages import done_redirect, list_export, need_perm, recent_months, staff_required, when
 
 S = InspectionState
 
@@ -116,7 +116,17 @@ def supervision_home(request):
                 messages.success(request, "已安排检查")
                 return done_redirect(request, reverse("console-supervision"))
     start, end = month_bounds(month)
-    inspections = list(access.visible_inspections(request.user).filter(submitted_at__gte=start, submitted_at__lt=end))
+    done_in_month = access.visible_inspections(request.user).filter(submitted_at__gte=start, submitted_at__lt=end)
+    exported = list_export(request, done_in_month.select_related("compound", "property_company", "inspector").order_by(
+        "submitted_at"), f"物业检查{month}", [
+        ("小区", lambda i: i.compound.name), ("物业服务企业", lambda i: i.property_company.name if i.property_company else ""),
+        ("检查人", lambda i: i.inspector.display_name if i.inspector else ""), ("应检日期", lambda i: str(i.due_on)),
+        ("检查时间", lambda i: when(i.submitted_at)), ("不合格项", lambda i: i.failed_count),
+        ("扣分", lambda i: i.deducted), ("状态", lambda i: i.get_state_display()),
+        ("复查时间", lambda i: when(i.reinspected_at))])
+    if exported is not None:
+        return exported
+    inspections = list(done_in_month)
     compounds = access.visible_compounds(request.user)
     published = _published(request.user, month)
     if published:  # the 通报 as it was published, not recomputed

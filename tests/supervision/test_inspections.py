@@ -152,6 +152,13 @@ def test_the_phone_checklist_and_the_console_ranking(sw, client):
     client.force_login(c.dispatcher)
     page = client.get("/console/supervision/").content.decode()
     assert "幸福物业" in page and "<b>98</b>" in page and "楼内小广告" in page and "检查不合格" in page
+    import io
+
+    from openpyxl import load_workbook
+
+    exported = client.get("/console/supervision/", {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("小区", "物业服务企业") and rows[1][5:7] == (1, 2)  # one item failed, 2 points off
     result = inspection.results.get(item__code="ads")
     assert client.get(f"/m/inspect/photos/{result.pk}/").status_code == 200
     client.force_login(c.w.user_b)  # town B sees nothing of it
