@@ -256,6 +256,14 @@ def appointments(request, pk: int | None = None, action: str | None = None):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return done_redirect(request, url)
+    exported = list_export(request, access.visible_appointments(request.user).select_related("slot", "user").order_by(
+        "slot__starts_at"), "预约", [
+        ("服务事项", lambda a: a.slot.service), ("类型", lambda a: a.slot.get_kind_display()),
+        ("开始", lambda a: when(a.slot.starts_at)), ("预约人", lambda a: str(a.user)),
+        ("状态", lambda a: a.get_state_display()), ("上门地址", lambda a: a.address), ("说明", lambda a: a.note),
+        ("预约时间", lambda a: when(a.created_at))])
+    if exported is not None:
+        return exported
     appts = list(access.visible_appointments(request.user).order_by("slot__starts_at")[:300])
     for a in appts:
         a.buttons = [{"action": t.action, "label": t.label, "danger": bool(t.info("danger")),

@@ -31,5 +31,6 @@ def test_lists_export_what_they_show(cw, client):
     assert _rows(client.get("/console/topics/", {"export": "xlsx", "state": ""}))[0][:2] == ("编号", "议题")
     assert _rows(client.get("/console/portal/", {"export": "xlsx"}))[0][:2] == ("栏目", "标题")
     assert _rows(client.get("/console/ask/", {"export": "xlsx"}))[0][:2] == ("事项", "居民")
+    assert _rows(client.get("/console/appointments/", {"export": "xlsx"}))[0][:2] == ("服务事项", "类型")
     page = client.get("/console/disputes/").content.decode()
     assert 'name="export" value="xlsx"' in page
