@@ -160,6 +160,7 @@ urlpatterns = [
     path("portal/appointments/", portal.AppointmentListApi.as_view(), name="api-appointments"),
     *portal.action_paths(),
     path("supervision/compounds/", supervision.CompoundListApi.as_view(), name="api-compounds"),
+    path("supervision/compounds/<int:pk>/smart/", supervision.CompoundSmartApi.as_view(), name="api-compound-smart"),
     path("supervision/inspections/", supervision.InspectionListApi.as_view(), name="api-inspections"),
     path("supervision/inspections/<id:pk>/", supervision.InspectionDetailApi.as_view(), name="api-inspection"),
     path("supervision/inspections/<id:pk>/submit/", supervision.InspectionSubmitApi.as_view(),

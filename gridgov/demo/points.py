@@ -84,10 +84,10 @@ def build_points(*, days: int = 60, seed: int = 47) -> dict[str, int]:
                 except ApplicationError:
                     continue  # not enough points yet, or none left
     # waiting for the officer: a claim, a reward to hand out, and a new applicant
-    with clock_at(end - dt.timedelta(hours=3)):
-        try:
+    with clock_at(end - dt.timedelta(hours=3)) as waiting_since:
+        try:  # happened that day (the day of three hours ago: after midnight, yesterday)
             p.claim_submit(actor=people[0], item_key="meeting", note="参加社区停车难议事会",
-                           happened_on=local(end).date())
+                           happened_on=local(waiting_since).date())
             p.redeem(actor=people[0], reward_id=Reward.objects.get(station=station, name__startswith="理发").pk)
         except ApplicationError:
             pass

@@ -83,6 +83,14 @@ def build_supervision(*, days: int = 60, seed: int = 91) -> dict[str, int]:
         if compounds and not Inspection.objects.filter(compound=compounds[0], state="scheduled").exists():
             sv.inspection_schedule(actor=officer, compound=compounds[0], due_on=local(end).date())  # gridworker's
             due += 1
+    from gridgov.supervision.models import SmartCriterion
+    from gridgov.supervision.smart import smart_check
+
+    codes = list(SmartCriterion.objects.filter(is_active=True).values_list("code", flat=True))
+    for k, c in enumerate(compounds):  # 智慧小区核查: the old compound has little of it
+        with clock_at(end - dt.timedelta(days=3 + k)):
+            smart_check(actor=officer, compound=c, met={code: rng.random() < (0.3 if c.is_old else 0.75)
+                                                        for code in codes})
     staff_read_messages(end)
     return {"compounds": len(compounds), "inspections": n, "inspections_due": due,
             "inspections_waiting": Inspection.objects.filter(state="scheduled").count()}

@@ -9,6 +9,7 @@ from gridgov.supervision.models import (
     Inspection,
     LeaderLink,
     PatrolPoint,
+    SmartCriterion,
 )
 
 
@@ -74,3 +75,12 @@ class LeaderLinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class GridVisitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "leader", "grid", "note"]
     list_select_related = ["leader", "grid"]
+
+
+@admin.register(SmartCriterion)
+class SmartCriterionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """智慧小区 评星标准: what a compound is checked for and its points; retire (有效 off) rather than delete."""
+
+    list_display = ["name", "code", "points", "sort", "is_active"]
+    list_editable = ["sort"]
+    list_filter = ["is_active"]

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import local, now
-from gridgov.supervision import access, score, services
+from gridgov.supervision import access, score, services, smart
 from gridgov.supervision.models import Compound, Inspection, InspectionState, Result
 
 TAG = "supervision"
@@ -24,10 +24,36 @@ class CompoundOut(serializers.ModelSerializer):
     grid = serializers.CharField(source="grid.name")
     property_company = serializers.CharField(source="property_company.name", default=None, allow_null=True)
     checklist = serializers.CharField(source="checklist.name")
+    smart_score = serializers.SerializerMethodField(help_text="智慧小区得分(0–100,达到的标准分值 / 全部有效标准分值)")
+    smart_stars = serializers.SerializerMethodField(help_text="智慧小区星级 1–5")
 
     class Meta:
         model = Compound
-        fields = ["id", "name", "grid", "property_company", "is_old", "checklist", "address"]
+        fields = ["id", "name", "grid", "property_company", "is_old", "checklist", "address", "smart_score",
+                  "smart_stars"]
+
+    def _rating(self, obj) -> dict:
+        ratings = self.context.get("smart")
+        return ratings[obj.pk] if ratings and obj.pk in ratings else smart.ratings([obj])[obj.pk]
+
+    def get_smart_score(self, obj) -> float:
+        return self._rating(obj)["score"]
+
+    def get_smart_stars(self, obj) -> int:
+        return self._rating(obj)["stars"]
+
+
+class SmartCheckIn(serializers.Serializer):
+    met = serializers.DictField(child=serializers.BooleanField(), help_text="标准编码 → 是否达到")
+    notes = serializers.DictField(child=serializers.CharField(max_length=200, allow_blank=True), required=False)
+
+
+class SmartRatingOut(serializers.Serializer):
+    score = serializers.FloatField()
+    stars = serializers.IntegerField()
+    met = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(child=serializers.CharField())
+    checked_at = serializers.DateTimeField(allow_null=True)
 
 
 class ResultOut(serializers.ModelSerializer):
@@ -72,7 +98,27 @@ class CompoundListApi(ListAPIView):
     serializer_class = CompoundOut
 
     def get_queryset(self):
-        return access.visible_compounds(self.request.user)
+        return access.visible_compounds(self.request.user).select_related("grid", "property_company", "checklist")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        rows = list(page) if page is not None else list(self.get_queryset())
+        data = CompoundOut(rows, many=True, context={"smart": smart.ratings(rows), "request": request}).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+
+@extend_schema(tags=[TAG], summary="智慧小区核查(逐项是否达到),返回新的星级", request=SmartCheckIn,
+               responses=SmartRatingOut)
+class CompoundSmartApi(APIView):
+    def post(self, request, pk: int):
+        compound = access.visible_compounds(request.user).filter(pk=pk).first()
+        if compound is None:
+            raise NotFound()
+        body = SmartCheckIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(SmartRatingOut(smart.smart_check(actor=request.user, compound=compound,
+                                                         met=body.validated_data["met"],
+                                                         notes=body.validated_data.get("notes"))).data)
 
 
 @extend_schema(tags=[TAG])

@@ -19,3 +19,9 @@ ADJUSTMENT_KINDS = {"add": "登记加减分", "appeal": "申诉", "uphold": "维
 def adjustment(a, action: str, *, actor=None, note: str = "", from_state: str = "", at=None) -> SupervisionEvent:
     return SupervisionEvent.record("adjustment", a, action, from_state=from_state, to_state=a.state, actor=actor,
                                    note=note, data={"points": a.points, "month": a.month}, at=at)
+
+
+def smart_checked(compound, *, actor, met: dict, score: float, stars: int, at=None) -> SupervisionEvent:
+    return SupervisionEvent.record("compound", compound, "smart_check", actor=actor, at=at,
+                                   note=f"智慧小区核查:{stars} 星({score} 分)",
+                                   data={"met": {k: bool(v) for k, v in met.items()}, "score": score, "stars": stars})

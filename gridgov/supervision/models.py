@@ -251,3 +251,41 @@ class PublishedScore(models.Model):
         verbose_name_plural = _("物业信用分通报")
         ordering = ["-month", "rank"]
         constraints = [models.UniqueConstraint(fields=["month", "company"], name="publish_a_month_once")]
+
+
+class SmartCriterion(models.Model):
+    """智慧小区 评星标准: one thing a compound has (人脸识别门禁, 消防物联感知 …) and the points it is worth; the
+    district keeps the list (admin 智慧小区标准). A compound's stars come from the share of the active points it
+    meets (`supervision.smart`)."""
+
+    code = models.SlugField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    points = models.PositiveSmallIntegerField(_("分值"))
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("智慧小区标准")
+        verbose_name_plural = _("智慧小区标准")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.points}分)"
+
+
+class SmartCheck(models.Model):
+    """Whether a compound meets a criterion, as last checked on site: by whom, when, with what evidence."""
+
+    compound = models.ForeignKey(Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="smart")
+    criterion = models.ForeignKey(SmartCriterion, verbose_name=_("标准"), on_delete=models.PROTECT, related_name="+")
+    met = models.BooleanField(_("达到"))
+    note = models.CharField(_("核查说明"), max_length=200, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核查人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    checked_at = models.DateTimeField(_("核查时间"))
+
+    class Meta:
+        verbose_name = _("智慧小区核查")
+        verbose_name_plural = _("智慧小区核查")
+        constraints = [models.UniqueConstraint(fields=["compound", "criterion"], name="smart_check_once")]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import local, month_bounds, now
-from gridgov.supervision import access, score, services
+from gridgov.supervision import access, score, services, smart
 from gridgov.supervision.api import inspection_get
 from gridgov.supervision.events import KINDS
 from gridgov.supervision.models import InspectionState
@@ -140,12 +140,16 @@ def supervision_home(request):
     waiting = access.visible_inspections(request.user).filter(state__in=[S.SCHEDULED, S.RECTIFYING]).order_by(
         "due_on")[:100]
     patrols = _patrols(request.user, start, end)
+    compound_rows = list(compounds.filter(is_active=True).select_related("grid", "property_company")[:200])
+    ratings = smart.ratings(compound_rows)
+    smart_rows = [{"c": c, **ratings[c.pk]} for c in compound_rows]
     return render(request, "console/supervision.html", {
         "title": "监督考核", "menu": _menu(request.user), "active": "supervision", "month": month, "months": months,
         "ranking": ranking, "figures": score.month_figures(inspections), "waiting": waiting,
         "done": sorted(inspections, key=lambda i: i.submitted_at or now(), reverse=True)[:100],
         "form": form if j.has_perm(access.MANAGE) else None, "patrols": patrols,
-        "published": published, "month_over": end <= now()},
+        "published": published, "month_over": end <= now(), "smart": smart_rows,
+        "can_manage": j.has_perm(access.MANAGE)},
         status=400 if form.errors else 200)
 
 
@@ -356,3 +360,47 @@ def my_assessment(request):
         return done_redirect(request, reverse("m-my-assessment"))
     return render(request, "mobile/my_assessment.html", {
         "rows": [assessment.worker(request.user, g, month) for g in grids], "month": month})
+
+
+class SmartForm(forms.Form):
+    """智慧小区核查: each active criterion, met or not, with a note of what was seen."""
+
+    def __init__(self, *args, compound, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gridgov.supervision.models import SmartCheck, SmartCriterion
+
+        last = {c.criterion_id: c for c in SmartCheck.objects.filter(compound=compound)}
+        self.criteria = list(SmartCriterion.objects.filter(is_active=True))
+        for c in self.criteria:
+            seen = last.get(c.pk)
+            self.fields[f"m_{c.code}"] = forms.ChoiceField(
+                label=f"{c.name}({c.points}分)", choices=[("yes", "达到"), ("no", "未达到")], widget=forms.RadioSelect,
+                initial=("yes" if seen.met else "no") if seen else None, help_text=c.description)
+            self.fields[f"n_{c.code}"] = forms.CharField(label="核查说明", max_length=200, required=False,
+                                                          initial=seen.note if seen else "")
+
+
+@staff_required
+def smart_page(request, pk: int):
+    """智慧小区核查 of one compound: the criteria to tick, its stars now, and the last checks."""
+    need_perm(request, access.MANAGE)
+    compound = access.visible_compounds(request.user).filter(pk=pk).select_related("grid").first()
+    if compound is None:
+        raise Http404("小区不存在或不在您的管辖范围内")
+    form = SmartForm(request.POST or None, compound=compound)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        met = {c.code: d[f"m_{c.code}"] == "yes" for c in form.criteria}
+        notes = {c.code: d[f"n_{c.code}"] for c in form.criteria}
+        try:
+            rating = smart.smart_check(actor=request.user, compound=compound, met=met, notes=notes)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已核查:{compound.name} {rating['stars']} 星({rating['score']} 分)")
+            return done_redirect(request, reverse("console-supervision") + "#smart")
+    return render(request, "console/smart_check.html", {
+        "title": f"智慧小区核查 · {compound.name}", "menu": _menu(request.user), "active": "supervision",
+        "compound": compound, "form": form, "rating": smart.ratings([compound])[compound.pk],
+        "rows": [(form[f"m_{c.code}"], form[f"n_{c.code}"]) for c in form.criteria]},
+        status=400 if form.errors else 200)

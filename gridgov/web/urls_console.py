@@ -48,6 +48,7 @@ urlpatterns = [
     path("appointments/<int:pk>/<str:action>/", portal.appointments, name="console-appointment-act"),
     path("supervision/", supervision.supervision_home, name="console-supervision"),
     path("supervision/my-grids/", supervision.my_grids, name="console-my-grids"),
+    path("supervision/compounds/<int:pk>/smart/", supervision.smart_page, name="console-smart"),
     path("supervision/assessment/", supervision.assessment_page, name="console-assessment"),
     path("supervision/report/<str:month>.xlsx", supervision.published_report, name="console-supervision-report"),
     path("supervision/inspections/<int:pk>/", supervision.inspection_page, name="console-inspection"),
