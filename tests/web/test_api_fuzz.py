@@ -53,6 +53,8 @@ CROSS_FIELD_RULES = {
     "address_required": "portal: a home visit for someone without a registered flat names the address",
     "results_incomplete": "supervision: every item of the inspection's checklist is answered (the items are data)",
     "unknown_item": "supervision: results name only the checklist's items (the items are data)",
+    "unknown_criterion": "supervision: a 智慧小区 check names only the district's active criteria (they are data)",
+    "nothing_checked": "supervision: a 智慧小区 check names at least one criterion (an object's size the fuzzer ignores)",
     "invalid_vote_until": "deliberation: the vote ends after today and within 60 days (a date relative to the day)",
 }
 
