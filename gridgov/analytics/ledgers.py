@@ -80,7 +80,7 @@ def _focus(actor, start, end) -> list[list]:
     residents = resident_list(actor=actor)
     qs = (FocusGroupMembership.objects.filter(resident__in=residents).select_related("resident__grid")
           .order_by("resident__grid__code", "group", "resident__name", "id"))
-    cared = set(CarePlan.objects.filter(state="active").values_list("resident_id", "group"))
+    cared = set(CarePlan.objects.filter(state="active", resident__in=residents).values_list("resident_id", "group"))
     out = []
     for m in qs.iterator(chunk_size=2000):
         r = m.resident

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from gridgov.accounts.scoping import jurisdiction_of, require_perm
 from gridgov.analytics import hexbin
 from gridgov.analytics.models import DailyFlow, HeatCell, HourlyFlow, MixDaily, OpenStock, UnitDaily
+from gridgov.analytics.rollups import community
 from gridgov.cases.models import Category, Channel, Light, State, Urgency
 from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.timeutil import LOCAL_TZ, local_today, now
@@ -44,17 +45,11 @@ def region_for(actor, code: str = "") -> Region:
     if not j.is_global:
         paths = j.paths_for(PERM)
         top = top.filter(path__in=paths) or Region.objects.filter(
-            is_active=True, level=Level.COMMUNITY, path__in=[_community_of(p) for p in paths])
+            is_active=True, level=Level.COMMUNITY, path__in=[community(p) for p in paths])
     region = top.order_by("path").first()
     if region is None:
         raise PermissionDenied("没有可以查看的辖区")
     return region
-
-
-def _community_of(path: str) -> str:
-    from gridgov.analytics.rollups import community
-
-    return community(path)
 
 
 def _sum(qs, *measures: str) -> dict[str, int]:
