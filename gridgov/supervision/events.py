@@ -25,3 +25,10 @@ def smart_checked(compound, *, actor, met: dict, score: float, stars: int, at=No
     return SupervisionEvent.record("compound", compound, "smart_check", actor=actor, at=at,
                                    note=f"智慧小区核查:{stars} 星({score} 分)",
                                    data={"met": {k: bool(v) for k, v in met.items()}, "score": score, "stars": stars})
+
+
+def published(p, *, actor=None, at=None) -> SupervisionEvent:
+    """通报: a company's month published (by hand or by the schedule)."""
+    return SupervisionEvent.record("score", p, "publish", actor=actor, at=at,
+                                   note=f"{p.month} 物业信用分通报:第 {p.rank} 名 {p.score} 分",
+                                   data={"month": p.month, "company": p.company_id, "rank": p.rank, "score": p.score})

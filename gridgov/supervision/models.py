@@ -242,8 +242,8 @@ class PublishedScore(models.Model):
     inspections = models.PositiveIntegerField(_("检查次数"))
     pass_rate = models.FloatField(_("合格率(%)"), null=True, blank=True)
     deductions = models.JSONField(_("扣分明细"), default=list)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), on_delete=models.PROTECT,
-                                     related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", help_text=_("空:按计划自动发布"))
     published_at = models.DateTimeField(_("发布时间"))
 
     class Meta:

@@ -13,10 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 
 from gridgov.cases.models import Case
-from gridgov.core.timeutil import local, month_bounds, now
-from gridgov.supervision.models import Compound, Inspection, InspectionState, Result
+from gridgov.core.errors import ApplicationError
+from gridgov.core.timeutil import local, local_today, month_bounds, now
+from gridgov.supervision import events
+from gridgov.supervision.models import Compound, Inspection, InspectionState, PublishedScore, Result
 
 DEFAULTS = {"base": 100, "not_fixed": 1.0, "late": 1, "complaint": 1,
             "complaint_categories": ["2402", "2103"]}  # 物业服务问题, 物业纠纷
@@ -107,14 +110,11 @@ def ranking(compounds, month: str) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["score"], r["company"].name))
 
 
-def publish(*, actor, compounds, month: str, region_path: str) -> list:
+def publish(*, actor, compounds, month: str, region_path: str, only_new: bool = False) -> list:
     """通报: freeze the month's ranking of these compounds' companies (once per company and month; a month not yet
-    over cannot be published)."""
-    from django.db import IntegrityError, transaction
-
-    from gridgov.core.errors import ApplicationError
-    from gridgov.supervision.models import PublishedScore
-
+    over cannot be published), write it in the supervision timeline and send it (`announce`). `only_new` (the
+    schedule) publishes the companies not published yet, each with its rank in the whole ranking; `actor` None is
+    the schedule."""
     start, end = month_bounds(month)
     at = now()
     if end > at:
@@ -122,16 +122,73 @@ def publish(*, actor, compounds, month: str, region_path: str) -> list:
     rows = ranking(compounds, month)
     if not rows:
         raise ApplicationError("nothing_to_publish", "该范围内没有物业服务企业", status=409)
+    done = set(PublishedScore.objects.filter(month=month).values_list("company_id", flat=True)) if only_new else set()
     out = []
     try:
         with transaction.atomic():
             for rank, r in enumerate(rows, start=1):
+                if r["company"].pk in done:
+                    continue
                 found = r["found"]
-                out.append(PublishedScore.objects.create(
+                p = PublishedScore.objects.create(
                     month=month, company=r["company"], region_path=region_path, rank=rank, score=r["score"],
-                    inspections=r["inspections"], pass_rate=r["pass_rate"], published_by=actor, published_at=at,
+                    inspections=r["inspections"], pass_rate=r["pass_rate"],
+                    published_by=actor if getattr(actor, "pk", None) else None, published_at=at,
                     deductions=[{"points": d.points, "kind": KIND_LABELS[d.kind], "text": d.text,
-                                 "result": d.result_id, "case": d.case_id} for d in found]))
+                                 "result": d.result_id, "case": d.case_id} for d in found])
+                events.published(p, actor=actor, at=at)
+                out.append(p)
+            announce(out, of=len(rows), region_path=region_path)
     except IntegrityError:
         raise ApplicationError("already_published", f"{month} 的通报已发布", status=409) from None
     return out
+
+
+def announce(published: list, *, of: int, region_path: str) -> None:
+    """Send a 通报 through notify: each company's staff its own rank, score and deductions; the governance center of
+    the place (leaders and dispatchers) the ranking, with where to read it. Once per company and month."""
+    from gridgov.cases.reference import unit_staff
+    from gridgov.notify.services import notify_users
+    from gridgov.orgs.models import OrgUnit, UnitKind
+
+    if not published:
+        return
+    month = published[0].month
+    for p in published:
+        lines = [f"{d['points']} {d['kind']}:{d['text']}" for d in p.deductions]
+        body = (f"贵单位 {month} 信用分 {p.score} 分,在 {of} 家物业服务企业中排第 {p.rank} 名;"
+                f"检查 {p.inspections} 次" + (f",合格率 {p.pass_rate}%" if p.pass_rate is not None else "") + "。"
+                + ("扣分 " + str(len(lines)) + " 项:\n" + "\n".join(lines[:20])
+                   + (f"\n……共 {len(lines)} 项" if len(lines) > 20 else "") if lines else "本月无扣分。"))
+        notify_users(unit_staff(p.company_id), subject=f"【物业信用分通报】{month} 第 {p.rank} 名 {p.score} 分",
+                     body=body, data={"month": month, "company": p.company_id}, dedupe_key=f"score-{month}-{p.pk}")
+    center = (OrgUnit.objects.filter(kind=UnitKind.GOVERNANCE_CENTER, is_active=True,
+                                     region__path=region_path).first() if region_path != "/" else None)
+    if center is not None:
+        ranking = "\n".join(f"{p.rank}. {p.company.name} {p.score} 分" for p in sorted(published, key=lambda p: p.rank))
+        notify_users(unit_staff(center.pk, ("center_leader", "center_dispatcher")),
+                     subject=f"【物业信用分通报】{month} 已发布({len(published)} 家企业)", body=ranking,
+                     data={"month": month, "url": f"/console/supervision/?month={month}"},
+                     dedupe_key=f"score-{month}-{center.pk}-{published[0].pk}")
+
+
+def publish_due(today: dt.date | None = None) -> int:
+    """The schedule (daily, and in `gridgov sweep`): from the `SUPERVISION_PUBLISH_DAY`th of a month (default the
+    5th, when the last month's re-inspections are in), publish last month's 通报 in each district for the companies
+    not published by hand. Returns how many companies were published."""
+    from gridgov.regions.models import Level, Region
+
+    today = today or local_today()
+    if today.day < int(getattr(settings, "SUPERVISION_PUBLISH_DAY", 5)):
+        return 0
+    month = f"{today.replace(day=1) - dt.timedelta(days=1):%Y-%m}"
+    made = 0
+    for district in Region.objects.filter(level=Level.DISTRICT, is_active=True).order_by("path"):
+        compounds = list(Compound.objects.filter(region_path__startswith=district.path,
+                                                 property_company__isnull=False).select_related("property_company"))
+        waiting = {c.property_company_id for c in compounds} - set(
+            PublishedScore.objects.filter(month=month).values_list("company_id", flat=True))
+        if waiting:
+            made += len(publish(actor=None, compounds=compounds, month=month, region_path=district.path,
+                                only_new=True))
+    return made

@@ -300,8 +300,10 @@ def assessment_page(request):
     communities = list((communities.filter(q) if q is not None else communities).order_by("path")[:30])
     grids = list(Region.objects.filter(parent__in=communities, level=Level.GRID, is_active=True))
     workers = assessment.workers(grids, month)
+    staff = assessment.community_workers(communities, month)
     targets = [(f"c{c.pk}", f"社区:{c.name}") for c in communities] + \
-              [(f"u{r['user'].pk}-{r['grid'].pk}", f"网格员:{r['user']}({r['grid'].name})") for r in workers]
+              [(f"u{r['user'].pk}-{r['grid'].pk}", f"网格员:{r['user']}({r['grid'].name})") for r in workers] + \
+              [(f"u{r['user'].pk}-{r['region'].pk}", f"社区工作者:{r['user']}({r['region'].name})") for r in staff]
     form = AdjustmentForm(request.POST if request.POST.get("step") == "add" else None, targets=targets)
     if request.method == "POST":
         try:
@@ -334,7 +336,7 @@ def assessment_page(request):
     return render(request, "console/assessment.html", {
         "title": "考核评星", "menu": _menu(request.user), "active": "assessment", "month": month, "months": months,
         "communities": assessment.communities(communities, month, scored=workers), "workers": workers,
-        "items": items,
+        "staff": staff, "items": items,
         "form": form if j.has_perm(access.MANAGE) else None}, status=400 if form.errors else 200)
 
 
@@ -344,9 +346,11 @@ def my_assessment(request):
     from gridgov.analytics import assessment
     from gridgov.supervision.models import Adjustment
 
-    grids = [m.region for m in request.user.memberships.filter(is_active=True, role__code="grid_worker")
-             .select_related("region")]
-    if not grids:
+    mine = list(request.user.memberships.filter(is_active=True).select_related("region", "role"))
+    grids = [m.region for m in mine if m.role.code == "grid_worker"]
+    communities = {m.region for m in mine if m.role.code in assessment.weights()["community_roles"]
+                   and m.region.level == "community"}
+    if not grids and not communities:
         raise Http404("页面不存在")
     month = f"{local(now()):%Y-%m}"
     if request.method == "POST":
@@ -359,7 +363,9 @@ def my_assessment(request):
             messages.error(request, getattr(exc, "message", "加减分不存在"))
         return done_redirect(request, reverse("m-my-assessment"))
     return render(request, "mobile/my_assessment.html", {
-        "rows": [assessment.worker(request.user, g, month) for g in grids], "month": month})
+        "rows": [assessment.worker(request.user, g, month) for g in grids]
+        + [assessment.community_worker(request.user, c, month) for c in sorted(communities, key=lambda c: c.path)],
+        "month": month})
 
 
 class SmartForm(forms.Form):

@@ -68,3 +68,53 @@ def test_the_assessment_pages(cw, client):  # noqa: F811
     client.post("/console/supervision/assessment/", {"adjustment": a.pk, "action": "uphold", "reason": "已核实缺席"})
     a.refresh_from_db()
     assert a.state == "effective"
+
+
+def test_a_community_workers_month_from_the_data(cw, client):  # noqa: F811
+    """专职社区工作者 (甲一社区's dispatcher), worked by hand: 2 cases worked on (2), the community's cases 50% on time
+    (12.5), satisfaction 4.0 (16), one of two matters first answered within 60 minutes (7.5), no care visits and no
+    disputes (0) = 38.0; an item of theirs counts for them only."""
+    import time_machine
+
+    from gridgov.cases import services as s
+    from gridgov.core.timeutil import LOCAL_TZ
+    from gridgov.portal.services import conversation_open, message_post
+
+    w = cw.w
+    month = "2026-11"
+    with time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=LOCAL_TZ), tick=False):
+        on_time, late = report(cw), report(cw)
+        for case in (on_time, late):
+            s.case_accept(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher)
+        t = now()
+        Case.objects.filter(pk=on_time.pk).update(state="closed", closed_at=t, handle_due_at=t + dt.timedelta(hours=1),
+                                                  satisfaction=5)
+        Case.objects.filter(pk=late.pk).update(state="closed", closed_at=t, handle_due_at=t - dt.timedelta(hours=1),
+                                               satisfaction=3)
+        answered = conversation_open(actor=w.resident_user, subject="开具居住证明", body="需要哪些材料?")
+        conversation_open(actor=w.resident_user, subject="咨询养老补贴", body="怎么申请?")
+    with time_machine.travel(dt.datetime(2026, 11, 10, 9, 10, tzinfo=LOCAL_TZ), tick=False):
+        message_post(actor=cw.dispatcher, conversation=answered, body="带身份证和户口本到社区服务站")
+    row = assessment.community_worker(cw.dispatcher, w.comm_a, month)
+    parts = {p["name"]: (p["figure"], p["points"]) for p in row["parts"]}
+    assert parts == {"事件办理": ("2 件", 2), "按期办结": ("50.0%(社区 2 件办结)", 12.5),
+                     "群众满意": ("4.0 分", 16.0), "办事回复": ("1/2 件 60 分钟内回复(本人首复 1 件)", 7.5),
+                     "关爱走访": ("0 次", 0), "矛盾化解": ("0 件", 0)}
+    assert row["total"] == 38.0
+    adjustment_add(actor=cw.town_dispatcher, region=w.comm_a, user=cw.dispatcher, month=month, points=5,
+                   reason="牵头完成人口普查入户")
+    [staff] = assessment.community_workers([w.comm_a], month)
+    assert (staff["user"], staff["total"]) == (cw.dispatcher, 43.0)
+    [community] = assessment.communities([w.comm_a], month)
+    assert community["adjustments"] == [] and community["score"] == community["base"]  # not a community item
+    assert assessment.assessed(cw.dispatcher) and not assessment.assessed(cw.district_dispatcher)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=LOCAL_TZ), tick=False):
+        client.force_login(cw.town_dispatcher)
+        page = client.get("/console/supervision/assessment/?month=2026-11").content.decode()
+        assert "专职社区工作者考核" in page and "本人首复 1 件" in page and "牵头完成人口普查入户" in page
+        client.force_login(cw.dispatcher)
+        assert "我的考核" in client.get("/m/").content.decode()
+        page = client.get("/m/work/assessment/").content.decode()
+        assert "甲一社区" in page and "办事回复" in page and "43.0" in page
+        client.force_login(cw.district_dispatcher)
+        assert client.get("/m/work/assessment/").status_code == 404

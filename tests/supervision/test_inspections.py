@@ -197,3 +197,59 @@ def test_a_published_month_is_frozen_and_downloadable(sw, client):
         client.force_login(c.dispatcher)  # a day later: a new session
         page = client.get("/console/supervision/?month=2026-11").content.decode()
         assert "已发布通报" in page and "<b>97</b>" in page
+
+
+def test_the_schedule_publishes_last_month_once_and_sends_it(sw):
+    """From the 5th the schedule publishes last month's 通报 for the companies not published by hand, writes it in
+    the timeline and sends it: each company's staff their own rank and deductions, the district center the
+    ranking. A second run sends nothing again."""
+    from gridgov.accounts.services import membership_grant
+    from gridgov.notify.models import Message
+    from gridgov.supervision.models import PublishedScore, SupervisionEvent
+    from tests.conftest import make_user
+
+    c, company, compound = sw
+    other = org_unit_create(actor=None, code="PM-2", name="安居物业", kind=UnitKind.PROPERTY_COMPANY,
+                            region=c.w.comm_a)
+    Compound.objects.create(name="安居苑", grid=c.w.grid_a_west, region_path=c.w.grid_a_west.path,
+                            property_company=other, checklist=compound.checklist)
+    manager = make_user("pm_manager")
+    membership_grant(actor=None, user=manager, role_code="department_handler", region=c.w.comm_a, unit=company)
+    with time_machine.travel(dt.datetime(2026, 11, 10, 10, tzinfo=LOCAL_TZ), tick=False):
+        i = inspection_schedule(actor=c.dispatcher, compound=compound, due_on=local(now()).date())
+        inspection_submit(actor=c.w.worker_a, inspection=i, results={**ALL_OK, "ads": False},
+                          photos={"ads": ("a.jpg", _jpeg())}, notes={"ads": "楼道小广告"})
+    with time_machine.travel(dt.datetime(2026, 12, 4, 8, tzinfo=LOCAL_TZ), tick=False):
+        assert score.publish_due() == 0 and not PublishedScore.objects.exists()  # before the 5th: not yet
+    with time_machine.travel(dt.datetime(2026, 12, 5, 7, 20, tzinfo=LOCAL_TZ), tick=False):
+        assert score.publish_due() == 2
+        rows = {p.company.name: p for p in PublishedScore.objects.filter(month="2026-11")}
+        assert [(n, p.rank, p.score, p.published_by) for n, p in sorted(rows.items(), key=lambda x: x[1].rank)] == [
+            ("安居物业", 1, 100, None), ("幸福物业", 2, 97, None)]
+        assert SupervisionEvent.objects.filter(subject="score", action="publish").count() == 2
+        mine = Message.objects.get(recipient=manager)
+        assert mine.subject == "【物业信用分通报】2026-11 第 2 名 97 分"
+        assert "2 家物业服务企业中排第 2 名" in mine.body and "-2 检查不合格:幸福里小区 11-10 楼内小广告" in mine.body
+        to_center = Message.objects.filter(recipient=c.leader).get()
+        assert to_center.body == "1. 安居物业 100 分\n2. 幸福物业 97 分" and to_center.data["url"].endswith("month=2026-11")
+        sent = Message.objects.count()
+        assert score.publish_due() == 0 and Message.objects.count() == sent  # once
+
+
+def test_the_schedule_leaves_what_was_published_by_hand(sw):
+    c, company, compound = sw
+    other = org_unit_create(actor=None, code="PM-2", name="安居物业", kind=UnitKind.PROPERTY_COMPANY,
+                            region=c.w.comm_b)
+    Compound.objects.create(name="安居苑", grid=c.w.grid_b, region_path=c.w.grid_b.path, property_company=other,
+                            checklist=compound.checklist)
+    from gridgov.supervision.models import PublishedScore
+
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, tzinfo=LOCAL_TZ), tick=False):
+        # town A's center publishes its own company by hand
+        [mine] = score.publish(actor=c.town_dispatcher, compounds=Compound.objects.filter(pk=compound.pk),
+                               month="2026-11", region_path=c.w.town_a.path)
+    with time_machine.travel(dt.datetime(2026, 12, 6, 9, tzinfo=LOCAL_TZ), tick=False):
+        assert score.publish_due() == 1
+    assert PublishedScore.objects.get(pk=mine.pk).published_by == c.town_dispatcher
+    late = PublishedScore.objects.get(company=other)
+    assert (late.published_by, late.region_path) == (None, c.w.district.path)

@@ -58,6 +58,7 @@ def duty_links(context) -> str:
     from django.utils.html import format_html_join
 
     from gridgov.accounts.scoping import jurisdiction_of
+    from gridgov.analytics import assessment
     from gridgov.care.models import Pairing
     from gridgov.emergency.access import member_unit_ids
     from gridgov.emergency.models import OPEN_CALLOUT_STATES, Callout
@@ -70,7 +71,7 @@ def duty_links(context) -> str:
         links.append(("/m/care/", "关爱看望"))
     if jurisdiction_of(user).has_perm("supervision:inspection:do"):
         links.append(("/m/inspect/", "物业检查"))
-    if "grid_worker" in jurisdiction_of(user).roles:
+    if assessment.assessed(user):
         links.append(("/m/work/assessment/", "我的考核"))
     units = member_unit_ids(user)
     if units:
