@@ -170,6 +170,8 @@ urlpatterns = [
     path("supervision/inspections/<id:pk>/cancel/", supervision.InspectionCancelApi.as_view(),
          name="api-inspection-cancel"),
     path("supervision/scores/", supervision.ScoreApi.as_view(), name="api-supervision-scores"),
+    path("supervision/track/", supervision.TrackApi.as_view(), name="api-supervision-track"),
+    path("supervision/patrols/<int:pk>/", supervision.PatrolDayApi.as_view(), name="api-supervision-patrol-day"),
     path("emergency/callouts/", CalloutListApi.as_view(), name="api-callouts"),
     path("emergency/callouts/<id:pk>/", CalloutDetailApi.as_view(), name="api-callout"),
     *emergency_action_paths(),

@@ -1,7 +1,9 @@
 """监督考核 for the demo: the compounds of 和平社区 (one per grid, the first two by the community's property company and
 a second company brought in for the others, one of them an old compound checked monthly), two months of
 inspections through the services — most items pass, a few fail with their photos and become rectification cases,
-most put right in time —, and today's inspections waiting for the `gridworker` log-in."""
+most put right in time —, today's inspections waiting for the `gridworker` log-in, and a week of that worker's
+patrols (three patrol points in their grid, the rounds walked with the phone recording the track, two afternoon
+rounds missed)."""
 
 from __future__ import annotations
 
@@ -91,9 +93,54 @@ def build_supervision(*, days: int = 60, seed: int = 91) -> dict[str, int]:
         with clock_at(end - dt.timedelta(days=3 + k)):
             smart_check(actor=officer, compound=c, met={code: rng.random() < (0.3 if c.is_old else 0.75)
                                                         for code in codes})
+    walks = _patrols(rng, worker, end)
     staff_read_messages(end)
     return {"compounds": len(compounds), "inspections": n, "inspections_due": due,
-            "inspections_waiting": Inspection.objects.filter(state="scheduled").count()}
+            "inspections_waiting": Inspection.objects.filter(state="scheduled").count(), "patrol_positions": walks}
+
+
+PATROL_POINTS = ("小区东门", "农贸市场", "社区卫生服务站")
+
+
+def _patrols(rng: random.Random, worker, end: dt.datetime, days: int = 7) -> int:
+    """The worker's last `days` days of patrols: each round a walk past the grid's points (a position every 30 s,
+    sent through `track_record` as the phone would) with a check-in at the first; on two days the afternoon round
+    is missed. Returns the positions stored."""
+    from gridgov.core.timeutil import LOCAL_TZ
+    from gridgov.demo.geography import point_in
+    from gridgov.regions.geometry import parse_polygon
+    from gridgov.supervision.models import PatrolPoint
+    from gridgov.supervision.patrol import track_record
+
+    m = Membership.objects.filter(user=worker, role__code="grid_worker").select_related("region").first()
+    if m is None or not m.region.geometry:
+        return 0
+    grid, poly = m.region, parse_polygon(m.region.geometry)
+    points = [PatrolPoint.objects.create(grid=grid, name=name, lon=lon, lat=lat, radius_m=80)
+              for name, (lon, lat) in zip(PATROL_POINTS, (point_in(rng, poly) for _ in PATROL_POINTS), strict=True)]
+    stops = [(p.lon, p.lat) for p in points] + [(points[0].lon, points[0].lat)]  # back to the start
+    missed = set(rng.sample(range(1, days + 1), 2))
+    stored = 0
+    today = local(end).date()
+    for k in range(days, 0, -1):
+        day = today - dt.timedelta(days=k)
+        for hour, afternoon in ((8, False), (14, True)):
+            if afternoon and k in missed:
+                continue
+            t = dt.datetime.combine(day, dt.time(hour, rng.randrange(10, 50)), tzinfo=LOCAL_TZ)
+            with clock_at(t):
+                cases.patrol_checkin(actor=worker, lon=stops[0][0], lat=stops[0][1], note="例行巡查")
+            batch = []
+            for (a_lon, a_lat), (b_lon, b_lat) in zip(stops, stops[1:], strict=False):
+                for step in range(12):  # six minutes between two stops, a position every 30 s
+                    f = step / 12
+                    batch.append({"at": (t + dt.timedelta(seconds=30 * len(batch))).isoformat(),
+                                  "lon": a_lon + (b_lon - a_lon) * f + rng.uniform(-0.00005, 0.00005),
+                                  "lat": a_lat + (b_lat - a_lat) * f + rng.uniform(-0.00005, 0.00005),
+                                  "accuracy": rng.randrange(5, 30)})
+            with clock_at(t + dt.timedelta(seconds=30 * len(batch))):
+                stored += track_record(actor=worker, points=batch)["stored"]
+    return stored
 
 
 def _grid_worker(compound):

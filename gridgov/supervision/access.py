@@ -45,3 +45,20 @@ def visible_compounds(actor) -> QuerySet[Compound]:
     for code in (DO, MANAGE, VIEW):
         out = out | scope(base, actor, code, "region_path")
     return out.distinct()
+
+
+def patrol_grids(actor):
+    """The grids whose patrols the actor may look at (those who inspect, manage or read scores over them), or None
+    for everywhere."""
+    from gridgov.regions.models import Level, Region
+
+    j = jurisdiction_of(actor)
+    q = None
+    for code in (VIEW, MANAGE, DO):
+        if not j.has_perm(code):
+            continue
+        part = j.q(code, "path")
+        if part is None:
+            return Region.objects.filter(level=Level.GRID)
+        q = part if q is None else q | part
+    return Region.objects.filter(level=Level.GRID).filter(q) if q is not None else Region.objects.none()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import local, now
-from gridgov.supervision import access, score, services, smart
+from gridgov.supervision import access, patrol, score, services, smart
 from gridgov.supervision.models import Compound, Inspection, InspectionState, Result
 
 TAG = "supervision"
@@ -233,3 +233,87 @@ class ScoreApi(APIView):
         out = [{"company": r["company"].name, "score": r["score"], "inspections": r["inspections"],
                 "pass_rate": r["pass_rate"], "deductions": r["found"]} for r in rows]
         return Response(ScoreOut(out, many=True).data)
+
+
+@extend_schema_field({"oneOf": [{"type": "string", "format": "date-time"}, {"type": "integer", "minimum": 0}],
+                     "description": "定位时间:带时区的 ISO 8601,或毫秒时间戳;须在最近一天内"})
+class MomentField(serializers.Field):
+    """A position's time as the phone gives it; `patrol.track_record` reads it."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (str, int, float)):
+            raise serializers.ValidationError("须为 ISO 8601 时间或毫秒时间戳")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class TrackPointIn(serializers.Serializer):
+    at = MomentField()
+    lon = serializers.FloatField(min_value=-180, max_value=180, help_text="经度(WGS84)")
+    lat = serializers.FloatField(min_value=-90, max_value=90, help_text="纬度(WGS84)")
+    accuracy = serializers.FloatField(required=False, allow_null=True, min_value=0,
+                                      help_text="精度(米),超过 100 米的点不保存")
+
+
+class TrackIn(serializers.Serializer):
+    points = serializers.ListField(child=TrackPointIn(), min_length=1, max_length=patrol.TRACK_BATCH,
+                                   help_text=f"一批定位点(最多 {patrol.TRACK_BATCH} 个);重复上传的点不会重复保存")
+
+
+class TrackOut(serializers.Serializer):
+    stored = serializers.IntegerField(help_text="新保存的点数")
+    ignored = serializers.IntegerField(help_text="因精度不足未保存的点数")
+
+
+@extend_schema(tags=[TAG], request=TrackIn, responses=TrackOut, summary="上传巡查轨迹(一批定位点)")
+class TrackApi(APIView):
+    def post(self, request):
+        data = TrackIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(patrol.track_record(actor=request.user, points=data.validated_data["points"]))
+
+
+class PatrolRoundOut(serializers.Serializer):
+    name = serializers.CharField()
+    over = serializers.BooleanField()
+    done = serializers.BooleanField()
+    checkins = serializers.IntegerField()
+    track_points = serializers.IntegerField()
+    coverage = serializers.FloatField(allow_null=True)
+    visited = serializers.ListField(child=serializers.CharField())
+
+
+class PatrolTrackOut(serializers.Serializer):
+    user = serializers.CharField()
+    lines = serializers.ListField(child=serializers.ListField(child=serializers.ListField(
+        child=serializers.FloatField())), help_text="每段轨迹:[[纬度, 经度], …]")
+    points = serializers.IntegerField()
+    start = serializers.CharField(source="from", help_text="开始时间 HH:MM")
+    to = serializers.CharField(help_text="结束时间 HH:MM")
+
+
+class PatrolDayOut(serializers.Serializer):
+    rounds = PatrolRoundOut(many=True)
+    tracks = PatrolTrackOut(many=True)
+    points = serializers.ListField(child=serializers.DictField(), help_text="巡查点:名称、位置、半径、到过的轮次")
+    checkins = serializers.ListField(child=serializers.DictField(), help_text="打卡:时间、网格员、位置、巡查情况")
+
+
+@extend_schema(tags=[TAG], parameters=[OpenApiParameter("day", str, description="YYYY-MM-DD,默认今天")],
+               responses=PatrolDayOut, summary="一个网格一天的巡查:轮次、轨迹、打卡、巡查点")
+class PatrolDayApi(APIView):
+    def get(self, request, pk):
+        import datetime as dt
+
+        grid = access.patrol_grids(request.user).filter(pk=pk).first()
+        if grid is None:
+            raise NotFound()
+        raw = request.query_params.get("day")
+        try:
+            day = dt.date.fromisoformat(raw) if raw else local(now()).date()
+        except ValueError:
+            raise ApplicationError("invalid_day", "日期格式应为 YYYY-MM-DD", fields={"day": "格式无效"}) from None
+        data = patrol.grid_day(grid, day)
+        return Response(PatrolDayOut(data).data)

@@ -165,6 +165,27 @@ class PatrolPoint(models.Model):
         return self.name
 
 
+class TrackPoint(models.Model):
+    """巡查轨迹: one position of a grid worker's phone while a patrol is on (sent in batches, kept as sent). Unique
+    per user and moment, so a batch sent again after a lost answer stores nothing twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("网格员"), on_delete=models.PROTECT,
+                             related_name="+")
+    at = models.DateTimeField(_("定位时间"))
+    lon = models.FloatField(_("经度"))
+    lat = models.FloatField(_("纬度"))
+    accuracy_m = models.PositiveSmallIntegerField(_("精度(米)"), null=True, blank=True)
+    grid = models.ForeignKey("regions.Region", verbose_name=_("所在网格"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("巡查轨迹点")
+        verbose_name_plural = _("巡查轨迹点")
+        ordering = ["user_id", "at"]
+        constraints = [models.UniqueConstraint(fields=["user", "at"], name="track_point_once")]
+        indexes = [models.Index(fields=["grid", "at"], name="track_grid_at")]
+
+
 class LeaderLink(models.Model):
     """领导班子成员直接联系网格: a town or community leader answers for these grids."""
 

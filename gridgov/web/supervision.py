@@ -6,6 +6,7 @@ rate and problem rates, the inspections with their results and rectification cas
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -34,6 +35,21 @@ def inspect_home(request):
     rows = [i for i in mine.order_by("due_on", "pk")[:100]
             if INSPECTION.allowed(request.user, i)]
     return render(request, "mobile/inspect.html", {"rows": rows, "today": local(now()).date()})
+
+
+@staff_required
+def patrol_page(request):
+    """巡查轨迹 on the phone: 开始巡查 records the phone's positions (kept on the phone when there is no network,
+    sent in batches), 结束巡查 stops; today's rounds of the worker's grids."""
+    from gridgov.supervision.patrol import grid_day
+
+    if not jurisdiction_of(request.user).has_perm("case:case:verify"):
+        raise Http404("页面不存在")
+    grids = [m.region for m in request.user.memberships.filter(is_active=True, role__code="grid_worker")
+             .select_related("region")]
+    today = local(now()).date()
+    return render(request, "mobile/patrol.html", {
+        "grids": [{"grid": g, "rounds": grid_day(g, today)["rounds"]} for g in grids[:5]]})
 
 
 @login_required(login_url=LOGIN)
@@ -188,21 +204,37 @@ def _patrols(user, start, end) -> list[dict]:
     """巡查覆盖 of the month so far, for the grids of the user's place that have patrol points."""
     import datetime as dt
 
-    from gridgov.regions.models import Region
     from gridgov.supervision.models import PatrolPoint
     from gridgov.supervision.patrol import grid_summary
 
-    q = None
-    for code in (access.VIEW, access.MANAGE, access.DO):
-        part = jurisdiction_of(user).q(code, "path")
-        if part is None:
-            q = None
-            break
-        q = part if q is None else q | part
-    grids = Region.objects.filter(pk__in=PatrolPoint.objects.filter(is_active=True).values("grid_id"))
-    grids = grids.filter(q) if q is not None else grids
+    grids = access.patrol_grids(user).filter(pk__in=PatrolPoint.objects.filter(is_active=True).values("grid_id"))
     last = min(local(now()).date(), (end - dt.timedelta(days=1)).date())
     return [grid_summary(g, start.date(), last) for g in grids.order_by("path")[:50]] if last >= start.date() else []
+
+
+@staff_required
+def patrol_map(request, pk: int):
+    """巡查轨迹: a grid's day on a map — its patrol points (green when visited), each worker's tracks, the
+    check-ins — and the day's rounds."""
+    import datetime as dt
+
+    from gridgov.supervision.patrol import grid_day
+
+    grid = access.patrol_grids(request.user).filter(pk=pk).first()
+    if grid is None:
+        raise Http404("网格不存在或不在您的管辖范围内")
+    today = local(now()).date()
+    days = [today - dt.timedelta(days=i) for i in range(14)]
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day") or today.isoformat())
+    except ValueError:
+        day = today
+    if day not in days:
+        day = today
+    data = grid_day(grid, day)
+    return render(request, "console/patrol_map.html", {
+        "title": f"巡查轨迹 · {grid.name}", "menu": _menu(request.user), "active": "supervision", "grid": grid,
+        "day": day, "days": days, "data": data, "tile_url": getattr(settings, "GRIDGOV_TILE_URL", "")})
 
 
 @staff_required

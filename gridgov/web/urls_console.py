@@ -50,6 +50,7 @@ urlpatterns = [
     path("supervision/my-grids/", supervision.my_grids, name="console-my-grids"),
     path("supervision/compounds/<int:pk>/smart/", supervision.smart_page, name="console-smart"),
     path("supervision/assessment/", supervision.assessment_page, name="console-assessment"),
+    path("supervision/patrols/<int:pk>/", supervision.patrol_map, name="console-patrol-map"),
     path("supervision/report/<str:month>.xlsx", supervision.published_report, name="console-supervision-report"),
     path("supervision/inspections/<int:pk>/", supervision.inspection_page, name="console-inspection"),
     path("supervision/inspections/<int:pk>/<str:action>/", supervision.inspection_page,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("points/credit/", mobile_points.points_credit, name="m-points-credit"),
     path("inspect/", supervision.inspect_home, name="m-inspect"),
     path("work/assessment/", supervision.my_assessment, name="m-my-assessment"),
+    path("work/patrol/", supervision.patrol_page, name="m-patrol"),
     path("inspect/<int:pk>/", supervision.inspect_page, name="m-inspect-form"),
     path("inspect/photos/<int:pk>/", supervision.result_photo, name="m-inspect-photo"),
     path("portal/", mobile_portal.portal_home, name="m-portal"),

@@ -1,14 +1,16 @@
 """监督考核 in a real browser. On the phone (390×844): a grid worker goes through a compound's checklist, marks
 楼内小广告 不合格 with a photo, submits; in the console the 社区 sees the company's score with the deduction and its
 case. Screenshots: test-artifacts/console-story/s1-inspect-phone.png, s2-inspect-done-phone.png,
-s3-console-supervision.png, s4-console-inspection.png, s5-console-assessment.png (考核评星)."""
+s3-console-supervision.png, s4-console-inspection.png, s5-console-assessment.png (考核评星). Then the grid worker
+walks a patrol with the phone's position recording the track (s6-patrol-phone.png) and the 社区 sees it drawn on
+the grid's map (s7-console-patrol-map.png)."""
 
 import pytest
 
 from gridgov.core.timeutil import local, now
 from gridgov.supervision.models import Inspection
 from gridgov.supervision.services import inspection_schedule
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, wait_js
 from tests.browser.test_console_story import login
 from tests.cases.conftest import cw  # noqa: F401
 from tests.portal.test_portal import _jpeg
@@ -59,4 +61,39 @@ def test_a_grid_worker_inspects_on_the_phone_and_the_console_ranks(sw, live_serv
     page.goto(f"{base}/console/supervision/assessment/")
     assert "★" in page.locator("#communities").inner_text() and "worker_a" in page.locator("#workers").inner_text()
     page.screenshot(path=str(ARTIFACTS / "s5-console-assessment.png"), full_page=True)
+    desk.close()
+
+    # 巡查轨迹: the phone records the walk; the console draws it
+    from gridgov.supervision.models import PatrolPoint, TrackPoint
+
+    PatrolPoint.objects.create(grid=c.w.grid_a_west, name="小区东门", lon=120.002, lat=30.005, radius_m=80)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                geolocation={"longitude": 120.0021, "latitude": 30.0051}, permissions=["geolocation"])
+    page = phone.new_page()
+    login(page, base, "worker_a")
+    page.goto(f"{base}/m/work/")
+    page.click("#duty-links a:has-text('巡查轨迹')")
+    page.wait_for_load_state()
+    page.click("#patrol-start")
+    wait_js(page, "window.gridgovPatrol && window.gridgovPatrol.waiting() >= 1")
+    for lon, lat in ((120.0035, 30.0072), (120.005, 30.0095)):
+        phone.set_geolocation({"longitude": lon, "latitude": lat})
+        page.wait_for_timeout(300)
+    wait_js(page, "window.gridgovPatrol.waiting() >= 3")
+    page.evaluate("window.gridgovPatrol.flush()")
+    wait_js(page, "window.gridgovPatrol.waiting() === 0")
+    assert "巡查中" in page.locator("#patrol-state").inner_text()
+    assert "本次已上传 3 个定位点" in page.locator("#patrol-status").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "s6-patrol-phone.png"), full_page=True)
+    page.click("#patrol-stop")
+    assert page.locator("#patrol-state").inner_text() == "未开始"
+    assert TrackPoint.objects.filter(user__username="worker_a", grid=c.w.grid_a_west).count() == 3
+    phone.close()
+    desk = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = desk.new_page()
+    login(page, base, c.dispatcher.username)
+    page.goto(f"{base}/console/supervision/patrols/{c.w.grid_a_west.pk}/")
+    wait_js(page, "window.gridgovPatrolMapReady && window.gridgovPatrolMapReady.tracks === 1")
+    assert "worker_a" in page.locator("#tracks").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "s7-console-patrol-map.png"), full_page=True)
     desk.close()

@@ -55,7 +55,7 @@ def test_demo_district(client):
     # the case history went through the real services: timelines, lights, KPIs
     from gridgov.analytics.selectors import kpis
     from gridgov.cases.models import Case, CaseEvent
-    from gridgov.core.timeutil import now
+    from gridgov.core.timeutil import local, now
 
     assert result.counts["cases"] >= 100
     states = set(Case.objects.values_list("state", flat=True))
@@ -157,6 +157,15 @@ def test_demo_district(client):
     month = f"{now():%Y-%m}"
     rows = supervision_score.ranking(Compound.objects.all(), month)
     assert len(rows) == 2 and all(0 <= r["score"] <= 100 for r in rows)
+    # a week of the grid worker's patrols with their tracks: five of seven afternoon rounds walked
+    from gridgov.supervision.models import PatrolPoint
+    from gridgov.supervision.patrol import grid_summary
+
+    grid = PatrolPoint.objects.select_related("grid").first().grid
+    today = local(now()).date()
+    summary = grid_summary(grid, today - dt.timedelta(days=7), today - dt.timedelta(days=1))
+    assert result.counts["patrol_positions"] >= 14 * 30
+    assert (summary["due"], summary["done"], len(summary["missed"]), summary["coverage"]) == (14, 12, 2, 85.7)
 
     again = build_demo(seed=1)
     assert not again.created and {x.username for x in again.logins} == usernames

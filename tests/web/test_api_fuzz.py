@@ -55,6 +55,7 @@ CROSS_FIELD_RULES = {
     "unknown_item": "supervision: results name only the checklist's items (the items are data)",
     "unknown_criterion": "supervision: a 智慧小区 check names only the district's active criteria (they are data)",
     "nothing_checked": "supervision: a 智慧小区 check names at least one criterion (an object's size the fuzzer ignores)",
+    "track_time_out_of_range": "supervision: a track's positions are of the last day (a time relative to the moment)",
     "invalid_vote_until": "deliberation: the vote ends after today and within 60 days (a date relative to the day)",
 }
 

@@ -71,6 +71,8 @@ def duty_links(context) -> str:
         links.append(("/m/care/", "关爱看望"))
     if jurisdiction_of(user).has_perm("supervision:inspection:do"):
         links.append(("/m/inspect/", "物业检查"))
+    if jurisdiction_of(user).has_perm("case:case:verify"):
+        links.append(("/m/work/patrol/", "巡查轨迹"))
     if assessment.assessed(user):
         links.append(("/m/work/assessment/", "我的考核"))
     units = member_unit_ids(user)
