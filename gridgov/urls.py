@@ -6,11 +6,13 @@ from gridgov.cases.views import photo_original, photo_public
 from gridgov.core.views import healthz
 from gridgov.web.importviews import admin_import_urls, import_job_view
 from gridgov.web.screen import screen_map, screen_page
+from gridgov.web.security import AdminLoginForm
 from gridgov.web.views import home
 
 admin.site.site_header = "gridgov 网格化基层社会治理平台"
 admin.site.site_title = "gridgov 管理后台"
 admin.site.index_title = "基础数据管理"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", home, name="home"),

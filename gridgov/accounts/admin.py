@@ -47,7 +47,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "display_name"]
     fieldsets = BaseUserAdmin.fieldsets + (("gridgov", {"fields": ("display_name", "is_system", "locked_until")}),)
     inlines = [MembershipInline]
-    actions = ["unlock"]
+    actions = ["unlock", "totp_reset"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -66,6 +66,20 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset:
             user_unlock(actor=request.user, user=user)
         messages.success(request, f"已解除 {queryset.count()} 个账号的锁定")
+
+    @admin.action(description="解除动态口令绑定(手机丢失或更换)")
+    def totp_reset(self, request, queryset):
+        from gridgov.accounts import totp
+        from gridgov.core.errors import ApplicationError
+
+        done = 0
+        for user in queryset:
+            try:
+                totp.disable(actor=request.user, user=user)
+                done += 1
+            except ApplicationError:
+                pass  # none enabled
+        messages.success(request, f"已为 {done} 个账号解除动态口令绑定;下次登录时重新绑定")
 
 
 class RoleForm(forms.ModelForm):

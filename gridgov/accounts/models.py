@@ -120,3 +120,22 @@ class PhoneCode(models.Model):
     class Meta:
         verbose_name = _("验证码")
         verbose_name_plural = _("验证码")
+
+
+class TotpDevice(models.Model):
+    """动态口令: a staff member's authenticator app (TOTP, RFC 6238). The shared secret is kept encrypted under the PII
+    key (re-keyed with it); `last_step` is the last 30-second step a code was accepted for, so a code is never
+    accepted twice. Until `confirmed_at` (a first code typed back) it is only being set up."""
+
+    user = models.OneToOneField(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="totp")
+    secret_enc = models.TextField(editable=False)
+    confirmed_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("动态口令")
+        verbose_name_plural = _("动态口令")
+
+    def __str__(self) -> str:
+        return f"{self.user} 的动态口令"

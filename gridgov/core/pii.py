@@ -185,6 +185,46 @@ def pii_fields() -> list[tuple[Any, str, str]]:  # (model class, name, kind)
     return found
 
 
+def secret_fields() -> list[tuple[Any, str]]:
+    """Encrypted values that are not personal data to search (a webhook's signing secret, a 动态口令 secret): a
+    `<name>_enc` column without a hash beside it. Re-keyed with the rest."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        for field in sorted(names):
+            if field.endswith("_enc") and f"{field[: -len('_enc')]}_hash" not in names:
+                found.append((model, field))
+    return found
+
+
+def _rekey_secrets(current: Fernet, stats: dict[str, int], *, batch: int, dry_run: bool) -> None:
+    from django.db import transaction
+
+    for model, enc in secret_fields():
+        after = 0
+        while True:
+            rows = list(model._default_manager.filter(pk__gt=after).exclude(**{enc: ""}).order_by("pk")
+                        .values_list("pk", enc)[:batch])
+            if not rows:
+                break
+            after = rows[-1][0]
+            with transaction.atomic():
+                for pk, token in rows:
+                    stats["checked"] += 1
+                    try:
+                        current.decrypt(token.encode())
+                        continue
+                    except InvalidToken:
+                        clear = decrypt(token)
+                    if dry_run:
+                        stats["rekeyed"] += 1
+                        continue
+                    done = model._default_manager.filter(pk=pk, **{enc: token}).update(**{enc: encrypt(clear)})
+                    stats["rekeyed" if done else "conflicts"] += 1
+
+
 def rekey_all(*, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
     """Re-encrypt and re-hash, under the current key, every value still under an old key. Each row is written
     by compare-and-set on its old token (a concurrent edit wins and the row is left for the next run), in
@@ -220,4 +260,5 @@ def rekey_all(*, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
                     done = model._default_manager.filter(pk=pk, **{enc: token}).update(
                         **{enc: encrypt(norm), hash_: lookup_hash(row_kind, norm), last4: norm[-4:]})
                     stats["rekeyed" if done else "conflicts"] += 1
+    _rekey_secrets(current, stats, batch=batch, dry_run=dry_run)
     return stats

@@ -155,6 +155,8 @@ LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 # another worker takes effect there within this time (0: look every token up on every request).
 API_TOKEN_CACHE_SECONDS = float(os.environ.get("API_TOKEN_CACHE_SECONDS", "5"))
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+# 动态口令: staff must set up and use an authenticator app (TOTP) to log in (production's default: on).
+STAFF_TOTP_REQUIRED = env_bool("STAFF_TOTP_REQUIRED", False)
 LOGIN_LOCK_DURATION = timedelta(minutes=int(os.environ.get("LOGIN_LOCK_MINUTES", "15")))
 # Idle sessions end after two hours; each request extends the session.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 3600)))

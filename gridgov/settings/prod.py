@@ -13,6 +13,7 @@ if not SECRET_KEY or not PII_KEY:
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+STAFF_TOTP_REQUIRED = env_bool("STAFF_TOTP_REQUIRED", True)  # 等保: a second factor for those who see personal data
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 
 # HTTPS only, behind a TLS-terminating proxy (nginx sets X-Forwarded-Proto). `/healthz` answers over plain HTTP for

@@ -39,6 +39,16 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     next_page = "/console/"
 
+    def form_valid(self, form):
+        """A right password; staff with a second factor (or who must set one up) go on to 动态口令."""
+        from gridgov.accounts import totp
+        from gridgov.web import security
+
+        user = form.get_user()
+        if totp.applies_to(user):
+            return security.start(self.request, user, self.get_success_url())
+        return super().form_valid(form)
+
 
 def _menu(user) -> list[dict]:
     j = jurisdiction_of(user)

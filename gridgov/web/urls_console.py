@@ -1,11 +1,25 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.web import care, console, disputes, emergency, hot, points, portal, reports, supervision, topics
+from gridgov.web import (
+    care,
+    console,
+    disputes,
+    emergency,
+    hot,
+    points,
+    portal,
+    reports,
+    security,
+    supervision,
+    topics,
+)
 
 urlpatterns = [
     path("", console.home, name="console-home"),
     path("login/", console.LoginView.as_view(), name="console-login"),
+    path("login/totp/", security.login_second_step, name="console-login-totp"),
+    path("account/security/", security.account_security, name="console-account-security"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/console/login/"), name="console-logout"),
     path("queue/", console.queue, name="console-queue"),
     path("reports/", reports.report_list, name="console-reports"),
