@@ -15,6 +15,8 @@ from gridgov.accounts import totp
 from gridgov.accounts.backends import is_locked, record_failure
 from gridgov.accounts.models import User
 from gridgov.core.errors import ApplicationError
+from gridgov.core.models import audit
+from gridgov.core.net import client_ip
 from gridgov.core.timeutil import now
 from gridgov.web.pages import staff_required
 
@@ -70,6 +72,7 @@ def login_second_step(request):
                     raise ApplicationError("totp_wrong", "动态口令不正确")
             except ApplicationError:
                 record_failure(user)
+                audit(actor=None, action="accounts.totp_failed", obj=user, detail={"ip": client_ip(request)})
                 form.add_error("code", "动态口令不正确,请输入手机上当前显示的 6 位数字")
             else:
                 next_url = pending.get("next") or "/console/"

@@ -85,6 +85,8 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(world, client, settin
         client.post("/console/login/totp/", {"code": wrong})
     r = client.post("/console/login/totp/", {"code": _code(user)})
     assert "已暂时锁定" in r.content.decode() and "_auth_user_id" not in client.session
+    assert AuditLog.objects.filter(action="accounts.totp_failed", object_id=str(user.pk)).count() == \
+        settings.LOGIN_MAX_FAILURES
 
 
 def test_a_pending_log_in_expires(world, client):
