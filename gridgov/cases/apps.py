@@ -8,5 +8,8 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from gridgov.cases import reference
+        from gridgov.cases.retention import anonymise_due
+        from gridgov.core.sweeps import register
 
         reference.connect()
+        register("case_retention", "事件保存期限(匿名化)", anonymise_due)

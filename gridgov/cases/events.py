@@ -15,7 +15,7 @@ from gridgov.core.timeutil import now
 OTHER_KINDS = {
     "report": "上报", "alert_emergency_units": "通知最小应急单元", "sla_warning": "即将超时(黄灯)",
     "sla_overdue": "已超时(红灯)", "deadline_filled": "补算时限", "merged_in": "合并同类事件", "repeat_alarm": "设备重复告警",
-    "to_dispute": "转为矛盾纠纷调解", "emergency_response": "应急响应",
+    "to_dispute": "转为矛盾纠纷调解", "emergency_response": "应急响应", "anonymise": "超期匿名化",
 }
 
 
@@ -111,5 +111,13 @@ def repeat_alarm(case: Case, *, alarm_id: str, source: str, description: str) ->
 def converted_to_dispute(case: Case, *, actor, dispute_id: int, at: dt.datetime | None = None) -> CaseEvent:
     """转为矛盾纠纷: the case goes on as a dispute in mediation (the dispute keeps the link back)."""
     row = _row(case, "to_dispute", case.state, actor=actor, data={"dispute": dispute_id}, at=at)
+    row.save()
+    return row
+
+
+def anonymised(case: Case, *, photos: int, followers: int, at: dt.datetime) -> CaseEvent:
+    """The retention period is over: who reported it and the photos' originals are gone (a system row)."""
+    row = _row(case, "anonymise", case.state, note="超过保存期限:上报人信息、联系方式和照片原件已删除",
+               data={"photos": photos, "followers": followers}, at=at)
     row.save()
     return row

@@ -311,6 +311,8 @@ class Case(models.Model):
     arrived_at = models.DateTimeField(_("到场时间"), null=True, blank=True)
     done_reported_at = models.DateTimeField(_("回单时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True, db_index=True)
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False,
+                                         help_text=_("超过保存期限后,上报人信息和照片原件已删除"))
     updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:

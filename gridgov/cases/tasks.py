@@ -11,6 +11,14 @@ def sweep_cases():
     return sweep()
 
 
+@db_periodic_task(crontab(minute="40", hour="3"))
+def anonymise_old_cases():
+    """Each night: cases finished longer ago than CASE_RETENTION_DAYS lose their reporter's data (cases.retention)."""
+    from gridgov.cases.retention import anonymise_due
+
+    return anonymise_due(batch=5000)
+
+
 @db_task()
 def suggest_department(case_id: int):
     """智能分拨 of a new case, after its intake committed."""

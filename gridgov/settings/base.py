@@ -311,6 +311,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 # Delivered messages (sent SMS/e-mail, read 站内信, given-up ones) are forgotten after this many days (min. 30).
+# A finished case's reporter data and photo originals are deleted after this many days (at least 180).
+CASE_RETENTION_DAYS = int(os.environ.get("CASE_RETENTION_DAYS", "1095"))
 NOTIFY_RETENTION_DAYS = int(os.environ.get("NOTIFY_RETENTION_DAYS", "365"))
 
 # Map tiles for the console map: an intranet tile server, e.g. http://tiles.local/{z}/{x}/{y}.png; empty = none
