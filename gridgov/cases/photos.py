@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
+import warnings
 
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -35,13 +36,23 @@ def check_photo(data: bytes, name: str = "") -> tuple[str, int, int]:
         raise ApplicationError("photo_too_large", f"照片{label}超过 {MAX_BYTES // 1024 // 1024} MB",
                                fields={"photos": "照片过大"})
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            fmt = img.format
-            img.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            width, height = img.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ApplicationError("photo_invalid", f"文件{label}不是可识别的图片", fields={"photos": "不是图片"})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)  # over the limit at all: refused
+            with Image.open(io.BytesIO(data)) as img:
+                fmt = img.format
+                img.verify()
+            with Image.open(io.BytesIO(data)) as img:
+                width, height = img.size
+                if width * height > Image.MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombError("too many pixels")
+                img.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # a JPEG decodes at 1/8: cheap
+                img.load()  # the whole stream is read: a truncated or corrupt file fails here, not later
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ApplicationError("photo_too_many_pixels", f"照片{label}像素过多(超过 {Image.MAX_IMAGE_PIXELS // 1_000_000} "
+                               "百万),请缩小后再传", fields={"photos": "像素过多"}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ApplicationError("photo_invalid", f"文件{label}不是可识别的图片,或已损坏",
+                               fields={"photos": "不是图片"}) from None
     if fmt not in FORMATS:
         raise ApplicationError("photo_format", f"照片{label}格式为 {fmt},只接受 JPEG、PNG、WebP、HEIC",
                                fields={"photos": "格式不支持"})
