@@ -24,7 +24,8 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 9
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
 PUBLIC_MAX_SIDE = 2048
-Image.MAX_IMAGE_PIXELS = 60_000_000  # refuse decompression bombs
+MAX_PIXELS = 60_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # refuse decompression bombs
 # All photos of one request together, counted from their headers before any is decoded: nine 7,700² PNGs of
 # 57 KB each took 14 s and 320 MB to decode. 200 megapixels is four 50-megapixel camera photos, or nine of 20.
 MAX_REQUEST_PIXELS = 200_000_000
@@ -43,12 +44,12 @@ def check_photo(data: bytes, name: str = "") -> tuple[str, int, int]:
                 img.verify()
             with Image.open(io.BytesIO(data)) as img:
                 width, height = img.size
-                if width * height > Image.MAX_IMAGE_PIXELS:
+                if width * height > MAX_PIXELS:
                     raise Image.DecompressionBombError("too many pixels")
                 img.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # a JPEG decodes at 1/8: cheap
                 img.load()  # the whole stream is read: a truncated or corrupt file fails here, not later
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ApplicationError("photo_too_many_pixels", f"照片{label}像素过多(超过 {Image.MAX_IMAGE_PIXELS // 1_000_000} "
+        raise ApplicationError("photo_too_many_pixels", f"照片{label}像素过多(超过 {MAX_PIXELS // 1_000_000} "
                                "百万),请缩小后再传", fields={"photos": "像素过多"}) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ApplicationError("photo_invalid", f"文件{label}不是可识别的图片,或已损坏",
