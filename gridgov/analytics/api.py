@@ -9,6 +9,7 @@ from gridgov.analytics import screen
 from gridgov.analytics.selectors import GROUPS, kpis, top_categories
 from gridgov.cases.selectors import parse_moment
 from gridgov.core.errors import ApplicationError
+from gridgov.core.routing import reads_from_replica
 
 
 class KpiRowOut(serializers.Serializer):
@@ -52,6 +53,7 @@ class KpiOut(serializers.Serializer):
     OpenApiParameter("group_by", str, enum=list(GROUPS)),
 ])
 class KpiApi(APIView):
+    @reads_from_replica
     def get(self, request):
         p = request.query_params
         start = parse_moment(p.get("start", ""), "start")
@@ -208,6 +210,7 @@ REGION = OpenApiParameter("region", str, description="区划编码(区、街道�
 @extend_schema(tags=["analytics"], summary="综治一张图:一个区划的汇总(来自统计汇总表,至多晚一分钟)",
                responses=ScreenOut, parameters=[REGION])
 class ScreenApi(APIView):
+    @reads_from_replica
     def get(self, request):
         return Response(ScreenOut(screen.overview(actor=request.user, code=request.query_params.get("region", ""))).data)
 
@@ -217,6 +220,7 @@ class ScreenApi(APIView):
     REGION, OpenApiParameter("since", OpenApiTypes.DATETIME,
                             description="带时区的 ISO 时间(上次返回的 at);至多回溯 24 小时")])
 class ScreenFeedApi(APIView):
+    @reads_from_replica
     def get(self, request):
         since = request.query_params.get("since", "")
         try:

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridgov.accounts.middleware.SlidingSessionMiddleware",
+    "gridgov.core.routing.ReplicaPinMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,6 +125,13 @@ def database_from_env(default_sqlite: Path) -> dict:
 
 
 DATABASES = {"default": database_from_env(DATA_DIR / "gridgov.sqlite3")}
+# A PostgreSQL streaming replica for dashboards and exports (core/routing.py); the primary for everything else.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["gridgov.core.routing.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
 
 # E-mail (notifications to reporters who gave an address, e.g. through Open311). Off until a server is named;
 # EMAIL_ENABLED=1 for a mail server on localhost.
@@ -310,9 +318,9 @@ OPEN311_RATE_LIMITS = {"key": int(os.environ.get("OPEN311_RATE_PER_KEY", "60")),
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
-# Delivered messages (sent SMS/e-mail, read 站内信, given-up ones) are forgotten after this many days (min. 30).
 # A finished case's reporter data and photo originals are deleted after this many days (at least 180).
 CASE_RETENTION_DAYS = int(os.environ.get("CASE_RETENTION_DAYS", "1095"))
+# Delivered messages (sent SMS/e-mail, read 站内信, given-up ones) are forgotten after this many days (min. 30).
 NOTIFY_RETENTION_DAYS = int(os.environ.get("NOTIFY_RETENTION_DAYS", "365"))
 
 # Map tiles for the console map: an intranet tile server, e.g. http://tiles.local/{z}/{x}/{y}.png; empty = none

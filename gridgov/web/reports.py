@@ -15,6 +15,7 @@ from gridgov.analytics.models import Report
 from gridgov.analytics.reports import PERM, pdf, report_get, report_make, sections, visible_reports, xlsx
 from gridgov.core.errors import ApplicationError, NotFound, PermissionDenied
 from gridgov.core.files import XLSX, document_response
+from gridgov.core.routing import reads_from_replica
 from gridgov.core.timeutil import local_today
 from gridgov.regions.models import Level, Region
 from gridgov.web.console import _menu, _page
@@ -96,6 +97,7 @@ def _download(data: bytes, name: str, kind: str) -> HttpResponse:
 
 
 @staff_required
+@reads_from_replica
 def report_file(request, pk, kind):
     try:
         report = report_get(actor=request.user, pk=pk)
@@ -105,6 +107,7 @@ def report_file(request, pk, kind):
 
 
 @staff_required
+@reads_from_replica
 def ledger_file(request, code):
     month = request.GET.get("month", "") or f"{local_today():%Y-%m}"
     try:

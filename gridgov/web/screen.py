@@ -11,11 +11,13 @@ from django.shortcuts import render
 
 from gridgov.analytics.screen import LEVELS_DOWN, PERM, region_for
 from gridgov.core.errors import ApplicationError
+from gridgov.core.routing import reads_from_replica
 from gridgov.regions.models import Region
 from gridgov.web.pages import need_perm
 
 
 @login_required(login_url="/console/login/")
+@reads_from_replica
 def screen_page(request):
     need_perm(request, PERM)
     try:
@@ -31,6 +33,7 @@ def screen_page(request):
 
 
 @login_required(login_url="/console/login/")
+@reads_from_replica
 def screen_map(request):
     """GeoJSON of the region (its outline) and its children (towns, communities or grids) for the screen's map."""
     need_perm(request, PERM)
