@@ -8,6 +8,11 @@ action in the owning app's services.
 Key rotation: the new key goes in GRIDGOV_PII_KEY and the previous ones in GRIDGOV_PII_OLD_KEYS. Values are
 written under the new key at once; values under an old key are still read, and searches match hashes made
 under any configured key, until `gridgov rotate_pii_key` has re-keyed every row (`rekey_all`).
+
+商用密码: with `GRIDGOV_PII_CIPHER=sm4` values are written with SM4 (GB/T 32907, CBC with a random IV) and
+authenticated with HMAC-SM3 (GB/T 32905), and lookup hashes are HMAC-SM3 — keys derived from the same PII key
+with HMAC-SM3. A token says which cipher wrote it (`sm4:` …), so values written before the switch stay readable
+and findable, and `rotate_pii_key` re-writes them with SM4 (and back, when switching back).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import re
 from functools import lru_cache
 from typing import Any
@@ -64,6 +70,83 @@ def _reader() -> MultiFernet:
     return MultiFernet([_fernet_for(k) for k in _keys()])
 
 
+# -- SM3 / SM4 (商用密码) -----------------------------------------------------------------------------------
+
+SM4_PREFIX = "sm4:"
+
+
+def cipher() -> str:
+    """The cipher new values are written with: "fernet" (AES-128-CBC + HMAC-SHA256) or "sm4"."""
+    value = getattr(settings, "PII_CIPHER", "fernet") or "fernet"
+    if value not in ("fernet", "sm4"):
+        raise ImproperlyConfigured(f"GRIDGOV_PII_CIPHER must be fernet or sm4, not {value!r}")
+    return value
+
+
+def sm3(data: bytes) -> bytes:
+    from gmssl import func
+    from gmssl import sm3 as _sm3
+
+    return bytes.fromhex(_sm3.sm3_hash(func.bytes_to_list(data)))
+
+
+def hmac_sm3(key: bytes, message: bytes) -> bytes:
+    """HMAC (RFC 2104) over SM3: 64-byte blocks, 32-byte digest."""
+    if len(key) > 64:
+        key = sm3(key)
+    key = key.ljust(64, b"\0")
+    inner = sm3(bytes(b ^ 0x36 for b in key) + message)
+    return sm3(bytes(b ^ 0x5C for b in key) + inner)
+
+
+@lru_cache(maxsize=8)
+def _sm4_keys(key: str) -> tuple[bytes, bytes]:
+    return (hmac_sm3(key.encode(), b"gridgov-pii-sm4-encrypt-v1")[:16],
+            hmac_sm3(key.encode(), b"gridgov-pii-sm4-mac-v1"))
+
+
+def _sm4_encrypt(value: str, key: str) -> str:
+    from gmssl.sm4 import SM4_ENCRYPT, CryptSM4
+
+    enc, mac = _sm4_keys(key)
+    iv = os.urandom(16)
+    c = CryptSM4()
+    c.set_key(enc, SM4_ENCRYPT)
+    body = iv + c.crypt_cbc(iv, value.encode())
+    tag = hmac_sm3(mac, SM4_PREFIX.encode() + body)
+    return SM4_PREFIX + base64.urlsafe_b64encode(body + tag).decode()
+
+
+def _sm4_decrypt(token: str, key: str) -> str | None:
+    """The clear value, or None when this key did not write it (or the token was altered)."""
+    from gmssl.sm4 import SM4_DECRYPT, CryptSM4
+
+    enc, mac = _sm4_keys(key)
+    try:
+        raw = base64.urlsafe_b64decode(token[len(SM4_PREFIX):].encode())
+    except (ValueError, TypeError):
+        return None
+    body, tag = raw[:-32], raw[-32:]
+    if len(body) < 32 or len(body) % 16 or not hmac.compare_digest(tag, hmac_sm3(mac, SM4_PREFIX.encode() + body)):
+        return None
+    c = CryptSM4()
+    c.set_key(enc, SM4_DECRYPT)
+    return c.crypt_cbc(body[:16], body[16:]).decode()
+
+
+def _current_clear(token: str) -> str | None:
+    """The clear value when the token is under the current cipher and key (nothing to re-key), else None."""
+    key = _keys()[0]
+    if cipher() == "sm4":
+        return _sm4_decrypt(token, key) if token.startswith(SM4_PREFIX) else None
+    if token.startswith(SM4_PREFIX):
+        return None
+    try:
+        return _fernet_for(key).decrypt(token.encode()).decode()
+    except InvalidToken:
+        return None
+
+
 def normalize(kind: str, value: str) -> str:
     value = (value or "").strip()
     if kind == "id_number" or kind.startswith("id_number:"):
@@ -81,33 +164,47 @@ def normalize(kind: str, value: str) -> str:
 
 
 def encrypt(value: str) -> str:
+    if cipher() == "sm4":
+        return _sm4_encrypt(value, _keys()[0])
     return fernet().encrypt(value.encode()).decode()
 
 
 def decrypt(token: str) -> str:
     if not token:
         return ""
+    if token.startswith(SM4_PREFIX):
+        for key in _keys():
+            clear = _sm4_decrypt(token, key)
+            if clear is not None:
+                return clear
+        raise ImproperlyConfigured("personal data cannot be decrypted with the configured GRIDGOV_PII_KEY")
     try:
         return _reader().decrypt(token.encode()).decode()
     except InvalidToken as exc:  # wrong key or tampered data: never return garbage
         raise ImproperlyConfigured("personal data cannot be decrypted with the configured GRIDGOV_PII_KEY") from exc
 
 
-def lookup_hash(kind: str, value: str, *, key: str | None = None) -> str:
-    """Keyed hash of the normalised value (under the current key): equal values match, the value cannot be
-    recovered. Searches use `lookup_hashes`, which also covers rows not yet re-keyed."""
+def lookup_hash(kind: str, value: str, *, key: str | None = None, algorithm: str | None = None) -> str:
+    """Keyed hash of the normalised value (under the current key and cipher: HMAC-SHA256, or HMAC-SM3 with sm4):
+    equal values match, the value cannot be recovered. Searches use `lookup_hashes`, which also covers rows not yet
+    re-keyed."""
     norm = normalize(kind, value)
     if not norm:
         return ""
-    return hmac.new(_derive(key or _keys()[0], b"gridgov-pii-hash-v1"), f"{kind}:{norm}".encode(),
-                    hashlib.sha256).hexdigest()
+    key = key or _keys()[0]
+    if (algorithm or cipher()) == "sm4":
+        return hmac_sm3(hmac_sm3(key.encode(), b"gridgov-pii-hash-sm3-v1"), f"{kind}:{norm}".encode()).hex()
+    return hmac.new(_derive(key, b"gridgov-pii-hash-v1"), f"{kind}:{norm}".encode(), hashlib.sha256).hexdigest()
 
 
 def lookup_hashes(kind: str, value: str) -> list[str]:
-    """The value's hash under every configured key (current first), for `<name>_hash__in=` searches."""
+    """The value's hash under every configured key and both ciphers (current first), for `<name>_hash__in=`
+    searches: rows written before a key rotation or a switch of cipher are found until they are re-keyed."""
     if not normalize(kind, value):
         return []
-    return [lookup_hash(kind, value, key=k) for k in _keys()]
+    current = cipher()
+    other = "fernet" if current == "sm4" else "sm4"
+    return [lookup_hash(kind, value, key=k, algorithm=a) for a in (current, other) for k in _keys()]
 
 
 def mask(kind: str, value: str) -> str:
@@ -199,7 +296,7 @@ def secret_fields() -> list[tuple[Any, str]]:
     return found
 
 
-def _rekey_secrets(current: Fernet, stats: dict[str, int], *, batch: int, dry_run: bool) -> None:
+def _rekey_secrets(stats: dict[str, int], *, batch: int, dry_run: bool) -> None:
     from django.db import transaction
 
     for model, enc in secret_fields():
@@ -213,11 +310,9 @@ def _rekey_secrets(current: Fernet, stats: dict[str, int], *, batch: int, dry_ru
             with transaction.atomic():
                 for pk, token in rows:
                     stats["checked"] += 1
-                    try:
-                        current.decrypt(token.encode())
+                    if _current_clear(token) is not None:
                         continue
-                    except InvalidToken:
-                        clear = decrypt(token)
+                    clear = decrypt(token)
                     if dry_run:
                         stats["rekeyed"] += 1
                         continue
@@ -231,7 +326,6 @@ def rekey_all(*, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
     batches of `batch` rows, so an interrupted run loses nothing and the next one carries on."""
     from django.db import transaction
 
-    current = fernet()
     stats = {"checked": 0, "rekeyed": 0, "conflicts": 0}
     for model, name, kind in pii_fields():
         enc, hash_, last4 = f"{name}_enc", f"{name}_hash", f"{name}_last4"
@@ -247,12 +341,11 @@ def rekey_all(*, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
                 for pk, token, old_hash, decider in rows:
                     row_kind = model.pii_kind(name, decider) if kind_field else kind
                     stats["checked"] += 1
-                    try:
-                        clear = current.decrypt(token.encode()).decode()
-                        if old_hash == lookup_hash(row_kind, clear):
-                            continue
-                    except InvalidToken:
-                        clear = decrypt(token)  # under an old key (raises when no configured key opens it)
+                    clear = _current_clear(token)
+                    if clear is not None and old_hash == lookup_hash(row_kind, clear):
+                        continue
+                    if clear is None:
+                        clear = decrypt(token)  # under an old key or cipher (raises when no configured key opens it)
                     if dry_run:
                         stats["rekeyed"] += 1
                         continue
@@ -260,5 +353,5 @@ def rekey_all(*, batch: int = 500, dry_run: bool = False) -> dict[str, int]:
                     done = model._default_manager.filter(pk=pk, **{enc: token}).update(
                         **{enc: encrypt(norm), hash_: lookup_hash(row_kind, norm), last4: norm[-4:]})
                     stats["rekeyed" if done else "conflicts"] += 1
-    _rekey_secrets(current, stats, batch=batch, dry_run=dry_run)
+    _rekey_secrets(stats, batch=batch, dry_run=dry_run)
     return stats

@@ -26,6 +26,8 @@ except OSError:
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # A separate key for personal data, so that rotating the session key never makes PII unreadable.
 PII_KEY = os.environ.get("GRIDGOV_PII_KEY", "")
+# 商用密码: "sm4" writes personal data with SM4 + HMAC-SM3 (core/pii.py); "fernet" (AES) by default.
+PII_CIPHER = os.environ.get("GRIDGOV_PII_CIPHER", "fernet")
 # Previous PII keys (comma-separated), still read while `gridgov rotate_pii_key` re-keys the data.
 PII_OLD_KEYS = [k.strip() for k in os.environ.get("GRIDGOV_PII_OLD_KEYS", "").split(",") if k.strip()]
 DEBUG = False
