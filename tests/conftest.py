@@ -18,8 +18,10 @@ PASSWORD = "Test@Passw0rd"
 
 # Tests of pages and of the API document rather than of the database run in one pass only when both databases
 # are there (scripts/test.sh): the browser stories on SQLite (what the platform starts on), the API fuzz on
-# PostgreSQL (what a district deploys). Without PostgreSQL both run on SQLite.
-ONE_PASS = {"tests/browser/": pytest.mark.browser, "tests/web/test_api_fuzz.py": pytest.mark.fuzz}
+# PostgreSQL (what a district deploys). Without PostgreSQL both run on SQLite. The production topology
+# (tests/deploy/, its own PostgreSQL clusters, nginx …) needs neither and runs in one pass too.
+ONE_PASS = {"tests/browser/": pytest.mark.browser, "tests/web/test_api_fuzz.py": pytest.mark.fuzz,
+            "tests/deploy/": pytest.mark.topology}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -134,6 +134,10 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["gridgov.core.routing.ReplicaRouter"]
 REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+# Behind pgbouncer in transaction pooling: no server-side cursors (they live across transactions). Django's default
+# client-side binding sends no server-side prepared statements, so nothing else is needed.
+if env_bool("DB_TRANSACTION_POOLING"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 # E-mail (notifications to reporters who gave an address, e.g. through Open311). Off until a server is named;
 # EMAIL_ENABLED=1 for a mail server on localhost.

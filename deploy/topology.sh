@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The production topology the README recommends, brought up on this machine from Debian's packages:
+#   nginx :58080 → two gunicorn app processes (:58001, :58002)
+#   pgbouncer :56432 (transaction pooling) → PostgreSQL 15 primary :55432, streaming replica :55433 (pg_basebackup)
+#   Redis :56379 for the Huey queue, two Huey workers; photos on the filesystem, sent by nginx (X-Accel-Redirect)
+# Usage: deploy/topology.sh up|down|env   (state under $TOPOLOGY_DIR, default /tmp/gridgov-topology)
+# `env` prints the environment the app processes run with (to run a management command against the topology).
+# Everything runs as the invoking user except PostgreSQL and pgbouncer, which run as `postgres` when invoked as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DIR=${TOPOLOGY_DIR:-/tmp/gridgov-topology}
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+V="$ROOT/.venv/bin"
+
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+app_env() {
+  cat <<EOF
+DJANGO_SETTINGS_MODULE=gridgov.settings.prod
+SECRET_KEY=topology-secret-key-for-this-machine-only-0123456789
+GRIDGOV_PII_KEY=topology-pii-key-for-this-machine-only
+GRIDGOV_DATA_DIR=$DIR/data
+DATABASE_URL=postgres://postgres@127.0.0.1:56432/gridgov
+DB_TRANSACTION_POOLING=1
+DB_CONN_MAX_AGE=0
+DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:55433/gridgov
+REDIS_URL=redis://127.0.0.1:56379/0
+ALLOWED_HOSTS=127.0.0.1,localhost
+CSRF_TRUSTED_ORIGINS=http://127.0.0.1:58080
+TRUSTED_PROXIES=1
+PRIVATE_MEDIA_ACCEL_PREFIX=/protected-media/
+SECURE_SSL_REDIRECT=0
+SECURE_COOKIES=0
+EOF
+}
+
+with_env() { env $(app_env | xargs) "$@"; }
+
+up() {
+  if ! command -v nginx >/dev/null || ! command -v pgbouncer >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "== Installing nginx and pgbouncer (Debian packages)"
+      apt-get install -y -qq nginx-light pgbouncer >/dev/null 2>&1 || { apt-get update -qq && \
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light pgbouncer >/dev/null; }
+    else
+      echo "nginx and pgbouncer are needed: sudo apt-get install nginx-light pgbouncer" >&2; exit 1
+    fi
+  fi
+  down >/dev/null 2>&1 || true
+  rm -rf "$DIR"; mkdir -p "$DIR/data/media" "$DIR/nginx"
+  chmod 755 "$DIR"
+  [ "$(id -u)" = 0 ] && chown postgres "$DIR"
+
+  echo "== PostgreSQL primary :55432"
+  as_pg "$PGBIN/initdb" -D "$DIR/pg1" -A trust -U postgres --no-sync >"$DIR/initdb.log"
+  cat >>"$DIR/pg1/postgresql.conf" <<EOF
+port = 55432
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$DIR'
+wal_level = replica
+max_wal_senders = 5
+hot_standby = on
+fsync = on
+EOF
+  as_pg "$PGBIN/pg_ctl" -D "$DIR/pg1" -l "$DIR/pg1.log" -w start >/dev/null
+  as_pg "$PGBIN/createdb" -h 127.0.0.1 -p 55432 -U postgres gridgov
+
+  echo "== PostgreSQL streaming replica :55433 (pg_basebackup)"
+  as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p 55432 -U postgres -D "$DIR/pg2" -R -X stream
+  echo "port = 55433" | as_pg tee -a "$DIR/pg2/postgresql.auto.conf" >/dev/null
+  as_pg "$PGBIN/pg_ctl" -D "$DIR/pg2" -l "$DIR/pg2.log" -w start >/dev/null
+
+  echo "== pgbouncer :56432 (transaction pooling)"
+  cat >"$DIR/pgbouncer.ini" <<EOF
+[databases]
+gridgov = host=127.0.0.1 port=55432 dbname=gridgov user=postgres
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = 56432
+unix_socket_dir =
+auth_type = trust
+auth_file = $DIR/userlist.txt
+pool_mode = transaction
+max_client_conn = 400
+default_pool_size = 20
+logfile = $DIR/pgbouncer.log
+pidfile = $DIR/pgbouncer.pid
+EOF
+  echo '"postgres" ""' >"$DIR/userlist.txt"
+  [ "$(id -u)" = 0 ] && chown postgres "$DIR/pgbouncer.ini" "$DIR/userlist.txt"
+  as_pg pgbouncer -d "$DIR/pgbouncer.ini"
+
+  echo "== Redis :56379"
+  redis-server --port 56379 --bind 127.0.0.1 --daemonize yes --save "" --appendonly no \
+    --pidfile "$DIR/redis.pid" --dir "$DIR" --logfile "$DIR/redis.log"
+
+  echo "== migrate (on the primary), collectstatic"
+  with_env DATABASE_URL=postgres://postgres@127.0.0.1:55432/gridgov "$V/gridgov" migrate --noinput >"$DIR/migrate.log"
+  with_env "$V/gridgov" collectstatic --noinput >"$DIR/collectstatic.log"
+
+  echo "== two gunicorn app processes :58001 :58002, two Huey workers"
+  for port in 58001 58002; do
+    with_env "$V/gunicorn" gridgov.wsgi -w 2 -b "127.0.0.1:$port" --daemon --pid "$DIR/gunicorn-$port.pid" \
+      --access-logfile "$DIR/gunicorn-$port.log" --error-logfile "$DIR/gunicorn-$port.err"
+  done
+  for n in 1 2; do
+    (with_env "$V/gridgov" run_huey >"$DIR/huey-$n.log" 2>&1 & echo $! >"$DIR/huey-$n.pid")
+  done
+
+  echo "== nginx :58080"
+  cat >"$DIR/nginx/nginx.conf" <<EOF
+worker_processes 2;
+pid $DIR/nginx/nginx.pid;
+error_log $DIR/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  include /etc/nginx/mime.types;
+  access_log $DIR/nginx/access.log;
+  client_max_body_size 100m;
+  client_body_temp_path $DIR/nginx/body;
+  proxy_temp_path $DIR/nginx/proxy;
+  fastcgi_temp_path $DIR/nginx/fastcgi;
+  uwsgi_temp_path $DIR/nginx/uwsgi;
+  scgi_temp_path $DIR/nginx/scgi;
+  upstream gridgov { server 127.0.0.1:58001 max_fails=1 fail_timeout=10s; server 127.0.0.1:58002 max_fails=1 fail_timeout=10s; }
+  server {
+    listen 127.0.0.1:58080;
+    location /protected-media/ { internal; alias $DIR/data/media/; }
+    location /static/ { alias $DIR/data/static/; }
+    location / {
+      proxy_pass http://gridgov;
+      proxy_next_upstream error timeout http_502 non_idempotent;
+      proxy_set_header Host \$host:\$server_port;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+EOF
+  nginx -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx" -g "user $(id -un);" 2>>"$DIR/nginx/error.log"
+
+  for i in $(seq 1 60); do
+    if curl -fsS -o /dev/null http://127.0.0.1:58080/healthz 2>/dev/null; then break; fi; sleep 0.5
+  done
+  curl -fsS http://127.0.0.1:58080/healthz >/dev/null
+  echo "gridgov topology up: http://127.0.0.1:58080/ (state in $DIR; 'deploy/topology.sh down' stops it)"
+}
+
+down() {
+  [ -f "$DIR/nginx/nginx.pid" ] && nginx -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx" -s stop 2>/dev/null || true
+  for f in "$DIR"/gunicorn-*.pid "$DIR"/huey-*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  [ -f "$DIR/redis.pid" ] && kill "$(cat "$DIR/redis.pid")" 2>/dev/null || true
+  [ -f "$DIR/pgbouncer.pid" ] && kill "$(cat "$DIR/pgbouncer.pid")" 2>/dev/null || true
+  for pg in pg2 pg1; do [ -d "$DIR/$pg" ] && as_pg "$PGBIN/pg_ctl" -D "$DIR/$pg" -m fast -w stop >/dev/null 2>&1 || true; done
+  echo "gridgov topology down"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  env) app_env ;;
+  *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
+esac
