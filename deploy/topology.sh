@@ -104,8 +104,9 @@ EOF
     with_env "$V/gunicorn" gridgov.wsgi -w 2 -b "127.0.0.1:$port" --daemon --pid "$DIR/gunicorn-$port.pid" \
       --access-logfile "$DIR/gunicorn-$port.log" --error-logfile "$DIR/gunicorn-$port.err"
   done
-  for n in 1 2; do
-    (with_env "$V/gridgov" run_huey >"$DIR/huey-$n.log" 2>&1 & echo $! >"$DIR/huey-$n.pid")
+  for n in 1 2; do  # nohup execs env, which execs the worker: $! is the worker's own pid
+    nohup env $(app_env | xargs) "$V/gridgov" run_huey >"$DIR/huey-$n.log" 2>&1 &
+    echo $! >"$DIR/huey-$n.pid"
   done
 
   echo "== nginx :58080"
@@ -150,6 +151,11 @@ EOF
 down() {
   [ -f "$DIR/nginx/nginx.pid" ] && nginx -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx" -s stop 2>/dev/null || true
   for f in "$DIR"/gunicorn-*.pid "$DIR"/huey-*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  for f in "$DIR"/huey-*.pid; do  # a worker finishing its task gets a few seconds, then it is stopped for good
+    [ -f "$f" ] || continue
+    for _ in $(seq 1 20); do kill -0 "$(cat "$f")" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$(cat "$f")" 2>/dev/null || true
+  done
   [ -f "$DIR/redis.pid" ] && kill "$(cat "$DIR/redis.pid")" 2>/dev/null || true
   [ -f "$DIR/pgbouncer.pid" ] && kill "$(cat "$DIR/pgbouncer.pid")" 2>/dev/null || true
   for pg in pg2 pg1; do [ -d "$DIR/$pg" ] && as_pg "$PGBIN/pg_ctl" -D "$DIR/$pg" -m fast -w stop >/dev/null 2>&1 || true; done

@@ -43,8 +43,12 @@ def topology(tmp_path_factory):
             check=True).stdout.split())
         yield {"dir": state, "env": {**env, **app_env}}
     finally:
+        pids = [int(p.read_text()) for p in state.glob("*.pid") if p.read_text().strip().isdigit()]
         subprocess.run([str(ROOT / "deploy/topology.sh"), "down"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        left = [pid for pid in pids if Path(f"/proc/{pid}").exists()
+                and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
         shutil.rmtree(state, ignore_errors=True)
+        assert not left, f"processes left running after down: {left}"  # a leaked worker would eat the machine
 
 
 def _token(topology) -> str:
