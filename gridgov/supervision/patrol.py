@@ -177,12 +177,11 @@ def grid_day(grid, day: dt.date) -> dict:
     checkins = [{"user": str(c.user), "at": f"{local(c.at):%H:%M}", "lat": c.lat, "lon": c.lon, "note": c.note}
                 for c in PatrolCheckin.objects.filter(grid=grid, at__gte=start, at__lt=end).select_related("user")
                 .order_by("at")]
-    visited_in = {p.name: [r.name for r in rs if p.name in r.visited]
-                  for p in PatrolPoint.objects.filter(grid=grid, is_active=True)}
+    points = list(PatrolPoint.objects.filter(grid=grid, is_active=True).order_by("name"))
     return {
         "grid": {"name": grid.name, "geometry": grid.geometry},
-        "points": [{"name": p.name, "lat": p.lat, "lon": p.lon, "radius": p.radius_m, "visited": visited_in[p.name]}
-                   for p in PatrolPoint.objects.filter(grid=grid, is_active=True).order_by("name")],
+        "points": [{"name": p.name, "lat": p.lat, "lon": p.lon, "radius": p.radius_m,
+                    "visited": [r.name for r in rs if p.name in r.visited]} for p in points],
         "tracks": [{"user": v["user"], "lines": v["lines"], "points": v["n"],
                     "from": f"{local(v['first_at']):%H:%M}", "to": f"{local(v['last_at']):%H:%M}"}
                    for v in tracks.values()],

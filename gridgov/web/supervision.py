@@ -376,12 +376,13 @@ def assessment_page(request):
 def my_assessment(request):
     """我的考核 on the phone: this month's figures and points, and the manual items — each one can be appealed."""
     from gridgov.analytics import assessment
+    from gridgov.regions.models import Level
     from gridgov.supervision.models import Adjustment
 
     mine = list(request.user.memberships.filter(is_active=True).select_related("region", "role"))
     grids = [m.region for m in mine if m.role.code == "grid_worker"]
     communities = {m.region for m in mine if m.role.code in assessment.weights()["community_roles"]
-                   and m.region.level == "community"}
+                   and m.region.level == Level.COMMUNITY}
     if not grids and not communities:
         raise Http404("页面不存在")
     month = f"{local(now()):%Y-%m}"
