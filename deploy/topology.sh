@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The production topology the README recommends, brought up on this machine from Debian's packages:
 #   nginx :58080 → two gunicorn app processes (:58001, :58002)
-#   pgbouncer :56432 (transaction pooling) → PostgreSQL 15 primary :55432, streaming replica :55433 (pg_basebackup)
+#   pgbouncer :56432 (transaction pooling) → PostgreSQL 15 primary :55432, streaming replica :55433 (pg_basebackup),
+#   synchronous: a commit is acknowledged once the replica has it, so a fail-over loses nothing accepted
 #   Redis :56379 for the Huey queue, two Huey workers; photos on the filesystem, sent by nginx (X-Accel-Redirect)
-# Usage: deploy/topology.sh up|down|env   (state under $TOPOLOGY_DIR, default /tmp/gridgov-topology)
+# Usage: deploy/topology.sh up|down|env|failover|restart postgres|redis   (state under $TOPOLOGY_DIR, default
+# /tmp/gridgov-topology)
 # `env` prints the environment the app processes run with (to run a management command against the topology).
+# `failover` stops the primary as a crash would, promotes the replica and points pgbouncer at it (docs/failover.md).
 # Everything runs as the invoking user except PostgreSQL and pgbouncer, which run as `postgres` when invoked as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +40,14 @@ EOF
 
 with_env() { env $(app_env | xargs) "$@"; }
 
+# Redis holds only the queue and the cache: without persistence, a restart loses queued tasks, which the sweep
+# redoes from the database (nothing that must not be lost lives in Redis).
+redis_start() {
+  redis-server --port 56379 --bind 127.0.0.1 --daemonize yes --save "" --appendonly no \
+    --pidfile "$DIR/redis.pid" --dir "$DIR" --logfile "$DIR/redis.log"
+  for _ in $(seq 1 40); do [ -s "$DIR/redis.pid" ] && break; sleep 0.1; done
+}
+
 up() {
   if ! command -v nginx >/dev/null || ! command -v pgbouncer >/dev/null; then
     if [ "$(id -u)" = 0 ]; then
@@ -67,9 +78,14 @@ EOF
   as_pg "$PGBIN/createdb" -h 127.0.0.1 -p 55432 -U postgres gridgov
 
   echo "== PostgreSQL streaming replica :55433 (pg_basebackup)"
-  as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p 55432 -U postgres -D "$DIR/pg2" -R -X stream
-  echo "port = 55433" | as_pg tee -a "$DIR/pg2/postgresql.auto.conf" >/dev/null
+  as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p 55432 -U postgres -D "$DIR/pg2" -R -X stream -c fast
+  # (-c fast: an immediate checkpoint, not a spread one of minutes) cluster_name is the name the replica gives the primary (its walreceiver's application_name)
+  printf "port = 55433\ncluster_name = 'replica'\n" | as_pg tee -a "$DIR/pg2/postgresql.auto.conf" >/dev/null
   as_pg "$PGBIN/pg_ctl" -D "$DIR/pg2" -l "$DIR/pg2.log" -w start >/dev/null
+  # Synchronous replication, set on the primary only (after the base backup, so the replica does not inherit it
+  # and a promoted replica does not wait for a standby it does not have).
+  as_pg "$PGBIN/psql" -q -h 127.0.0.1 -p 55432 -U postgres -c "ALTER SYSTEM SET synchronous_standby_names = 'replica'" \
+    -c "SELECT pg_reload_conf()" >/dev/null
 
   echo "== pgbouncer :56432 (transaction pooling)"
   cat >"$DIR/pgbouncer.ini" <<EOF
@@ -90,10 +106,10 @@ EOF
   echo '"postgres" ""' >"$DIR/userlist.txt"
   [ "$(id -u)" = 0 ] && chown postgres "$DIR/pgbouncer.ini" "$DIR/userlist.txt"
   as_pg pgbouncer -d "$DIR/pgbouncer.ini"
+  for _ in $(seq 1 40); do [ -s "$DIR/pgbouncer.pid" ] && break; sleep 0.25; done
 
   echo "== Redis :56379"
-  redis-server --port 56379 --bind 127.0.0.1 --daemonize yes --save "" --appendonly no \
-    --pidfile "$DIR/redis.pid" --dir "$DIR" --logfile "$DIR/redis.log"
+  redis_start
 
   echo "== migrate (on the primary), collectstatic"
   with_env DATABASE_URL=postgres://postgres@127.0.0.1:55432/gridgov "$V/gridgov" migrate --noinput >"$DIR/migrate.log"
@@ -162,9 +178,36 @@ down() {
   echo "gridgov topology down"
 }
 
+restart() {
+  case "${1:-}" in
+    postgres)
+      echo "== PostgreSQL primary :55432 restarts (fast: open transactions are cut)"
+      as_pg "$PGBIN/pg_ctl" -D "$DIR/pg1" -l "$DIR/pg1.log" -m fast -w restart >/dev/null ;;
+    redis)
+      echo "== Redis :56379 restarts (its queue is lost)"
+      local pid; pid=$(cat "$DIR/redis.pid")
+      kill "$pid"; for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      rm -f "$DIR/redis.pid"; redis_start ;;
+    *) echo "usage: $0 restart postgres|redis" >&2; exit 2 ;;
+  esac
+}
+
+failover() {
+  echo "== the primary :55432 stops as in a crash"
+  as_pg "$PGBIN/pg_ctl" -D "$DIR/pg1" -m immediate -w stop >/dev/null
+  echo "== the replica :55433 is promoted"
+  as_pg "$PGBIN/pg_ctl" -D "$DIR/pg2" -w promote >/dev/null
+  echo "== pgbouncer points at it (RELOAD: new server connections go to :55433)"
+  sed -i 's/port=55432/port=55433/' "$DIR/pgbouncer.ini"
+  kill -HUP "$(cat "$DIR/pgbouncer.pid")"
+  echo "failed over: the primary is now :55433 (no replica until one is rebuilt from it, docs/failover.md)"
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
   env) app_env ;;
-  *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
+  failover) failover ;;
+  restart) restart "${2:-}" ;;
+  *) echo "usage: $0 up|down|env|failover|restart postgres|redis" >&2; exit 2 ;;
 esac

@@ -109,7 +109,8 @@ def database_from_env(default_sqlite: Path) -> dict:
     """DATABASE_URL wins; otherwise SQLite in WAL mode under the data directory."""
     url = os.environ.get("DATABASE_URL", "")
     if url:
-        db = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+        db = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+                                   conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True))
     else:
         db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite)}
     if db["ENGINE"].endswith("sqlite3"):
@@ -130,7 +131,8 @@ DATABASES = {"default": database_from_env(DATA_DIR / "gridgov.sqlite3")}
 # A PostgreSQL streaming replica for dashboards and exports (core/routing.py); the primary for everything else.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
-                                                 conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+                                                 conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+                                                 conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["gridgov.core.routing.ReplicaRouter"]
 REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
@@ -322,7 +324,9 @@ OPEN311_DEFERRED = env_bool("OPEN311_DEFERRED", False)  # answer POST with a tok
 OPEN311_RATE_LIMITS = {"key": int(os.environ.get("OPEN311_RATE_PER_KEY", "60")),
                        "ip": int(os.environ.get("OPEN311_RATE_PER_IP", "30"))}  # POSTs per minute
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # a Redis restart is a cache miss, not an error page (core/cache.py)
+    CACHES = {"default": {"BACKEND": "gridgov.core.cache.TolerantRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1}}}
 
 # A finished case's reporter data and photo originals are deleted after this many days (at least 180).
 CASE_RETENTION_DAYS = int(os.environ.get("CASE_RETENTION_DAYS", "1095"))

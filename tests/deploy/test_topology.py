@@ -51,13 +51,31 @@ def topology(tmp_path_factory):
         assert not left, f"processes left running after down: {left}"  # a leaked worker would eat the machine
 
 
-def _token(topology) -> str:
-    script = ("from gridgov.accounts.services import api_token_issue, user_create\n"
-              "u = user_create(actor=None, username='topo', password='Topo-pass-123', is_staff=True, is_superuser=True)\n"
-              "print(api_token_issue(actor=None, user=u, name='topology')[1])\n")
-    out = subprocess.run([str(ROOT / ".venv/bin/gridgov"), "shell"], input=script, env=topology["env"],
+WORLD = """
+from shapely.geometry import box, mapping
+from gridgov.accounts.services import api_token_issue, membership_grant, user_create
+from gridgov.orgs.models import UnitKind
+from gridgov.orgs.services import org_unit_create
+from gridgov.regions.models import Level
+from gridgov.regions.services import region_create
+d = region_create(actor=None, parent=None, level=Level.DISTRICT, name="拓扑区", code="990299",
+                  geometry=dict(mapping(box(113.30, 23.10, 113.34, 23.13))))
+center = org_unit_create(actor=None, code="GC-990299", name="拓扑区综治中心", kind=UnitKind.GOVERNANCE_CENTER, region=d)
+dispatcher = user_create(actor=None, username="topo-dispatcher", password="", is_system=True)
+membership_grant(actor=None, user=dispatcher, role_code="center_dispatcher", region=d, unit=center)
+u = user_create(actor=None, username='topo', password='Topo-pass-123', is_staff=True, is_superuser=True)
+print(dispatcher.pk, api_token_issue(actor=None, user=u, name='topology')[1])
+"""
+
+
+@pytest.fixture(scope="module")
+def world(topology):
+    """A district with its governance center and a dispatcher (who is told of each new report), and an API token
+    — made before the first report, so that every app process reads them when it first needs them."""
+    out = subprocess.run([str(ROOT / ".venv/bin/gridgov"), "shell"], input=WORLD, env=topology["env"],
                          capture_output=True, text=True, check=True).stdout
-    return out.strip().splitlines()[-1]
+    dispatcher, token = out.strip().splitlines()[-1].split()
+    return {"auth": {"Authorization": f"Bearer {token}"}, "dispatcher": int(dispatcher)}
 
 
 def _console_session():
@@ -97,11 +115,11 @@ def _eventually(check, seconds: float = 30.0):
         time.sleep(0.3)
 
 
-def test_the_topology_serves_replicates_queues_and_survives_an_app_process(topology):
+def test_the_topology_serves_replicates_queues_and_survives_an_app_process(topology, world):
     import psycopg
     import requests
 
-    auth = {"Authorization": f"Bearer {_token(topology)}"}
+    auth = world["auth"]
     photo = _jpeg()
     r = requests.post(f"{BASE}/api/v1/cases/", headers=auth, timeout=30, files={"photos": ("p.jpg", photo, "image/jpeg")},
                       data={"description": "小区门口堆了很多垃圾,好几天没人清理", "address": "幸福路1号", "channel": "hotline"})
@@ -135,3 +153,132 @@ def test_the_topology_serves_replicates_queues_and_survives_an_app_process(topol
     _eventually(lambda: not Path(f"/proc/{master}").exists(), 15)
     answers = [requests.get(f"{BASE}/api/v1/cases/{case_id}/", headers=auth, timeout=30).status_code for _ in range(8)]
     assert answers == [200] * 8  # nginx passed every request to the process still running
+
+
+PRIMARY = "postgresql://postgres@127.0.0.1:55432/gridgov"
+REPLICA = "postgresql://postgres@127.0.0.1:55433/gridgov"
+
+
+def _topology(topology, *args: str) -> None:
+    subprocess.run([str(ROOT / "deploy/topology.sh"), *args], check=True, env=topology["env"], cwd=ROOT,
+                   stdout=subprocess.DEVNULL, timeout=120)
+
+
+def _report_until_accepted(auth: dict, key: str, deadline: float) -> tuple[int, int]:
+    """What a phone does: send the report, and on no answer, a 5xx or a dropped connection send the same report
+    with the same Idempotency-Key again, until it is accepted. (case id, attempts)."""
+    import requests
+
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            r = requests.post(f"{BASE}/api/v1/cases/", headers=auth, timeout=20, json={
+                "description": f"楼道灯坏了,晚上看不见路({key})", "address": "幸福路2号", "channel": "grid_worker",
+                "idempotency_key": key})
+            if r.status_code in (200, 201):
+                return r.json()["id"], attempts
+            assert r.status_code >= 500, r.text  # a refusal of the report itself would be a bug here
+        except requests.RequestException:
+            pass
+        assert time.monotonic() < deadline, f"report {key} not accepted in time"
+        time.sleep(0.3)
+
+
+def _send_reports(auth: dict, keys: list[str], during=None, seconds: float = 120) -> dict[str, int]:
+    """Reports from four phones at once, each retried until accepted; `during()` runs meanwhile."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    deadline = time.monotonic() + seconds
+    with ThreadPoolExecutor(4) as pool:
+        futures = {key: pool.submit(_report_until_accepted, auth, key, deadline) for key in keys}
+        if during is not None:
+            during()
+        results = {key: f.result() for key, f in futures.items()}
+    retried = sum(attempts > 1 for _, attempts in results.values())
+    print(f"{len(keys)} reports accepted, {retried} of them after a retry")
+    return {key: case_id for key, (case_id, _) in results.items()}
+
+
+def _counts(url: str, prefix: str, dispatcher: int) -> dict:
+    """Per report sent with a key starting with `prefix`: its cases, its report rows, the dispatcher's messages."""
+    import psycopg
+
+    with psycopg.connect(url) as con:
+        cases = dict(con.execute(
+            "SELECT split_part(idempotency_key, ':', 2), count(*) FROM cases_case WHERE idempotency_key LIKE %s "
+            "GROUP BY 1", [f"%:{prefix}%"]).fetchall())
+        reports = con.execute(
+            "SELECT count(*) FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id "
+            "WHERE e.action = 'report' AND c.idempotency_key LIKE %s", [f"%:{prefix}%"]).fetchone()[0]
+        told = dict(con.execute(
+            "SELECT c.id, count(m.id) FROM cases_case c LEFT JOIN notify_message m ON m.recipient_id = %s "
+            "AND m.data->>'case' = c.id::text WHERE c.idempotency_key LIKE %s GROUP BY c.id",
+            [dispatcher, f"%:{prefix}%"]).fetchall())
+        unsent = con.execute(
+            "SELECT count(*) FROM notify_message m JOIN cases_case c ON m.data->>'case' = c.id::text "
+            "WHERE m.recipient_id = %s AND m.status <> 'sent' AND c.idempotency_key LIKE %s",
+            [dispatcher, f"%:{prefix}%"]).fetchone()[0]
+        unsuggested = con.execute("SELECT count(*) FROM cases_case WHERE suggested_by = '' AND idempotency_key LIKE %s",
+                                  [f"%:{prefix}%"]).fetchone()[0]
+    return {"cases": cases, "reports": reports, "told": told, "unsent": unsent, "unsuggested": unsuggested}
+
+
+def test_reports_survive_a_killed_worker_and_restarts_of_postgresql_and_redis(topology, world):
+    """While four phones send 120 reports, a Huey worker is killed (SIGKILL), PostgreSQL restarts (fast: open
+    transactions are cut) and Redis restarts (its queue is lost). Every report is accepted once — retries with
+    the same key never make a second case —, each has one report row and one message to the dispatcher; the
+    sweep then redoes what the lost queue held (智能分拨) and delivers every message."""
+    import psycopg
+
+    keys = [f"fault-{n:03d}" for n in range(120)]
+    redis_pid = (topology["dir"] / "redis.pid").read_text()
+    with psycopg.connect(PRIMARY) as con:
+        started = con.execute("SELECT pg_postmaster_start_time()").fetchone()[0]
+
+    def faults():
+        time.sleep(0.5)
+        os.kill(int((topology["dir"] / "huey-1.pid").read_text()), signal.SIGKILL)
+        time.sleep(0.5)
+        _topology(topology, "restart", "postgres")
+        time.sleep(0.5)
+        _topology(topology, "restart", "redis")
+
+    accepted = _send_reports(world["auth"], keys, during=faults)
+    with psycopg.connect(PRIMARY) as con:  # the faults did happen
+        assert con.execute("SELECT pg_postmaster_start_time()").fetchone()[0] > started
+    assert (topology["dir"] / "redis.pid").read_text() != redis_pid
+    assert not Path(f"/proc/{int((topology['dir'] / 'huey-1.pid').read_text())}/status").exists() or \
+        "zombie" in Path(f"/proc/{int((topology['dir'] / 'huey-1.pid').read_text())}/status").read_text().lower()
+    assert len(set(accepted.values())) == len(keys)  # a case of its own for each report
+    got = _counts(PRIMARY, "fault-", world["dispatcher"])
+    assert got["cases"] == {key: 1 for key in keys}
+    assert got["reports"] == len(keys)
+    assert set(got["told"].values()) == {1}, got["told"]  # the dispatcher told of each once, none lost or doubled
+
+    subprocess.run([str(ROOT / ".venv/bin/gridgov"), "sweep"], env=topology["env"], check=True,
+                   capture_output=True, timeout=300)
+    after = _counts(PRIMARY, "fault-", world["dispatcher"])
+    assert after["unsuggested"] == 0 and after["unsent"] == 0, after
+    assert set(after["told"].values()) == {1}
+
+
+def test_a_failover_to_the_replica_loses_no_accepted_report(topology, world):
+    """Replication is synchronous: a report is acknowledged once the replica has it. The primary then dies as in a
+    crash, the replica is promoted and pgbouncer pointed at it (`deploy/topology.sh failover`); every report
+    acknowledged before is there, and the phones' retries carry on onto the new primary."""
+    import psycopg
+    import requests
+
+    with psycopg.connect(PRIMARY) as con:
+        assert con.execute("SELECT application_name, sync_state FROM pg_stat_replication").fetchall() == \
+            [("replica", "sync")]
+    before = _send_reports(world["auth"], [f"failover-a{n:02d}" for n in range(30)])
+    after = _send_reports(world["auth"], [f"failover-b{n:02d}" for n in range(30)],
+                          during=lambda: _topology(topology, "failover"))
+    with psycopg.connect(REPLICA) as con:
+        assert not con.execute("SELECT pg_is_in_recovery()").fetchone()[0]  # the replica is the primary now
+    got = _counts(REPLICA, "failover-", world["dispatcher"])
+    assert got["cases"] == {key: 1 for key in [*before, *after]}
+    assert got["reports"] == 60 and set(got["told"].values()) == {1}
+    assert requests.get(f"{BASE}/api/v1/cases/{before['failover-a00']}/", headers=world["auth"], timeout=30).ok

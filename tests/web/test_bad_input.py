@@ -129,3 +129,26 @@ def test_a_favicon(client):
     r = client.get("/favicon.ico")
     assert r.status_code == 301 and r.url == "/static/favicon.svg"
     assert 'rel="icon"' in client.get("/console/login/").content.decode()
+
+
+def test_a_database_out_of_reach_is_a_503_to_retry_not_a_500(cw, client):
+    """A restart or fail-over of PostgreSQL: the API says service_unavailable with Retry-After (the client sends
+    the same request again), pages say so in Chinese — neither asks the database again to say it."""
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    api = APIClient(raise_request_exception=False)
+    api.force_authenticate(cw.district_dispatcher)
+    down = OperationalError("server closed the connection unexpectedly")
+    with mock.patch("gridgov.cases.api.CaseListCreateApi.get_queryset", side_effect=down):
+        r = api.get("/api/v1/cases/")
+    assert r.status_code == 503 and r["Retry-After"] == "5"
+    assert r.json()["error"]["code"] == "service_unavailable"
+    client.raise_request_exception = False
+    client.force_login(cw.district_dispatcher)
+    with mock.patch("gridgov.web.console.render", side_effect=down):
+        page = client.get("/console/cases/")
+    assert page.status_code == 503 and "服务暂时不可用" in page.content.decode()
+    with mock.patch("gridgov.cases.api.CaseListCreateApi.get_queryset", side_effect=ValueError("a bug")):
+        assert api.get("/api/v1/cases/").status_code == 500  # other errors stay what they are
