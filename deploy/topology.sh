@@ -157,23 +157,30 @@ http {
 EOF
   nginx -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx" -g "user $(id -un);" 2>>"$DIR/nginx/error.log"
 
-  for i in $(seq 1 60); do
+  # The app processes load Django and the triage model first: on a busy 2-core machine that can take a minute.
+  for i in $(seq 1 240); do
     if curl -fsS -o /dev/null http://127.0.0.1:58080/healthz 2>/dev/null; then break; fi; sleep 0.5
   done
-  curl -fsS http://127.0.0.1:58080/healthz >/dev/null
+  if ! curl -fsS http://127.0.0.1:58080/healthz >/dev/null; then
+    echo "the app did not answer through nginx in 2 minutes; the logs' last lines:" >&2
+    tail -n 20 "$DIR"/gunicorn-*.err "$DIR/nginx/error.log" "$DIR/pgbouncer.log" "$DIR/pg1.log" >&2 || true
+    exit 1
+  fi
   echo "gridgov topology up: http://127.0.0.1:58080/ (state in $DIR; 'deploy/topology.sh down' stops it)"
 }
 
 down() {
   [ -f "$DIR/nginx/nginx.pid" ] && nginx -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx" -s stop 2>/dev/null || true
-  for f in "$DIR"/gunicorn-*.pid "$DIR"/huey-*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
-  for f in "$DIR"/huey-*.pid; do  # a worker finishing its task gets a few seconds, then it is stopped for good
-    [ -f "$f" ] || continue
-    for _ in $(seq 1 20); do kill -0 "$(cat "$f")" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$(cat "$f")" 2>/dev/null || true
+  # app processes, workers, Redis, pgbouncer: asked to stop, given a few seconds to finish, then stopped for good
+  local pids=() f pid
+  for f in "$DIR"/gunicorn-*.pid "$DIR"/huey-*.pid "$DIR/redis.pid" "$DIR/pgbouncer.pid"; do
+    [ -s "$f" ] && pids+=("$(cat "$f")")
   done
-  [ -f "$DIR/redis.pid" ] && kill "$(cat "$DIR/redis.pid")" 2>/dev/null || true
-  [ -f "$DIR/pgbouncer.pid" ] && kill "$(cat "$DIR/pgbouncer.pid")" 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
   for pg in pg2 pg1; do [ -d "$DIR/$pg" ] && as_pg "$PGBIN/pg_ctl" -D "$DIR/$pg" -m fast -w stop >/dev/null 2>&1 || true; done
   echo "gridgov topology down"
 }
