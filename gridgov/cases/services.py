@@ -322,8 +322,9 @@ def case_report(
         if located.grid is not None:
             grid_id, region_path = located.grid.id, located.grid_path
     out_of_grid = grid_id is None
-    if out_of_grid:
-        region_path = district_path()
+    if out_of_grid:  # the district of the nearest grid (a province has many), else the first district
+        district = located.nearest_district() if located is not None else None
+        region_path = f"/{district.code}/" if district is not None else district_path()
     owner = center_for(region_path)
     t = now()
     case = Case(

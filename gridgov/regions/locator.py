@@ -39,6 +39,11 @@ class Location:
     microgrid: Place | None = None
     nearest: Place | None = None
     nearest_distance_m: float | None = None
+    nearest_chain: tuple[Place, ...] = ()  # the nearest grid's district, town, community
+
+    def nearest_district(self) -> Place | None:
+        """The district of the nearest grid, for a point in no grid (a province has many districts)."""
+        return next((p for p in self.nearest_chain if p.level == Level.DISTRICT), None)
 
     @property
     def grid_path(self) -> str:
@@ -258,7 +263,8 @@ class Locator:
         j = int(self.tree.query_nearest(point, all_matches=False)[0])
         near = nearest_points(self.geoms[j], point)[0]
         return Location(
-            lon, lat, None, nearest=self.places[j], nearest_distance_m=haversine_m(lon, lat, near.x, near.y)
+            lon, lat, None, nearest=self.places[j], nearest_distance_m=haversine_m(lon, lat, near.x, near.y),
+            nearest_chain=self.chains[j],
         )
 
     def _microgrid(self, grid_i: int, lon: float, lat: float) -> Place | None:

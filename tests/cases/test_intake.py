@@ -31,6 +31,28 @@ def test_gcj02_input_lands_in_the_right_grid_and_town_center_owns_it(cw):
     assert b.grid == cw.w.grid_b and b.owner_center == cw.gc_town_b
 
 
+def test_out_of_grid_goes_to_the_district_of_the_nearest_grid(cw):
+    """A province has many districts: a point in no grid belongs to the nearest grid's district, not the first."""
+    from gridgov.orgs.models import UnitKind
+    from gridgov.orgs.services import org_unit_create
+    from gridgov.regions.models import Level
+    from gridgov.regions.services import region_create
+    from tests.conftest import poly
+
+    d2 = region_create(actor=None, parent=None, level=Level.DISTRICT, name="东区", code="990103",
+                       geometry=poly(120.2, 30.0, 120.24, 30.02))
+    t2 = region_create(actor=None, parent=d2, level=Level.TOWN, name="东街道", code="990103001000",
+                       geometry=poly(120.2, 30.0, 120.24, 30.02))
+    c2 = region_create(actor=None, parent=t2, level=Level.COMMUNITY, name="东一社区", code="990103001001",
+                       geometry=poly(120.2, 30.0, 120.24, 30.02))
+    region_create(actor=None, parent=c2, level=Level.GRID, name="东一网格", geometry=poly(120.2, 30.0, 120.24, 30.02))
+    gc2 = org_unit_create(actor=None, code="GC-D2", name="东区综治中心", kind=UnitKind.GOVERNANCE_CENTER, region=d2)
+    east = report(cw, lon=120.19, lat=30.01)  # 1 km west of the east district, 15 km east of the first
+    assert east.out_of_grid and east.region_path == d2.path and east.owner_center == gc2
+    west = report(cw, lon=120.1, lat=30.01)  # nearer the first district's grids
+    assert west.out_of_grid and west.region_path == cw.w.district.path and west.owner_center == cw.gc_district
+
+
 def test_out_of_grid_goes_to_the_district_queue_marked(cw):
     case = report(cw, lon=120.1, lat=30.01)
     assert case.grid is None and case.out_of_grid and case.owner_center == cw.gc_district
