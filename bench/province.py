@@ -106,13 +106,17 @@ def build_regions(cur, grids_per_community: int) -> None:
 def build_units_and_staff(cur, staff: int) -> int:
     """Centers and departments; staff accounts with their memberships (unusable passwords). Returns the staff."""
     cols = ["code", "name", "kind", "department_type", "phone", "address", "uscc", "equipment", "duty_hours",
-            "is_active", "created_at", "updated_at", "region_id"]
-    cur.execute("SELECT id, code, level FROM regions_region WHERE level IN ('district', 'town', 'community')")
-    upper = cur.fetchall()
+            "is_active", "created_at", "updated_at", "region_id", "lon", "lat"]
+    cur.execute("SELECT id, code, level, centroid_lon, centroid_lat FROM regions_region "
+                "WHERE level IN ('district', 'town', 'community')")
+    rows = cur.fetchall()
+    upper = [(rid, code, level) for rid, code, level, _x, _y in rows]
     copy_rows(cur, "orgs_orgunit", cols, [(f"GC-{code}", f"{code}综治中心", "governance_center", "", "", "", "", "",
-                                           "", True, "now", "now", rid) for rid, code, _ in upper] +
-              [(f"D-{code}-{t}", f"{code}{t}", "department", t, "", "", "", "", "", True, "now", "now", rid)
-               for rid, code, level in upper if level == "district" for t in DEPARTMENTS])
+                                           "", True, "now", "now", rid, None, None) for rid, code, _ in upper] +
+              [(f"D-{code}-{t}", f"{code}{t}", "department", t, "", "", "", "", "", True, "now", "now", rid, None,
+                None) for rid, code, level in upper if level == "district" for t in DEPARTMENTS] +
+              [(f"EU-{code}", f"{code}应急单元", "emergency_unit", "", "", "", "", "", "", True, "now", "now", rid, x, y)
+               for rid, code, level, x, y in rows if level == "community"])  # 最小应急单元: one per community
     cur.execute("SELECT region_id, id FROM orgs_orgunit WHERE kind = 'governance_center'")
     center = dict(cur.fetchall())
     cur.execute("SELECT region_id, id FROM orgs_orgunit WHERE kind = 'department'")
@@ -301,6 +305,40 @@ def _measure(runs: int) -> list[tuple]:
     return out
 
 
+def spatial(runs: int) -> list[tuple]:
+    """The lookups PostGIS would serve (#18 asks to decide by measurement): likely duplicates of a report at a
+    random place (open cases of its category within 100 m, last 72 h) and the nearest emergency units within
+    EMERGENCY_RADIUS_M, each at `runs` × 10 random places of the province: (name, p50 ms, p95 ms)."""
+    import random
+
+    from django.conf import settings
+
+    from gridgov.cases.duplicates import find_duplicates
+    from gridgov.cases.models import Case
+    from gridgov.cases.routing import nearest_emergency_units
+    from gridgov.core.timeutil import now
+
+    rng = random.Random(7)
+    busy = list(Case.objects.filter(state__in=["dispatched", "handling"]).order_by("?")
+                .values_list("lon", "lat", "category_id")[:runs * 10])
+    out = []
+    for name, call in (
+        ("疑似重复(100 m, 72 h)", lambda p: find_duplicates(Case(lon=p[0], lat=p[1], category_id=p[2], created_at=now(),
+                                                               title="路边垃圾", description="路边垃圾堆放"))),
+        (f"就近应急单元({settings.EMERGENCY_RADIUS_M} m)", lambda p: nearest_emergency_units(
+            p[0] + rng.uniform(-0.01, 0.01), p[1], n=3, radius_m=settings.EMERGENCY_RADIUS_M)),
+    ):
+        samples = []
+        for place in busy:
+            t = time.perf_counter()
+            call(place)
+            samples.append((time.perf_counter() - t) * 1000)
+        p95 = statistics.quantiles(samples, n=20)[-1]
+        out.append((name, statistics.median(samples), p95))
+        print(f"{name:<28}{statistics.median(samples):>9.2f}{p95:>9.2f}", flush=True)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=10_000_000)
@@ -340,6 +378,8 @@ def main() -> None:
     print(f"\nprovince: {cases:,} cases, {grids:,} grids, {staff:,} staff; {args.runs} runs per page, in-process")
     print(f"{'role':<22}{'page':<54}{'p50 ms':>9}{'p95 ms':>9}{'SQL':>6}")
     results = measure(args.runs)
+    print(f"\n{'spatial lookup (PostGIS question)':<28}{'p50 ms':>9}{'p95 ms':>9}")
+    spatial(args.runs)
     worst = max(results, key=lambda r: r[3])
     print(f"slowest: {worst[0]} {worst[1]} p95 {worst[3]:.1f} ms (target ≤ 300 ms)")
     print(f"worst_p95_ms={worst[3]:.1f} cases={cases} grids={grids} staff={staff}")

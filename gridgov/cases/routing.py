@@ -4,6 +4,7 @@ and, for urgent safety events, the nearest emergency units ("就近处置、多�
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from gridgov.cases import reference
 from gridgov.cases.models import Case, Category, RoutingRule, TriageClass
@@ -88,8 +89,15 @@ def class_of(unit: OrgUnit) -> str:
     return labels[0] if len(labels) == 1 else ""
 
 
-def nearest_emergency_units(lon: float, lat: float, n: int = 3) -> list[tuple[OrgUnit, float]]:
+def nearest_emergency_units(lon: float, lat: float, n: int = 3,
+                            radius_m: float | None = None) -> list[tuple[OrgUnit, float]]:
+    """The `n` nearest active emergency units with their distance (m); within `radius_m` when given — then only the
+    units in a box around the point are read (index orgunit_kind_place), not every unit of the province."""
     units = OrgUnit.objects.filter(kind=UnitKind.EMERGENCY_UNIT, is_active=True, lon__isnull=False)
+    if radius_m is not None:
+        dlat = radius_m / 111_000
+        dlon = radius_m / (111_000 * max(math.cos(math.radians(lat)), 0.01))
+        units = units.filter(lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon))
     ranked = sorted(((u, haversine_m(lon, lat, u.lon, u.lat)) for u in units if u.lon is not None and u.lat is not None),
                     key=lambda x: x[1])
     return ranked[:n]

@@ -65,7 +65,8 @@ def _next_ring(callout: Callout) -> list[tuple[OrgUnit, float]]:
     if size == 0:
         return []
     called = set(callout.units.values_list("unit_id", flat=True)) if callout.pk else set()
-    ranked = [(u, d) for u, d in nearest_emergency_units(callout.lon, callout.lat, n=10_000)
+    ranked = [(u, d) for u, d in nearest_emergency_units(callout.lon, callout.lat, n=10_000,
+                                                          radius_m=settings.EMERGENCY_RADIUS_M)
               if u.pk not in called and d <= settings.EMERGENCY_RADIUS_M]
     return ranked[:size]
 

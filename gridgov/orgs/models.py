@@ -73,6 +73,8 @@ class OrgUnit(models.Model):
                 name="one_active_center_per_region",
             ),
         ]
+        # the nearest units of a kind (emergency units) by a box around a point, also among a province's thousands
+        indexes = [models.Index(fields=["kind", "lat", "lon"], name="orgunit_kind_place")]
 
     def __str__(self) -> str:
         return self.name

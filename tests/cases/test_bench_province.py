@@ -24,6 +24,7 @@ def test_the_province_benchmark_still_builds_a_province_the_pages_can_read(db, m
         sys.path.remove(str(BENCH))
     from gridgov.analytics import rollups
     from gridgov.cases.models import Case, CaseEvent
+    from gridgov.orgs.models import OrgUnit
     from gridgov.regions.models import Region
 
     monkeypatch.setattr(bench, "DISTRICTS", 2)
@@ -34,9 +35,11 @@ def test_the_province_benchmark_still_builds_a_province_the_pages_can_read(db, m
         events = bench.write_timelines(cur.cursor)
     assert Region.objects.filter(level="grid").count() == 2 * 13 * 10 * 2
     assert staff >= 100 and Case.objects.count() == 300
+    assert OrgUnit.objects.filter(kind="emergency_unit", lon__isnull=False).count() == 2 * 13 * 10
     assert CaseEvent.objects.filter(action="report").count() == 300 and events > 300
     closed = Case.objects.filter(state="closed")
     assert closed.exists() and CaseEvent.objects.filter(action="verify_pass").count() == closed.count()
     assert rollups.rebuild() == 300
     results = bench.measure(1)  # stops with the page and its status if one does not answer 200
     assert len(results) == len(bench.PAGES) and all(queries > 0 for *_, queries in results)
+    assert [name for name, *_ in bench.spatial(1)][0].startswith("疑似重复")  # the PostGIS question's lookups run

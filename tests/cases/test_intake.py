@@ -343,3 +343,21 @@ def test_hot_issues_cluster_what_many_report_at_once(cw):
     assert hot.title == "小区门口垃圾堆了好几天没人清理"
     assert hot_issues(case_list(actor=cw.town_dispatcher), days=1)
     assert hot_issues(case_list(actor=cw.dispatcher), days=1, at=cw.dispatcher.date_joined) == []
+
+
+def test_the_nearest_emergency_units_within_a_radius_are_read_from_a_box(cw):
+    """A province has thousands of units: within EMERGENCY_RADIUS_M only those in a box around the point are read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.cases.routing import nearest_emergency_units
+    from gridgov.orgs.models import UnitKind
+    from gridgov.orgs.services import org_unit_create
+
+    far = org_unit_create(actor=None, code="EU-FAR", name="远处应急单元", kind=UnitKind.EMERGENCY_UNIT,
+                          region=cw.w.comm_b, lon=120.5, lat=30.01)  # ~48 km east
+    assert [u for u, _ in nearest_emergency_units(120.005, 30.01, n=10)] == [cw.eu, far]
+    with CaptureQueriesContext(connection) as q:
+        near = nearest_emergency_units(120.005, 30.01, n=10, radius_m=10_000)
+    assert [u for u, _ in near] == [cw.eu] and near[0][1] < 200
+    assert "BETWEEN" in q.captured_queries[-1]["sql"]
