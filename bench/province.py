@@ -213,7 +213,8 @@ def write_cases(cur, n: int) -> None:
 
 
 def write_timelines(cur) -> int:
-    """A timeline row for each step each case went through, at the moments the case records."""
+    """A timeline row for each step each case went through, at the moments the case records; the lead unit's
+    assignment of each dispatched case. Returns the timeline rows."""
     cur.execute("SELECT min(id), max(id) FROM cases_case")
     lo, hi = cur.fetchone()
     step, written = 500_000, 0
@@ -233,6 +234,13 @@ def write_timelines(cur) -> int:
         WHERE c.id >= %s AND c.id < %s AND v.at IS NOT NULL""", [start, start + step])
         written += cur.rowcount
         print(f"  {written:,} timeline rows ({written / (time.perf_counter() - t0):,.0f}/s)", flush=True)
+    cur.execute("""
+        INSERT INTO cases_assignment (role, status, note, created_at, acknowledged_at, done_at, unit_id, case_id)
+        SELECT 'lead', CASE state WHEN 'dispatched' THEN 'dispatched' WHEN 'handling' THEN 'acknowledged'
+                                  ELSE 'done' END, '', dispatched_at, acknowledged_at, done_reported_at,
+               handling_unit_id, id
+        FROM cases_case WHERE handling_unit_id IS NOT NULL""")
+    print(f"  {cur.rowcount:,} assignments (主办)", flush=True)
     return written
 
 

@@ -9,7 +9,7 @@ from django.db.models import F, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
 from gridgov.cases.access import handler_units, visible_cases
-from gridgov.cases.models import Case, CaseEvent
+from gridgov.cases.models import Assignment, Case, CaseEvent
 from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.core.timeutil import LOCAL_TZ
 
@@ -96,8 +96,8 @@ def case_list(*, actor, filters=None) -> QuerySet[Case]:
             cond |= Q(pk=int(text[8:]))
         qs = qs.filter(cond)
     if f.get("inbox") in ("1", "true"):
-        qs = qs.filter(assignments__unit_id__in=handler_units(actor),
-                       assignments__status__in=["dispatched", "acknowledged"]).distinct()
+        qs = qs.filter(pk__in=Assignment.objects.filter(
+            unit_id__in=handler_units(actor), status__in=["dispatched", "acknowledged"]).values("case_id"))
     if unit := f.get("unit"):
         qs = qs.filter(handling_unit_id=parse_id(unit, "unit"))
     if f.get("out_of_grid") in ("1", "true"):

@@ -905,6 +905,11 @@ def available_actions(case: Case, actor) -> list:
     return TABLE.allowed(actor, case)
 
 
+def permits(case: Case, actor, action: str) -> bool:
+    """Whether the table allows this one action now (a button on a list: only its own guards are checked)."""
+    return TABLE.permits(actor, case, action)
+
+
 @transaction.atomic
 def patrol_checkin(*, actor, lon, lat, note: str = ""):
     """巡查打卡: record where a grid worker is; whether it lies in a grid they are responsible for."""

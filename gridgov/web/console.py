@@ -361,7 +361,7 @@ def _board_data(user) -> dict:
     j = jurisdiction_of(user)
     may_press = j.is_global or j.has_perm("case:case:supervise") or j.has_perm("case:case:dispatch")
     for c in red:
-        c.can_supervise = may_press and any(t.action == "supervise" for t in services.available_actions(c, user))
+        c.can_supervise = may_press and services.permits(c, user, "supervise")
     escalated = list(qs.filter(escalation_level__gt=0).select_related("owner_center").order_by("-updated_at")[:20])
     totals = qs.aggregate(**counts, **totals_extra)
     return {"by_unit": by_unit, "by_grid": by_grid, "red": red, "escalated": escalated, "totals": totals}

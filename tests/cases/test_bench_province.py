@@ -23,7 +23,7 @@ def test_the_province_benchmark_still_builds_a_province_the_pages_can_read(db, m
     finally:
         sys.path.remove(str(BENCH))
     from gridgov.analytics import rollups
-    from gridgov.cases.models import Case, CaseEvent
+    from gridgov.cases.models import Assignment, Case, CaseEvent
     from gridgov.orgs.models import OrgUnit
     from gridgov.regions.models import Region
 
@@ -37,6 +37,7 @@ def test_the_province_benchmark_still_builds_a_province_the_pages_can_read(db, m
     assert staff >= 100 and Case.objects.count() == 300
     assert OrgUnit.objects.filter(kind="emergency_unit", lon__isnull=False).count() == 2 * 13 * 10
     assert CaseEvent.objects.filter(action="report").count() == 300 and events > 300
+    assert Assignment.objects.count() == Case.objects.filter(handling_unit__isnull=False).count() > 0
     closed = Case.objects.filter(state="closed")
     assert closed.exists() and CaseEvent.objects.filter(action="verify_pass").count() == closed.count()
     assert rollups.rebuild() == 300
