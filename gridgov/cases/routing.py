@@ -111,6 +111,22 @@ def district_path() -> str:
     return d.path if d else "/"
 
 
+def district_path_for(*, located=None, actor=None) -> str:
+    """Where something in no grid belongs in a province of many districts: the district of the nearest grid (a
+    point just outside the grids), else the district of the actor's own area (an address alone), else the first
+    district."""
+    district = located.nearest_district() if located is not None else None
+    if district is not None:
+        return f"/{district.code}/"
+    if getattr(actor, "pk", None):
+        from gridgov.accounts.scoping import jurisdiction_of
+
+        paths = sorted(g.path for g in jurisdiction_of(actor).grants if g.path.strip("/"))
+        if paths:
+            return "/" + paths[0].strip("/").split("/")[0] + "/"
+    return district_path()
+
+
 def center_for(region_path: str) -> OrgUnit | None:
     """The governance center closest to the place: community, else town, else district."""
     codes = [c for c in region_path.strip("/").split("/") if c]

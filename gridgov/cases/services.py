@@ -33,7 +33,7 @@ from gridgov.cases.reference import category_by_code, unit_staff
 from gridgov.cases.routing import (
     center_for,
     confident_department,
-    district_path,
+    district_path_for,
     escalation_step,
     suggest_unit,
 )
@@ -322,9 +322,8 @@ def case_report(
         if located.grid is not None:
             grid_id, region_path = located.grid.id, located.grid_path
     out_of_grid = grid_id is None
-    if out_of_grid:  # the district of the nearest grid (a province has many), else the first district
-        district = located.nearest_district() if located is not None else None
-        region_path = f"/{district.code}/" if district is not None else district_path()
+    if out_of_grid:  # the nearest grid's district, else the reporter's, else the first (a province has many)
+        region_path = district_path_for(located=located, actor=actor)
     owner = center_for(region_path)
     t = now()
     case = Case(

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from gridgov.cases import events as case_events
 from gridgov.cases.models import Case
-from gridgov.cases.routing import district_path
+from gridgov.cases.routing import district_path_for
 from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.identity import parse_id_number, validate_mobile
 from gridgov.core.pii import set_pii
@@ -143,11 +143,12 @@ def dispute_register(*, actor, title: str, dispute_type, source: str, summary: s
     if occurred_on > local_today():
         raise ApplicationError("occurred_in_future", "发生日期不能晚于今天", fields={"occurred_on": "晚于今天"})
     kind, level = _dispute_type(dispute_type), _risk_level(risk_level)
+    located = None
     if grid is None and lon is not None and lat is not None:
-        located = get_locator().locate(lon, lat, with_nearest=False).grid
-        grid = Region.objects.filter(pk=located.id).first() if located is not None else None
-    # a place in no grid is the district's (its center sees it), as for cases
-    region_path = grid.path if grid is not None else district_path()
+        located = get_locator().locate(lon, lat)
+        grid = Region.objects.filter(pk=located.grid.id).first() if located.grid is not None else None
+    # a place in no grid is a district's (its center sees it), as for cases
+    region_path = grid.path if grid is not None else district_path_for(located=located, actor=actor)
     from gridgov.mediation.access import may_register
 
     if not may_register(actor, region_path):

@@ -51,6 +51,24 @@ def test_out_of_grid_goes_to_the_district_of_the_nearest_grid(cw):
     assert east.out_of_grid and east.region_path == d2.path and east.owner_center == gc2
     west = report(cw, lon=120.1, lat=30.01)  # nearer the first district's grids
     assert west.out_of_grid and west.region_path == cw.w.district.path and west.owner_center == cw.gc_district
+    # an address alone: the district of the reporter's own area
+    from gridgov.accounts.services import membership_grant
+    from tests.conftest import make_user
+
+    east_dispatcher = make_user("disp_d2", is_staff=True)
+    membership_grant(actor=None, user=east_dispatcher, role_code="center_dispatcher", region=d2, unit=gc2)
+    by_address = report(cw, actor=east_dispatcher, channel="hotline", lon=None, lat=None, address="东区某路1号",
+                        photos=[])
+    assert by_address.out_of_grid and by_address.region_path == d2.path and by_address.owner_center == gc2
+    # a dispute with no place registered by the east district's center is the east district's, as for cases
+    import datetime as dt
+
+    from gridgov.mediation.services import dispute_register
+
+    dispute = dispute_register(actor=east_dispatcher, title="邻里噪音纠纷", dispute_type="0201", source="application",
+                               summary="楼上夜间噪音,楼下多次投诉", occurred_on=dt.date(2026, 11, 30),
+                               parties=[{"role": "applicant", "name": "张三"}, {"role": "respondent", "name": "李四"}])
+    assert dispute.region_path == d2.path
 
 
 def test_out_of_grid_goes_to_the_district_queue_marked(cw):
