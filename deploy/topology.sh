@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The production topology the README recommends, brought up on this machine from Debian's packages:
-#   nginx :58080 → two gunicorn app processes (:58001, :58002)
+#   nginx :58080 → two gunicorn app processes (:58001, :58002) for people (console, phones, API), and a third
+#   (:58003) for machines (/api/v1/ingest/: devices, other platforms), so a storm of alarms queues behind its own
+#   workers and not in front of a dispatcher's page; the others take over the ingest when it is down
 #   pgbouncer :56432 (transaction pooling) → PostgreSQL 15 primary :55432, streaming replica :55433 (pg_basebackup),
 #   synchronous: a commit is acknowledged once the replica has it, so a fail-over loses nothing accepted
 #   Redis :56379 for the Huey queue, two Huey workers; photos on the filesystem, sent by nginx (X-Accel-Redirect)
@@ -115,9 +117,10 @@ EOF
   with_env DATABASE_URL=postgres://postgres@127.0.0.1:55432/gridgov "$V/gridgov" migrate --noinput >"$DIR/migrate.log"
   with_env "$V/gridgov" collectstatic --noinput >"$DIR/collectstatic.log"
 
-  echo "== two gunicorn app processes :58001 :58002, two Huey workers"
-  for port in 58001 58002; do
-    with_env "$V/gunicorn" gridgov.wsgi -w 2 -b "127.0.0.1:$port" --daemon --pid "$DIR/gunicorn-$port.pid" \
+  echo "== gunicorn app processes :58001 :58002 (people) and :58003 (machines' ingest), two Huey workers"
+  for port in 58001 58002 58003; do
+    workers=2; [ $port = 58003 ] && workers=${INGEST_WORKERS:-2}
+    with_env "$V/gunicorn" gridgov.wsgi -w $workers -b "127.0.0.1:$port" --daemon --pid "$DIR/gunicorn-$port.pid" \
       --access-logfile "$DIR/gunicorn-$port.log" --error-logfile "$DIR/gunicorn-$port.err"
   done
   for n in 1 2; do  # nohup execs env, which execs the worker: $! is the worker's own pid
@@ -141,10 +144,18 @@ http {
   uwsgi_temp_path $DIR/nginx/uwsgi;
   scgi_temp_path $DIR/nginx/scgi;
   upstream gridgov { server 127.0.0.1:58001 max_fails=1 fail_timeout=10s; server 127.0.0.1:58002 max_fails=1 fail_timeout=10s; }
+  upstream ingest { server 127.0.0.1:58003 max_fails=1 fail_timeout=10s; server 127.0.0.1:58001 backup; server 127.0.0.1:58002 backup; }
   server {
     listen 127.0.0.1:58080;
     location /protected-media/ { internal; alias $DIR/data/media/; }
     location /static/ { alias $DIR/data/static/; }
+    location /api/v1/ingest/ {
+      proxy_pass http://ingest;
+      proxy_next_upstream error timeout http_502 non_idempotent;
+      proxy_set_header Host \$host:\$server_port;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
     location / {
       proxy_pass http://gridgov;
       proxy_next_upstream error timeout http_502 non_idempotent;

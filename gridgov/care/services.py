@@ -427,7 +427,9 @@ def device_signal(*, device: Device, type: str, kind: str = "", metric: str = ""
     at = at or received
     if at > received + dt.timedelta(minutes=5):
         at = received  # a device clock ahead of ours: it happened now
-    device = Device.objects.select_for_update(of=("self",)).select_related("plan__resident", "grid").get(pk=device.pk)
+    # Locked alone with its plan (a reading's limits): the resident and the grid (its outline) are read only where
+    # an alarm makes a case — most of a storm are repeats and readings, and the outline is the biggest column here.
+    device = Device.objects.select_for_update(of=("self",)).select_related("plan").get(pk=device.pk)
     if not device.is_active:
         raise ApplicationError("device_inactive", "设备已停用", status=409)
     _seen(device, at)
@@ -450,7 +452,7 @@ def device_signal(*, device: Device, type: str, kind: str = "", metric: str = ""
     what = _alarm_text(device, alarm)
     open_case = (Case.objects.filter(pk__in=DeviceAlarm.objects.filter(
         device=device, kind=kind, case__isnull=False, at__gte=at - ALARM_DEDUPE).values("case_id"),
-        state__in=OPEN_STATES).order_by("-created_at").first())
+        state__in=OPEN_STATES).order_by("-created_at").only("id", "state", "created_at").first())
     plan = device.plan
     if open_case is not None:
         from gridgov.cases import events as case_events

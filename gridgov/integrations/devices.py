@@ -14,8 +14,11 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
 from gridgov.care.models import VITAL_LABELS, AlarmKind, Device
@@ -53,8 +56,39 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def authenticate(code: str, timestamp: str, sig: str, body: bytes) -> DeviceVendor:
+# Vendors this process checked lately, by code: (when, vendor, its secret decrypted). A storm of alarms comes as
+# many requests a second from one vendor; each read and decrypted it again. A change to a vendor (deactivation)
+# made in this process is seen at once (post_save forgets all, IntegrationsConfig); another worker process sees it
+# within API_TOKEN_CACHE_SECONDS (default 5), as with API tokens. Unknown codes are never remembered.
+_vendors: dict[str, tuple[float, DeviceVendor, str]] = {}
+_vendors_lock = threading.Lock()
+
+
+def forget_vendors(*args, **kwargs) -> None:
+    """Drop every remembered vendor (signature fits a signal receiver)."""
+    with _vendors_lock:
+        _vendors.clear()
+
+
+def _vendor(code: str) -> tuple[DeviceVendor | None, str]:
+    ttl = float(getattr(settings, "API_TOKEN_CACHE_SECONDS", 5))
+    hit = _vendors.get(code) if ttl > 0 else None
+    if hit is not None and time.monotonic() - hit[0] <= ttl:
+        return hit[1], hit[2]
     vendor = DeviceVendor.objects.filter(code=code, is_active=True).first()
+    if vendor is None:
+        return None, ""
+    secret = pii.decrypt(vendor.secret_enc)
+    if ttl > 0:
+        with _vendors_lock:
+            if len(_vendors) >= 1000:
+                _vendors.clear()
+            _vendors[code] = (time.monotonic(), vendor, secret)
+    return vendor, secret
+
+
+def authenticate(code: str, timestamp: str, sig: str, body: bytes) -> DeviceVendor:
+    vendor, secret = _vendor(code)
     if vendor is None:
         raise ApplicationError("unknown_vendor", f"设备厂商 {code} 不存在或已停用", status=404)
     try:
@@ -63,7 +97,7 @@ def authenticate(code: str, timestamp: str, sig: str, body: bytes) -> DeviceVend
         raise ApplicationError("invalid_signature", "缺少或无效的签名时间戳", status=403) from None
     if abs(now() - ts) > SKEW:
         raise ApplicationError("stale_signature", "签名时间戳与服务器时间相差超过5分钟", status=403)
-    expected = signature(pii.decrypt(vendor.secret_enc), timestamp, body)
+    expected = signature(secret, timestamp, body)
     if not sig or not hmac.compare_digest(expected, sig.strip().lower()):
         raise ApplicationError("invalid_signature", "签名无效", status=403)
     return vendor

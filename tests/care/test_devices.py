@@ -147,6 +147,32 @@ def test_bad_signatures_and_bad_batches_change_nothing(client, care, acme):
     assert client.post(URL.format("nobody"), data=b"{}", content_type="application/json").status_code == 404
 
 
+def test_a_vendor_is_remembered_briefly_and_forgotten_when_it_changes(client, care, acme, monkeypatch, settings):
+    """A storm comes from one vendor: its row and secret are read once per API_TOKEN_CACHE_SECONDS per process,
+    not per alarm; deactivating it here is seen at once, and elsewhere once the time is up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.integrations import devices
+
+    vendor, secret = acme
+    assert post(client, vendor, secret, sos("c-1")).status_code == 200
+    with CaptureQueriesContext(connection) as q:
+        assert post(client, vendor, secret, sos("c-2")).status_code == 200
+    assert not [x for x in q.captured_queries if "integrations_devicevendor" in x["sql"]]
+    vendor.is_active = False
+    vendor.save()  # here: forgotten at once
+    assert post(client, vendor, secret, sos("c-3")).json()["error"]["code"] == "unknown_vendor"
+    vendor.is_active = True
+    vendor.save()
+    assert post(client, vendor, secret, sos("c-4")).status_code == 200
+    type(vendor).objects.filter(pk=vendor.pk).update(is_active=False)  # as another process would: no signal here
+    assert post(client, vendor, secret, sos("c-5")).status_code == 200  # still remembered within the time
+    clock = [devices.time.monotonic() + settings.API_TOKEN_CACHE_SECONDS + 1]
+    monkeypatch.setattr(devices.time, "monotonic", lambda: clock[0])
+    assert post(client, vendor, secret, sos("c-6")).json()["error"]["code"] == "unknown_vendor"
+
+
 def test_the_ctwing_format(client, care, ctwing):
     vendor, secret = ctwing
     ms = int(time.time() * 1000)

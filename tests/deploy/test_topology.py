@@ -81,23 +81,8 @@ def world(topology):
 
 
 def _console_session():
-    """Log in on the console as a browser does: password, then the 动态口令 set up there and then (production
-    requires it of staff) — the secret read from the page as a phone reads the QR code."""
-    import re
-
-    import pyotp
-    import requests
-
-    s = requests.Session()
-    s.get(f"{BASE}/console/login/", timeout=30)
-    r = s.post(f"{BASE}/console/login/", timeout=30, data={
-        "username": "topo", "password": "Topo-pass-123", "csrfmiddlewaretoken": s.cookies["csrftoken"]})
-    assert r.url.endswith("/console/login/totp/"), r.url
-    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', r.text).group(1).replace(" ", "")
-    r = s.post(f"{BASE}/console/login/totp/", timeout=30, data={
-        "code": pyotp.TOTP(secret).now(), "csrfmiddlewaretoken": s.cookies["csrftoken"]})
-    assert r.status_code == 200 and "/console/" in r.url and "login" not in r.url, r.url
-    return s
+    """Logged in on the console as `topo` with password and 动态口令, as a browser does (bench/burst.py's)."""
+    return _bench("burst").console_session("topo", "Topo-pass-123")
 
 
 def _jpeg() -> bytes:
@@ -224,6 +209,43 @@ def _counts(url: str, prefix: str, dispatcher: int) -> dict:
         unsuggested = con.execute("SELECT count(*) FROM cases_case WHERE suggested_by = '' AND idempotency_key LIKE %s",
                                   [f"%:{prefix}%"]).fetchone()[0]
     return {"cases": cases, "reports": reports, "told": told, "unsent": unsent, "unsuggested": unsuggested}
+
+
+def _bench(name: str):
+    """A module of bench/ (its functions drive the reduced runs here)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_burst_of_sensor_alarms_loses_none_and_the_console_answers(topology):
+    """bench/burst.py, reduced: 400 signed alarms in 8 s from 16 senders through nginx to the device door, while a
+    dispatcher reads the console. Each alarm is stored once; a device's first alarm makes its case, its others
+    join it; battery notices make none; every case has one report row; every console page answered."""
+    burst = _bench("burst")
+    devices, alarms = 60, 400
+    secret = burst.make_world(topology["env"], devices)
+    console = burst.ConsoleProbe(burst.console_session("burst", "Burst-pass-123"))
+    console.start()
+    run = f"t{int(time.time())}"
+    try:
+        sent = burst.send_burst(secret, alarms=alarms, seconds=8, devices=devices, clients=16, run=run)
+    finally:
+        console.halt.set()
+        console.join()
+    db = burst.counted(run, alarms)
+    kind = [burst.KINDS[(i % devices) % len(burst.KINDS)] for i in range(alarms)]
+    notices = kind.count("low_battery")
+    case_devices = len({i % devices for i in range(alarms) if kind[i] != "low_battery"})
+    assert not sent["refused"], sent["refused"][:3]
+    assert db["lost"] == 0 and db["doubled"] == 0 and db["rows"] == alarms
+    assert db["by_result"] == {"case": case_devices, "notice": notices, "repeat": alarms - notices - case_devices}
+    assert db["cases"] == db["device_kinds"] == db["report_rows"] == db["cases_with_report"] == case_devices
+    assert sum(sent["results"].values()) == alarms  # each answered once (a resent one as "duplicate")
+    assert console.times and not console.failures, console.failures[:3]
 
 
 def test_reports_survive_a_killed_worker_and_restarts_of_postgresql_and_redis(topology, world):
