@@ -41,6 +41,19 @@ def test_deliver_and_dedupe(world):
     assert n.deliver_due()["sent"] == 0
 
 
+def test_a_run_delivers_a_backlog_beyond_one_batch_and_stops_within_its_budget(world, monkeypatch):
+    """A busy district queues more than one batch a minute: a run goes on batch after batch until none is due
+    (it delivered 200 a run before); past its time budget it stops after the batch at hand."""
+    for i in range(450):
+        n.notify(recipient=world.user_a, subject=f"第{i}条")
+    assert n.deliver_due(limit=100)["sent"] == 450
+    assert not Message.objects.exclude(status="sent").exists()
+    for i in range(250):
+        n.notify(recipient=world.user_a, subject=f"又{i}条")
+    assert n.deliver_due(limit=100, budget_s=0)["sent"] == 100  # the budget spent: one batch, the rest next run
+    assert n.deliver_due(limit=100)["sent"] == 150
+
+
 def test_retry_with_back_off_then_success(db, settings):
     settings.NOTIFY_CHANNELS = ["tests.cases.test_notify.Flaky"]
     m = n.notify(channel="flaky", subject="短信")
