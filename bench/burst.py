@@ -5,8 +5,8 @@ and the console must stay usable.
 
     .venv/bin/python bench/burst.py [--alarms 10000] [--seconds 60] [--devices 2000] [--clients 32] [--keep]
 
-It brings up `deploy/topology.sh` (nginx, two gunicorn processes, pgbouncer, PostgreSQL primary + synchronous
-replica, Redis, two Huey workers) under its own TOPOLOGY_DIR, registers the devices of a district's shops (smoke
+It brings up `deploy/topology.sh` (nginx, three gunicorn processes, pgbouncer, PostgreSQL primary + synchronous
+replica, Redis, two Huey workers) under its own TOPOLOGY_DIR (TOPOLOGY_PORT_OFFSET moves its ports), registers the devices of a district's shops (smoke
 and gas detectors, and battery notices), then sends alarm i at second i × seconds/alarms (open loop: a slow server
 makes the senders fall behind, it does not slow the schedule down). A sender that gets no answer, a cut
 connection or a 5xx sends the same alarm again, as a vendor platform does; the alarm's reference makes the
@@ -35,9 +35,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPOLOGY = ROOT / "deploy" / "topology.sh"
-HOST, PORT = "127.0.0.1", 58080
+
+
+def topology_ports() -> dict[str, int]:
+    """The ports the topology listens on (`deploy/topology.sh ports`: moved by TOPOLOGY_PORT_OFFSET)."""
+    out = subprocess.run([str(TOPOLOGY), "ports"], capture_output=True, text=True, check=True).stdout
+    return {name: int(port) for name, port in (line.split("=") for line in out.split())}
+
+
+PORTS = topology_ports()
+HOST, PORT = "127.0.0.1", PORTS["WEB"]
 BASE = f"http://{HOST}:{PORT}"
-PRIMARY = "postgresql://postgres@127.0.0.1:55432/gridgov"
+PRIMARY = f"postgresql://postgres@127.0.0.1:{PORTS['PRIMARY']}/gridgov"
 VENDOR = "burst"
 CONSOLE_PAGES = ("/console/cases/", "/console/board/", "/console/")
 KINDS = ("smoke",) * 7 + ("gas",) * 2 + ("low_battery",)  # a device's kind, by its number

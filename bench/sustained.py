@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from burst import PRIMARY, ROOT, app_env, topology  # noqa: E402
+from burst import PORTS, PRIMARY, ROOT, app_env, topology  # noqa: E402
 from intake import need, run_wrk  # noqa: E402
 
 WORLD = f"""
@@ -101,10 +101,10 @@ def main() -> None:
     topology("up", env)
     try:
         token = make_world(app_env(env))
-        run_wrk(wrk, 58080, token, args.clients, 5, f"warm{int(time.time())}")  # every process loads its code
+        run_wrk(wrk, PORTS["WEB"], token, args.clients, 5, f"warm{int(time.time())}")  # every process loads its code
         print(f"== {seconds} s of reports through nginx (two app processes), {args.clients} connections; the "
               f"workers sweep and deliver every minute", flush=True)
-        spread = load(wrk, 58080, token, args.clients, seconds, f"n{int(time.time())}")
+        spread = load(wrk, PORTS["WEB"], token, args.clients, seconds, f"n{int(time.time())}")
         t = time.monotonic()
         while (s := state())["undelivered"] or s["untriaged"]:
             if time.monotonic() - t > 300:
@@ -112,8 +112,8 @@ def main() -> None:
             time.sleep(5)
         caught_up = time.monotonic() - t
         left = state()
-        print(f"== {single_seconds} s of the same load on one app process (:58001, two workers)", flush=True)
-        single = load(wrk, 58001, token, args.clients, single_seconds, f"s{int(time.time())}")
+        print(f"== {single_seconds} s of the same load on one app process (:{PORTS['APP1']}, two workers)", flush=True)
+        single = load(wrk, PORTS["APP1"], token, args.clients, single_seconds, f"s{int(time.time())}")
     finally:
         if not args.keep:
             topology("down", env)

@@ -10,6 +10,7 @@ import io
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -17,7 +18,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BASE = "http://127.0.0.1:58080"
 
 pytestmark = pytest.mark.topology
 
@@ -27,14 +27,63 @@ def _can_run() -> bool:
         Path("/usr/lib/postgresql/15/bin/initdb").exists()
 
 
+def _ports(offset: int) -> dict[str, int]:
+    out = subprocess.run([str(ROOT / "deploy/topology.sh"), "ports"], capture_output=True, text=True, check=True,
+                         env={**os.environ, "TOPOLOGY_PORT_OFFSET": str(offset)}).stdout
+    return {name: int(port) for name, port in (line.split("=") for line in out.split())}
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _free_offset() -> int:
+    """The first offset (0, 100, …) at which none of the topology's ports is taken: another topology left running
+    on this machine (a benchmark's, another checkout's tests) must not make these tests fail."""
+    for offset in range(0, 1000, 100):
+        if all(_free(port) for port in _ports(offset).values()):
+            return offset
+    pytest.fail("no free set of ports for the topology (offsets 0–900 all taken)")
+
+
+def test_a_taken_port_stops_the_topology_before_it_starts_anything(tmp_path):
+    """Two topologies on one machine would fight over their ports (a pgbouncer that cannot listen leaves the app
+    answering 503): `up` names the taken port and starts nothing; TOPOLOGY_PORT_OFFSET moves every port."""
+    if not _can_run():
+        pytest.skip("nginx/pgbouncer not installable here (not root) or PostgreSQL 15 binaries missing")
+    offset = _free_offset()
+    ports = _ports(offset)
+    assert ports == {name: port + offset for name, port in _ports(0).items()} and len(set(ports.values())) == 8
+    state = tmp_path / "state"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", ports["PGBOUNCER"]))
+        taken.listen()
+        up = subprocess.run([str(ROOT / "deploy/topology.sh"), "up"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "TOPOLOGY_DIR": str(state),
+                                              "TOPOLOGY_PORT_OFFSET": str(offset)})
+    assert up.returncode == 1
+    assert f"port {ports['PGBOUNCER']} is taken" in up.stderr and "TOPOLOGY_PORT_OFFSET" in up.stderr
+    assert not state.exists()  # no cluster made, nothing started
+    assert all(_free(port) for name, port in ports.items() if name != "PGBOUNCER")
+
+
 @pytest.fixture(scope="module")
 def topology(tmp_path_factory):
     if not _can_run():
         pytest.skip("nginx/pgbouncer not installable here (not root) or PostgreSQL 15 binaries missing")
     state = Path("/tmp") / f"gridgov-topology-test-{os.getpid()}"
-    env = {**os.environ, "TOPOLOGY_DIR": str(state)}
+    offset = _free_offset()
+    ports = _ports(offset)
+    env = {**os.environ, "TOPOLOGY_DIR": str(state), "TOPOLOGY_PORT_OFFSET": str(offset)}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    patch = pytest.MonkeyPatch()
+    patch.setenv("TOPOLOGY_PORT_OFFSET", str(offset))  # for bench/'s modules, which read the ports on loading
     try:
         up = subprocess.run([str(ROOT / "deploy/topology.sh"), "up"], env=env, cwd=ROOT, capture_output=True,
                             text=True, timeout=600)
@@ -43,8 +92,11 @@ def topology(tmp_path_factory):
         app_env = dict(line.split("=", 1) for line in subprocess.run(
             [str(ROOT / "deploy/topology.sh"), "env"], env=env, capture_output=True, text=True,
             check=True).stdout.split())
-        yield {"dir": state, "env": {**env, **app_env}}
+        yield {"dir": state, "env": {**env, **app_env}, "base": f"http://127.0.0.1:{ports['WEB']}",
+               "primary": f"postgresql://postgres@127.0.0.1:{ports['PRIMARY']}/gridgov",
+               "replica": f"postgresql://postgres@127.0.0.1:{ports['REPLICA']}/gridgov"}
     finally:
+        patch.undo()
         pids = [int(p.read_text()) for p in state.glob("*.pid") if p.read_text().strip().isdigit()]
         subprocess.run([str(ROOT / "deploy/topology.sh"), "down"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
         left = [pid for pid in pids if Path(f"/proc/{pid}").exists()
@@ -77,7 +129,7 @@ def world(topology):
     out = subprocess.run([str(ROOT / ".venv/bin/gridgov"), "shell"], input=WORLD, env=topology["env"],
                          capture_output=True, text=True, check=True).stdout
     dispatcher, token = out.strip().splitlines()[-1].split()
-    return {"auth": {"Authorization": f"Bearer {token}"}, "dispatcher": int(dispatcher)}
+    return {"auth": {"Authorization": f"Bearer {token}"}, "dispatcher": int(dispatcher), "base": topology["base"]}
 
 
 def _console_session():
@@ -106,44 +158,40 @@ def test_the_topology_serves_replicates_queues_and_survives_an_app_process(topol
     import psycopg
     import requests
 
-    auth = world["auth"]
+    auth, base = world["auth"], topology["base"]
     photo = _jpeg()
-    r = requests.post(f"{BASE}/api/v1/cases/", headers=auth, timeout=30, files={"photos": ("p.jpg", photo, "image/jpeg")},
+    r = requests.post(f"{base}/api/v1/cases/", headers=auth, timeout=30, files={"photos": ("p.jpg", photo, "image/jpeg")},
                       data={"description": "小区门口堆了很多垃圾,好几天没人清理", "address": "幸福路1号", "channel": "hotline"})
     assert r.status_code == 201, r.text
     case_id = r.json()["id"]
-    detail = requests.get(f"{BASE}/api/v1/cases/{case_id}/", headers=auth, timeout=30)
+    detail = requests.get(f"{base}/api/v1/cases/{case_id}/", headers=auth, timeout=30)
     assert detail.status_code == 200 and detail.json()["state"] == "reported"  # read back at once: the primary
 
     def on_replica():
-        with psycopg.connect("postgresql://postgres@127.0.0.1:55433/gridgov") as con:
+        with psycopg.connect(topology["replica"]) as con:
             assert con.execute("SELECT pg_is_in_recovery()").fetchone()[0]  # really the standby
             return con.execute("SELECT count(*) FROM cases_case WHERE id = %s", [case_id]).fetchone()[0] == 1
     assert _eventually(on_replica, 15)
 
     def triaged():  # a Huey worker took the job from Redis
-        body = requests.get(f"{BASE}/api/v1/cases/{case_id}/", headers=auth, timeout=30).json()
+        body = requests.get(f"{base}/api/v1/cases/{case_id}/", headers=auth, timeout=30).json()
         return body.get("suggested_class")
     assert _eventually(triaged, 60)
 
-    with psycopg.connect("postgresql://postgres@127.0.0.1:55432/gridgov") as con:
+    with psycopg.connect(topology["primary"]) as con:
         att_id = con.execute("SELECT id FROM cases_attachment WHERE case_id = %s", [case_id]).fetchone()[0]
     browser = _console_session()  # photos are for signed-in staff: with the password and 动态口令, as in production
-    original = browser.get(f"{BASE}/files/photos/{att_id}/original", timeout=30)
+    original = browser.get(f"{base}/files/photos/{att_id}/original", timeout=30)
     assert original.status_code == 200 and hashlib.sha256(original.content).digest() == hashlib.sha256(photo).digest()
     assert "X-Accel-Redirect" not in original.headers  # nginx sent the file itself
-    stats = browser.get(f"{BASE}/console/stats/", timeout=30)  # 统计考核 reads the replica
+    stats = browser.get(f"{base}/console/stats/", timeout=30)  # 统计考核 reads the replica
     assert stats.status_code == 200 and "统计" in stats.text
 
-    master = int((topology["dir"] / "gunicorn-58001.pid").read_text())
+    master = int((topology["dir"] / "gunicorn-1.pid").read_text())
     os.kill(master, signal.SIGTERM)
     _eventually(lambda: not Path(f"/proc/{master}").exists(), 15)
-    answers = [requests.get(f"{BASE}/api/v1/cases/{case_id}/", headers=auth, timeout=30).status_code for _ in range(8)]
+    answers = [requests.get(f"{base}/api/v1/cases/{case_id}/", headers=auth, timeout=30).status_code for _ in range(8)]
     assert answers == [200] * 8  # nginx passed every request to the process still running
-
-
-PRIMARY = "postgresql://postgres@127.0.0.1:55432/gridgov"
-REPLICA = "postgresql://postgres@127.0.0.1:55433/gridgov"
 
 
 def _topology(topology, *args: str) -> None:
@@ -151,7 +199,7 @@ def _topology(topology, *args: str) -> None:
                    stdout=subprocess.DEVNULL, timeout=120)
 
 
-def _report_until_accepted(auth: dict, key: str, deadline: float) -> tuple[int, int]:
+def _report_until_accepted(world: dict, key: str, deadline: float) -> tuple[int, int]:
     """What a phone does: send the report, and on no answer, a 5xx or a dropped connection send the same report
     with the same Idempotency-Key again, until it is accepted. (case id, attempts)."""
     import requests
@@ -160,7 +208,7 @@ def _report_until_accepted(auth: dict, key: str, deadline: float) -> tuple[int, 
     while True:
         attempts += 1
         try:
-            r = requests.post(f"{BASE}/api/v1/cases/", headers=auth, timeout=20, json={
+            r = requests.post(f"{world['base']}/api/v1/cases/", headers=world["auth"], timeout=20, json={
                 "description": f"楼道灯坏了,晚上看不见路({key})", "address": "幸福路2号", "channel": "grid_worker",
                 "idempotency_key": key})
             if r.status_code in (200, 201):
@@ -172,13 +220,13 @@ def _report_until_accepted(auth: dict, key: str, deadline: float) -> tuple[int, 
         time.sleep(0.3)
 
 
-def _send_reports(auth: dict, keys: list[str], during=None, seconds: float = 120) -> dict[str, int]:
+def _send_reports(world: dict, keys: list[str], during=None, seconds: float = 120) -> dict[str, int]:
     """Reports from four phones at once, each retried until accepted; `during()` runs meanwhile."""
     from concurrent.futures import ThreadPoolExecutor
 
     deadline = time.monotonic() + seconds
     with ThreadPoolExecutor(4) as pool:
-        futures = {key: pool.submit(_report_until_accepted, auth, key, deadline) for key in keys}
+        futures = {key: pool.submit(_report_until_accepted, world, key, deadline) for key in keys}
         if during is not None:
             during()
         results = {key: f.result() for key, f in futures.items()}
@@ -258,7 +306,7 @@ def test_reports_survive_a_killed_worker_and_restarts_of_postgresql_and_redis(to
     keys = [f"fault-{n:03d}" for n in range(120)]
     killed: list[int] = []
     redis_pid = (topology["dir"] / "redis.pid").read_text()
-    with psycopg.connect(PRIMARY) as con:
+    with psycopg.connect(topology["primary"]) as con:
         started = con.execute("SELECT pg_postmaster_start_time()").fetchone()[0]
 
     def faults():
@@ -272,21 +320,21 @@ def test_reports_survive_a_killed_worker_and_restarts_of_postgresql_and_redis(to
         time.sleep(0.5)
         _topology(topology, "restart", "redis")
 
-    accepted = _send_reports(world["auth"], keys, during=faults)
-    with psycopg.connect(PRIMARY) as con:  # the faults did happen
+    accepted = _send_reports(world, keys, during=faults)
+    with psycopg.connect(topology["primary"]) as con:  # the faults did happen
         assert con.execute("SELECT pg_postmaster_start_time()").fetchone()[0] > started
     assert (topology["dir"] / "redis.pid").read_text() != redis_pid
     status = Path(f"/proc/{killed[0]}/status")
     assert not status.exists() or "zombie" in status.read_text().lower()
     assert len(set(accepted.values())) == len(keys)  # a case of its own for each report
-    got = _counts(PRIMARY, "fault-", world["dispatcher"])
+    got = _counts(topology["primary"], "fault-", world["dispatcher"])
     assert got["cases"] == {key: 1 for key in keys}
     assert got["reports"] == len(keys)
     assert set(got["told"].values()) == {1}, got["told"]  # the dispatcher told of each once, none lost or doubled
 
     subprocess.run([str(ROOT / ".venv/bin/gridgov"), "sweep"], env=topology["env"], check=True,
                    capture_output=True, timeout=300)
-    after = _counts(PRIMARY, "fault-", world["dispatcher"])
+    after = _counts(topology["primary"], "fault-", world["dispatcher"])
     assert after["unsuggested"] == 0 and after["unsent"] == 0, after
     assert set(after["told"].values()) == {1}
 
@@ -298,15 +346,15 @@ def test_a_failover_to_the_replica_loses_no_accepted_report(topology, world):
     import psycopg
     import requests
 
-    with psycopg.connect(PRIMARY) as con:
+    with psycopg.connect(topology["primary"]) as con:
         assert con.execute("SELECT application_name, sync_state FROM pg_stat_replication").fetchall() == \
             [("replica", "sync")]
-    before = _send_reports(world["auth"], [f"failover-a{n:02d}" for n in range(30)])
-    after = _send_reports(world["auth"], [f"failover-b{n:02d}" for n in range(30)],
+    before = _send_reports(world, [f"failover-a{n:02d}" for n in range(30)])
+    after = _send_reports(world, [f"failover-b{n:02d}" for n in range(30)],
                           during=lambda: _topology(topology, "failover"))
-    with psycopg.connect(REPLICA) as con:
+    with psycopg.connect(topology["replica"]) as con:
         assert not con.execute("SELECT pg_is_in_recovery()").fetchone()[0]  # the replica is the primary now
-    got = _counts(REPLICA, "failover-", world["dispatcher"])
+    got = _counts(topology["replica"], "failover-", world["dispatcher"])
     assert got["cases"] == {key: 1 for key in [*before, *after]}
     assert got["reports"] == 60 and set(got["told"].values()) == {1}
-    assert requests.get(f"{BASE}/api/v1/cases/{before['failover-a00']}/", headers=world["auth"], timeout=30).ok
+    assert requests.get(f"{world['base']}/api/v1/cases/{before['failover-a00']}/", headers=world["auth"], timeout=30).ok
