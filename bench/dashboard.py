@@ -137,7 +137,10 @@ def queries(region_path: str, today: dt.date):
     d30 = dt.datetime.combine(start30, dt.time(), tzinfo=LOCAL_TZ)
     last_month = (month_start - dt.timedelta(days=1)).replace(day=1)
     lm0 = dt.datetime.combine(last_month, dt.time(), tzinfo=LOCAL_TZ)
-    flows = DailyFlow.objects.filter(region__startswith=region_path)
+    from gridgov.regions.models import Region
+
+    flows = DailyFlow.objects.filter(region=region_path)  # the region's own rows (analytics.rollups.levels)
+    kids = list(Region.objects.filter(parent__path=region_path).values_list("path", flat=True))
     cases = Case.objects.filter(region_path__startswith=region_path)
     h24 = now() - dt.timedelta(hours=24)
     return [
@@ -152,29 +155,30 @@ def queries(region_path: str, today: dt.date):
          lambda: list(cases.filter(created_at__gte=d30).annotate(d=TruncDate("created_at", tzinfo=LOCAL_TZ))
                       .values("d").annotate(n=Count("id")))),
         ("近24小时趋势",
-         lambda: list(HourlyFlow.objects.filter(region__startswith=region_path, hour__gte=h24).values("hour")
+         lambda: list(HourlyFlow.objects.filter(region=region_path, hour__gte=h24).values("hour")
                       .annotate(n=Sum("received"))),
          lambda: list(cases.filter(created_at__gte=h24).annotate(h=TruncHour("created_at", tzinfo=LOCAL_TZ))
                       .values("h").annotate(n=Count("id")))),
         ("问题类别(近30天)",
-         lambda: list(MixDaily.objects.filter(region__startswith=region_path, day__gte=start30, kind="category")
+         lambda: list(MixDaily.objects.filter(region=region_path, day__gte=start30, kind="category")
                       .values("code").annotate(n=Sum("n"))),
          lambda: list(cases.filter(created_at__gte=d30).annotate(c=Substr("category__code", 1, 2)).values("c")
                       .annotate(n=Count("id")))),
         ("下级区域(本月)",
-         lambda: list(flows.filter(day__gte=month_start).values("region").annotate(n=Sum("received"))),
+         lambda: list(DailyFlow.objects.filter(region__in=kids, day__gte=month_start).values("region")
+                      .annotate(n=Sum("received"))),
          lambda: list(cases.filter(created_at__gte=m0).annotate(r=Substr("region_path", 1, 40)).values("r")
                       .annotate(n=Count("id")))),
         ("在办事件按亮灯",
-         lambda: list(OpenStock.objects.filter(region__startswith=region_path).values("light").annotate(n=Sum("n"))),
+         lambda: list(OpenStock.objects.filter(region=region_path).values("light").annotate(n=Sum("n"))),
          lambda: list(cases.filter(state__in=OPEN_STATES).values("light").annotate(n=Count("id")))),
         ("承办单位排名(本月)",
-         lambda: list(UnitDaily.objects.filter(region__startswith=region_path, day__gte=month_start)
+         lambda: list(UnitDaily.objects.filter(region=region_path, day__gte=month_start)
                       .values("unit_id").annotate(n=Sum("closed"), t=Sum("closed_on_time"))),
          lambda: list(cases.filter(state="closed", closed_at__gte=m0).values("handling_unit_id")
                       .annotate(n=Count("id")))),
         ("热力(本月及上月)",
-         lambda: list(HeatCell.objects.filter(region__startswith=region_path, month__gte=last_month).values("cell")
+         lambda: list(HeatCell.objects.filter(region=region_path, month__gte=last_month).values("cell")
                       .annotate(n=Sum("n")).order_by("-n")[:400]),
          lambda: list(cases.filter(created_at__gte=lm0, lon__isnull=False).values_list("lon", "lat"))),
     ]

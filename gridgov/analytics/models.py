@@ -4,8 +4,9 @@ Every case adds a small set of counts to a few tables (its contribution: the day
 on, the day it was closed, its current state and light, its place on the heat map). `Contribution` keeps the set
 a case adds now, `Pending` lists the cases written since the last fold (one row per timeline row, inserted in
 the same transaction as the change: nothing accepted is ever lost), and the fold moves each pending case from
-its old contribution to its new one. The region of every rollup is the community's path (the case's region path
-cut after the third code): the screen drills district → town → community."""
+its old contribution to its new one. A case counts in its community (its region path cut after the third code)
+and again in its town, its district and everywhere ("/", `rollups.levels`): a screen or report reads the rows of
+its own region (`region = path`, the indexes lead with it) and its children's, never every community's."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ class Contribution(models.Model):
 
 
 class DailyFlow(models.Model):
-    """Per day × community: reports in (受理), taken on (立案), closed (结案), closed on time, rated and satisfied
+    """Per day × region: reports in (受理), taken on (立案), closed (结案), closed on time, rated and satisfied
     (the day of closing)."""
 
     day = models.DateField()
@@ -65,11 +66,11 @@ class DailyFlow(models.Model):
     MEASURES = ("received", "accepted", "closed", "closed_on_time", "rated", "satisfied")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "region"], name="flow_key")]
+        constraints = [models.UniqueConstraint(fields=["region", "day"], name="flow_key")]
 
 
 class MixDaily(models.Model):
-    """Reports in per day × community × 大类 (`kind` category) or channel (`kind` channel): the mixes."""
+    """Reports in per day × region × 大类 (`kind` category) or channel (`kind` channel): the mixes."""
 
     day = models.DateField()
     region = models.CharField(max_length=255)
@@ -81,11 +82,11 @@ class MixDaily(models.Model):
     MEASURES = ("n",)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "region", "kind", "code"], name="mix_key")]
+        constraints = [models.UniqueConstraint(fields=["region", "day", "kind", "code"], name="mix_key")]
 
 
 class HourlyFlow(models.Model):
-    """Per hour × community: reports in and cases closed (the 24-hour trend)."""
+    """Per hour × region: reports in and cases closed (the 24-hour trend)."""
 
     hour = models.DateTimeField()
     region = models.CharField(max_length=255)
@@ -96,11 +97,11 @@ class HourlyFlow(models.Model):
     MEASURES = ("received", "closed")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["hour", "region"], name="hourly_key")]
+        constraints = [models.UniqueConstraint(fields=["region", "hour"], name="hourly_key")]
 
 
 class UnitDaily(models.Model):
-    """Per day × community × handling department: dispatched to it, closed, closed on time, rated, satisfied."""
+    """Per day × region × handling department: dispatched to it, closed, closed on time, rated, satisfied."""
 
     day = models.DateField()
     region = models.CharField(max_length=255)
@@ -115,11 +116,11 @@ class UnitDaily(models.Model):
     MEASURES = ("dispatched", "closed", "closed_on_time", "rated", "satisfied")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "region", "unit_id"], name="unit_daily_key")]
+        constraints = [models.UniqueConstraint(fields=["region", "day", "unit_id"], name="unit_daily_key")]
 
 
 class OpenStock(models.Model):
-    """The open cases now, per community × 大类 × state × light."""
+    """The open cases now, per region × 大类 × state × light."""
 
     region = models.CharField(max_length=255)
     category = models.CharField(max_length=8, blank=True)
@@ -135,7 +136,7 @@ class OpenStock(models.Model):
 
 
 class HeatCell(models.Model):
-    """Reports per month (its first day) × community × hex cell (the heat map): a district has thousands of cells,
+    """Reports per month (its first day) × region × hex cell (the heat map): a district has thousands of cells,
     so a day per row would make the map's query read hundreds of thousands."""
 
     month = models.DateField()
@@ -147,7 +148,7 @@ class HeatCell(models.Model):
     MEASURES = ("n",)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["month", "region", "cell"], name="heat_key")]
+        constraints = [models.UniqueConstraint(fields=["region", "month", "cell"], name="heat_key")]
 
 
 ROLLUPS = (DailyFlow, MixDaily, HourlyFlow, UnitDaily, OpenStock, HeatCell)

@@ -56,27 +56,27 @@ def region_figures(region: Region, start: dt.date, end: dt.date) -> dict:
     from gridgov.orgs.models import OrgUnit
 
     p = region.path
-    flows = DailyFlow.objects.filter(region__startswith=p, day__gte=start, day__lte=end)
+    flows = DailyFlow.objects.filter(region=p, day__gte=start, day__lte=end)
     days = (end - start).days + 1
-    before = DailyFlow.objects.filter(region__startswith=p, day__gte=start - dt.timedelta(days=days), day__lt=start)
+    before = DailyFlow.objects.filter(region=p, day__gte=start - dt.timedelta(days=days), day__lt=start)
     total, previous = _flow(flows), _flow(before)
     t0 = dt.datetime.combine(start, dt.time(), tzinfo=LOCAL_TZ)
     t1 = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL_TZ)
     disputes = Dispute.objects.filter(region_path__startswith=p, accepted_at__gte=t0, accepted_at__lt=t1).aggregate(
         accepted=Count("id"), resolved=Count("id", filter=Q(resolved=True, agreed_at__lt=t1)))
     children = []
-    kids = Region.objects.filter(parent=region, is_active=True).exclude(level=Level.GRID).order_by("code")
-    per_region = {r["region"]: r for r in flows.values("region").annotate(
+    kids = list(Region.objects.filter(parent=region, is_active=True).exclude(level=Level.GRID).order_by("code"))
+    per_region = {r["region"]: r for r in DailyFlow.objects.filter(
+            region__in=[k.path for k in kids], day__gte=start, day__lte=end).values("region").annotate(
         received=Sum("received"), closed=Sum("closed"), closed_on_time=Sum("closed_on_time"), rated=Sum("rated"),
         satisfied=Sum("satisfied"))}
     for k in kids:
-        rows = [v for path, v in per_region.items() if path.startswith(k.path)]
-        s = {m: sum(r[m] for r in rows) for m in ("received", "closed", "closed_on_time", "rated", "satisfied")}
+        s = {m: per_region.get(k.path, {}).get(m, 0) for m in ("received", "closed", "closed_on_time", "rated", "satisfied")}
         children.append({"name": k.name, "received": s["received"], "closed": s["closed"],
                          "on_time_rate": _ratio(s["closed_on_time"], s["closed"]),
                          "satisfaction_rate": _ratio(s["satisfied"], s["rated"])})
     names = dict(Category.objects.filter(parent__isnull=True).values_list("code", "name"))
-    mix = MixDaily.objects.filter(region__startswith=p, day__gte=start, day__lte=end)
+    mix = MixDaily.objects.filter(region=p, day__gte=start, day__lte=end)
     categories = [{"name": names.get(r["code"], "未分类") if r["code"] else "未分类", "count": r["n"],
                    "share": _ratio(r["n"], total["received"])}
                   for r in mix.filter(kind="category").values("code").annotate(n=Sum("n")).order_by("-n")[:10]
@@ -84,7 +84,7 @@ def region_figures(region: Region, start: dt.date, end: dt.date) -> dict:
     channels = [{"name": str(Channel(r["code"]).label) if r["code"] in Channel.values else r["code"],
                  "count": r["n"], "share": _ratio(r["n"], total["received"])}
                 for r in mix.filter(kind="channel").values("code").annotate(n=Sum("n")).order_by("-n") if r["n"]]
-    units = list(UnitDaily.objects.filter(region__startswith=p, day__gte=start, day__lte=end).values("unit_id")
+    units = list(UnitDaily.objects.filter(region=p, day__gte=start, day__lte=end).values("unit_id")
                  .annotate(dispatched=Sum("dispatched"), closed=Sum("closed"), closed_on_time=Sum("closed_on_time"),
                            rated=Sum("rated"), satisfied=Sum("satisfied")))
     unit_names = dict(OrgUnit.objects.filter(pk__in=[u["unit_id"] for u in units]).values_list("pk", "name"))
@@ -105,14 +105,16 @@ def region_figures(region: Region, start: dt.date, end: dt.date) -> dict:
 
 def unit_figures(unit, start: dt.date, end: dt.date) -> dict:
     rows = UnitDaily.objects.filter(unit_id=unit.pk, day__gte=start, day__lte=end)
-    got = rows.aggregate(dispatched=Sum("dispatched"), closed=Sum("closed"), closed_on_time=Sum("closed_on_time"),
+    got = rows.filter(region="/").aggregate(dispatched=Sum("dispatched"), closed=Sum("closed"), closed_on_time=Sum("closed_on_time"),
                          rated=Sum("rated"), satisfied=Sum("satisfied"))
     total = {k: int(v or 0) for k, v in got.items()}
-    communities = dict(Region.objects.filter(level=Level.COMMUNITY).values_list("path", "name"))
-    by_place = [{"name": communities.get(r["region"], r["region"]), "dispatched": r["dispatched"],
-                 "closed": r["closed"], "on_time_rate": _ratio(r["closed_on_time"], r["closed"])}
-                for r in rows.values("region").annotate(dispatched=Sum("dispatched"), closed=Sum("closed"),
-                                                        closed_on_time=Sum("closed_on_time")).order_by("-dispatched")]
+    by_region = list(rows.exclude(region="/").values("region").annotate(
+        dispatched=Sum("dispatched"), closed=Sum("closed"), closed_on_time=Sum("closed_on_time")))
+    communities = dict(Region.objects.filter(level=Level.COMMUNITY, path__in=[r["region"] for r in by_region])
+                       .values_list("path", "name"))  # the rows of its towns and districts are left out
+    by_place = sorted(({"name": communities[r["region"]], "dispatched": r["dispatched"], "closed": r["closed"],
+                        "on_time_rate": _ratio(r["closed_on_time"], r["closed"])}
+                       for r in by_region if r["region"] in communities), key=lambda r: -r["dispatched"])
     open_now = Case.objects.filter(handling_unit=unit, state__in=OPEN_STATES).aggregate(
         open=Count("id"), red=Count("id", filter=Q(light=Light.RED)), yellow=Count("id", filter=Q(light=Light.YELLOW)))
     return {"summary": {**total, "on_time_rate": _ratio(total["closed_on_time"], total["closed"]),

@@ -56,6 +56,13 @@ def community(path: str) -> str:
     return "/" + "/".join(parts[:3]) + "/" if parts else "/"
 
 
+def levels(path: str) -> list[str]:
+    """The rollup regions a case in community `path` counts in: everywhere ("/"), its district, its town, its
+    community — so that a screen or report of any of them reads its own few rows, never its communities' many."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/"] + ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
+
+
 def _hour(t: dt.datetime) -> dt.datetime:
     return t.astimezone(LOCAL_TZ).replace(minute=0, second=0, microsecond=0)
 
@@ -82,7 +89,16 @@ def contribution_of(row: dict) -> dict:
 
 
 def entries(c: dict) -> list[tuple[type, Key, dict[str, int]]]:
-    """The rollup rows a contribution adds one to (per measure)."""
+    """The rollup rows a contribution adds one to (per measure), at each of its `levels`."""
+    out = []
+    for model, key, measures in _entries(c):
+        at = model.KEY.index("region")
+        out += [(model, (*key[:at], region, *key[at + 1:]), measures) for region in levels(c["region"])]
+    return out
+
+
+def _entries(c: dict) -> list[tuple[type, Key, dict[str, int]]]:
+    """The rows of the case's community."""
     region, category, channel = c["region"], c["category"], c["channel"]  # the mixes' codes
     created_day = c["created_hour"].astimezone(LOCAL_TZ).date()
     out: list[tuple[type, Key, dict[str, int]]] = [

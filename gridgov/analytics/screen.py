@@ -80,9 +80,14 @@ def _grids(region: Region, month_start: dt.date) -> tuple[dict, dict]:
     return month, stock
 
 
-def _children(region: Region, month: dict, stock: dict, month_start: dt.date) -> list[dict]:
+def _kids(region: Region) -> list[Region]:
+    return list(Region.objects.filter(parent=region, is_active=True, level=LEVELS_DOWN[region.level]).order_by("code"))
+
+
+def _children(region: Region, kids: list[Region], month: dict, stock: dict, month_start: dt.date) -> list[dict]:
+    """Per child region: this month's reports, closures and on-time rate, and its open and red cases (the rollup
+    rows of the children, keyed by their paths; a community's grids counted from its cases)."""
     level = LEVELS_DOWN[region.level]
-    kids = list(Region.objects.filter(parent=region, is_active=True, level=level).order_by("code"))
     if level == Level.GRID:
         month, stock = _grids(region, month_start)
     out = []
@@ -101,34 +106,37 @@ def overview(*, actor, code: str = "") -> dict:
     p = region.path
     today = local_today()
     month_start = today.replace(day=1)
-    flows = DailyFlow.objects.filter(region__startswith=p)
+    kids = _kids(region)
+    below = [k.path for k in kids] if region.level != Level.COMMUNITY else []
+    flows = DailyFlow.objects.filter(region=p)
     totals = ("received", "accepted", "closed", "closed_on_time", "rated", "satisfied")
     day = _sum(flows.filter(day=today), *totals)
     month = _sum(flows.filter(day__gte=month_start, day__lte=today), *totals)
     by_region: dict[str, dict] = defaultdict(dict)
-    for r in (flows.filter(day__gte=month_start, day__lte=today).values("region")
+    for r in (DailyFlow.objects.filter(region__in=below, day__gte=month_start, day__lte=today).values("region")
               .annotate(received=Sum("received"), closed=Sum("closed"), closed_on_time=Sum("closed_on_time"))):
         by_region[r["region"]] = r
-    stock_rows = list(OpenStock.objects.filter(region__startswith=p, n__gt=0).values("region", "state", "light", "n"))
     by_light = {x: 0 for x in Light.values}
     by_state: dict[str, int] = defaultdict(int)
     stock_by_region: dict[str, dict] = defaultdict(lambda: {"open": 0, "red": 0})
-    for r in stock_rows:
-        by_light[r["light"]] += r["n"]
-        by_state[r["state"]] += r["n"]
-        stock_by_region[r["region"]]["open"] += r["n"]
-        stock_by_region[r["region"]]["red"] += r["n"] if r["light"] == Light.RED else 0
+    for r in OpenStock.objects.filter(region__in=[p, *below], n__gt=0).values("region", "state", "light", "n"):
+        if r["region"] == p:
+            by_light[r["light"]] += r["n"]
+            by_state[r["state"]] += r["n"]
+        else:
+            stock_by_region[r["region"]]["open"] += r["n"]
+            stock_by_region[r["region"]]["red"] += r["n"] if r["light"] == Light.RED else 0
     start30 = today - dt.timedelta(days=29)
     trend30 = {r["day"]: r for r in flows.filter(day__gte=start30, day__lte=today).values("day").annotate(
         received=Sum("received"), accepted=Sum("accepted"), closed=Sum("closed"))}
     hour_now = now().astimezone(LOCAL_TZ).replace(minute=0, second=0, microsecond=0)
     hours = [hour_now - dt.timedelta(hours=23 - i) for i in range(24)]
-    trend24 = {r["hour"]: r for r in HourlyFlow.objects.filter(region__startswith=p, hour__gte=hours[0]).values(
+    trend24 = {r["hour"]: r for r in HourlyFlow.objects.filter(region=p, hour__gte=hours[0]).values(
         "hour").annotate(received=Sum("received"), closed=Sum("closed"))}
     trend24 = {h.astimezone(LOCAL_TZ): v for h, v in trend24.items()}
     names = dict(Category.objects.filter(parent__isnull=True).values_list("code", "name"))
     mixes: dict[str, list] = {"category": [], "channel": []}
-    for r in (MixDaily.objects.filter(region__startswith=p, day__gte=start30, day__lte=today)
+    for r in (MixDaily.objects.filter(region=p, day__gte=start30, day__lte=today)
               .values("kind", "code").annotate(n=Sum("n")).order_by("-n")):
         if r["n"] and r["kind"] in mixes:
             mixes[r["kind"]].append(r)
@@ -156,7 +164,7 @@ def overview(*, actor, code: str = "") -> dict:
                     for d in (start30 + dt.timedelta(days=i) for i in range(30))],
         "categories": categories,
         "channels": channels,
-        "children": _children(region, by_region, stock_by_region, month_start) if region.level in LEVELS_DOWN else [],
+        "children": _children(region, kids, by_region, stock_by_region, month_start),
         "departments": departments(p, month_start, today),
         "heat": heat(p, (month_start - dt.timedelta(days=1)).replace(day=1)),
         "events": events(p),
@@ -171,7 +179,7 @@ def departments(path: str, start: dt.date, end: dt.date, top: int = 10) -> list[
     """承办单位排名: departments by 按期办结率 of the cases they closed in the period, then by how many."""
     from gridgov.orgs.models import OrgUnit
 
-    rows = list(UnitDaily.objects.filter(region__startswith=path, day__gte=start, day__lte=end).values("unit_id")
+    rows = list(UnitDaily.objects.filter(region=path, day__gte=start, day__lte=end).values("unit_id")
                 .annotate(dispatched=Sum("dispatched"), closed=Sum("closed"), closed_on_time=Sum("closed_on_time"),
                           rated=Sum("rated"), satisfied=Sum("satisfied")))
     names = dict(OrgUnit.objects.filter(pk__in=[r["unit_id"] for r in rows]).values_list("pk", "name"))
@@ -194,7 +202,7 @@ def events(path: str, limit: int = 300) -> list[dict]:
 
 def heat(path: str, since_month: dt.date) -> list[dict]:
     """Reports per hex cell since the first day of `since_month` (the screen: this month and the last)."""
-    rows = (HeatCell.objects.filter(region__startswith=path, month__gte=since_month, month__lte=local_today())
+    rows = (HeatCell.objects.filter(region=path, month__gte=since_month, month__lte=local_today())
             .values("cell")
             .annotate(n=Sum("n")).order_by("-n")[:HEAT_CELLS])
     return [{"cell": r["cell"], "n": r["n"], "polygon": [[lat, lon] for lon, lat in hexbin.polygon(r["cell"])]}

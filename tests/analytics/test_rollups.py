@@ -1,6 +1,7 @@
 """The rollups are kept as the cases change, and always equal a full recount."""
 
 import datetime as dt
+from collections import defaultdict
 
 import pytest
 import time_machine
@@ -20,13 +21,14 @@ from gridgov.analytics.models import (
 from gridgov.cases import services as s
 from gridgov.cases.models import Case
 from tests.analytics.conftest import at, new, step
-from tests.cases.conftest import photo
+from tests.cases.conftest import photo, report
 
 NOV = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 
 
-def total(model, measure, **where):
-    return sum(getattr(r, measure) for r in model.objects.filter(**where))
+def total(model, measure, region="/", **where):
+    """A measure summed over the rows of `region` (by default everywhere: each case counts once there)."""
+    return sum(getattr(r, measure) for r in model.objects.filter(region=region, **where))
 
 
 def test_the_fold_equals_a_recount_on_the_hand_worked_month(month):
@@ -39,8 +41,9 @@ def test_the_fold_equals_a_recount_on_the_hand_worked_month(month):
     assert total(DailyFlow, "closed", **nov) == 3 and total(DailyFlow, "closed_on_time", **nov) == 2
     assert total(DailyFlow, "rated", **nov) == 2 and total(DailyFlow, "satisfied", **nov) == 2
     assert total(DailyFlow, "received", day=dt.date(2026, 12, 2)) == 1
-    assert DailyFlow.objects.filter(received__gt=0).values_list("region", flat=True).distinct().get() == \
-        "/990102000000/990102001000/990102001001/"  # the community's path, not the grid's
+    assert set(DailyFlow.objects.filter(received__gt=0).values_list("region", flat=True)) == {
+        "/", "/990102000000/", "/990102000000/990102001000/",
+        "/990102000000/990102001000/990102001001/"}  # up to the community's path, not the grid's
     # the two open cases of the month (c6 re-dispatched, not signed for yet), and the December one
     assert {(r.state, r.n) for r in OpenStock.objects.all()} == {("handling", 1), ("dispatched", 1), ("reported", 1)}
     cg = month.cg.pk
@@ -98,7 +101,7 @@ def test_check_finds_a_wrong_row_and_rebuild_repairs_it(month, capsys):
     assert "一致" in capsys.readouterr().out
     row = DailyFlow.objects.filter(received__gt=0).first()
     DailyFlow.objects.filter(pk=row.pk).update(received=row.received + 1)
-    OpenStock.objects.filter(state="reported").delete()
+    OpenStock.objects.filter(state="reported", region="/").delete()
     assert len(rollups.differences()) == 2
     with pytest.raises(CommandError, match="不一致"):
         call_command("rollups", "--check")
@@ -115,3 +118,32 @@ def test_new_reports_are_marked_in_their_own_transaction(cw):
     assert total(DailyFlow, "received", day=dt.date(2026, 11, 3)) == 1
     assert total(MixDaily, "n", day=dt.date(2026, 11, 3), kind="channel", code="resident_app") == 1
     assert total(MixDaily, "n", day=dt.date(2026, 11, 3), kind="category", code="11") == 1
+
+
+def test_every_level_holds_the_sum_of_the_level_below(month, cw):
+    """A case counts in its community, its town, its district and everywhere ("/"): each region's own rows, which
+    the screen and the reports read, equal the sum of its children's — here with a second community's case."""
+    with time_machine.travel(at(3), tick=False):
+        report(cw, lon=120.03, lat=30.01)  # in 乙街道's 乙一社区
+    rollups.fold()
+    assert rollups.differences() == []
+    assert DailyFlow.objects.filter(region="/990102000000/990102002000/990102002001/").exists()
+    for model in (DailyFlow, MixDaily, HourlyFlow, UnitDaily, OpenStock, HeatCell):
+        key = [k for k in model.KEY if k != "region"]
+        rows = list(model.objects.values("region", *key, *model.MEASURES))
+        checked = 0
+        for parent in {r["region"] for r in rows}:
+            children = {r["region"] for r in rows
+                        if r["region"].startswith(parent) and r["region"].count("/") == parent.count("/") + 1}
+            if not children:
+                continue
+            checked += 1
+            for m in model.MEASURES:
+                mine, theirs = defaultdict(int), defaultdict(int)
+                for r in rows:
+                    if r["region"] == parent:
+                        mine[tuple(r[k] for k in key)] += r[m]
+                    elif r["region"] in children:
+                        theirs[tuple(r[k] for k in key)] += r[m]
+                assert {k: v for k, v in mine.items() if v} == {k: v for k, v in theirs.items() if v}, (model, parent, m)
+        assert checked >= 3, model  # everywhere, the district, a town (both towns where both had a case)
