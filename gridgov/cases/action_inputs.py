@@ -32,7 +32,7 @@ def case_by_reference(actor, value) -> Case:
         case = None
     if case is None or (len(text) == 15 and case.number != text):
         raise ApplicationError("unknown_case", f"没有编号为 {text} 的事件(或不在您的管辖范围内)",
-                               fields={"target": "没有这个事件"})
+                               fields={"target": "没有这个事件"}, status=404)
     return case
 
 
@@ -45,7 +45,7 @@ def _unit(value, field: str):
         pk = 0
     unit = OrgUnit.objects.filter(pk=pk, is_active=True).select_related("region").first() if 0 < pk < 10**18 else None
     if unit is None:
-        raise ApplicationError("unknown_unit", f"单位 {value} 不存在", fields={field: "不存在"})
+        raise ApplicationError("unknown_unit", f"单位 {value} 不存在", fields={field: "不存在"}, status=404)
     return unit
 
 

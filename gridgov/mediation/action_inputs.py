@@ -61,7 +61,8 @@ def resolve(action: str, raw: dict) -> dict:
         if f.kind == "unit":
             unit = OrgUnit.objects.filter(pk=int(value)).first() if str(value).isdigit() else None
             if unit is None:
-                raise ApplicationError("unknown_unit", f"单位 {value} 不存在", fields={f.name: "不存在"})
+                raise ApplicationError("unknown_unit", f"单位 {value} 不存在", fields={f.name: "不存在"},
+                                       status=404)
             value = unit
         elif f.kind == "int" or (f.kind == "option" and f.name == "mediator"):
             if not str(value).isdigit() or not 0 < int(value) < 10**18:

@@ -66,7 +66,8 @@ def test_errors_have_stable_codes(cw, api):
     assert r.status_code == 404
     assert api(cw.w.user_b).get("/api/v1/cases/").json()["count"] == 0
     r = center.post(f"/api/v1/cases/{pk}/dispatch/", {"unit": 999999}, format="json")
-    assert r.status_code == 400 and r.json()["error"]["code"] == "unknown_unit"
+    assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_unit"  # a record named: 404, field named
+    assert r.json()["error"]["fields"] == {"unit": "不存在"}
     r = center.get("/api/v1/cases/", {"created_after": "yesterday"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_filter"
     r = center.get("/api/v1/cases/", {"created_before": "2026-13-45"})
