@@ -13,6 +13,7 @@ from gridgov.cases.workflow import TABLE
 from gridgov.core.errors import ApplicationError
 from gridgov.core.workflow import Field
 from gridgov.core.workflow_api import input_serializers
+from gridgov.orgs.selectors import unit_named
 
 WORKING_DAY_MINUTES = 8 * 60  # 延期 in working days: a working day of the calendar's 8 hours
 
@@ -36,19 +37,6 @@ def case_by_reference(actor, value) -> Case:
     return case
 
 
-def _unit(value, field: str):
-    from gridgov.orgs.models import OrgUnit
-
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        pk = 0
-    unit = OrgUnit.objects.filter(pk=pk, is_active=True).select_related("region").first() if 0 < pk < 10**18 else None
-    if unit is None:
-        raise ApplicationError("unknown_unit", f"单位 {value} 不存在", fields={field: "不存在"}, status=404)
-    return unit
-
-
 def _empty(value) -> bool:
     return value is None or value == "" or value == [] or value == ()
 
@@ -70,9 +58,9 @@ def resolve(actor, action: str, raw: dict, photos=()) -> dict:
                 raise ApplicationError(f"{f.name}_required", f"请填写{f.label}", fields={f.name: "必填"})
             continue
         if f.kind == "unit":
-            value = _unit(value, f.name)
+            value = unit_named(value, f.name)
         elif f.kind == "units":
-            value = [_unit(v, f.name) for v in (value if isinstance(value, list | tuple) else [value])]
+            value = [unit_named(v, f.name) for v in (value if isinstance(value, list | tuple) else [value])]
         elif f.kind == "case_number":
             value = case_by_reference(actor, value)
         elif f.kind == "bool":

@@ -8,7 +8,8 @@ from gridgov.core.errors import ApplicationError
 from gridgov.mediation import services
 from gridgov.mediation.models import Dispute, RiskLevel
 from gridgov.mediation.workflow import TABLE
-from gridgov.orgs.models import OrgUnit, UnitKind
+from gridgov.orgs.models import UnitKind
+from gridgov.orgs.selectors import unit_named
 
 
 def committees(actor):
@@ -59,11 +60,7 @@ def resolve(action: str, raw: dict) -> dict:
                 raise ApplicationError(f"{f.name}_required", f"请填写{f.label}", fields={f.name: "必填"})
             continue
         if f.kind == "unit":
-            unit = OrgUnit.objects.filter(pk=int(value)).first() if str(value).isdigit() else None
-            if unit is None:
-                raise ApplicationError("unknown_unit", f"单位 {value} 不存在", fields={f.name: "不存在"},
-                                       status=404)
-            value = unit
+            value = unit_named(value, f.name)
         elif f.kind == "int" or (f.kind == "option" and f.name == "mediator"):
             if not str(value).isdigit() or not 0 < int(value) < 10**18:
                 raise ApplicationError(f"invalid_{f.name}", f"{f.label}无效", fields={f.name: "取值无效"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from gridgov.accounts.scoping import jurisdiction_of
-from gridgov.core.errors import NotFound
+from gridgov.core.errors import ApplicationError, NotFound
 from gridgov.orgs.models import OrgUnit
 
 
@@ -35,4 +35,18 @@ def org_unit_get(*, actor, pk) -> OrgUnit:
     unit = org_unit_list(actor=actor).filter(pk=pk).first()
     if unit is None:
         raise NotFound()
+    return unit
+
+
+def unit_named(value, field: str) -> OrgUnit:
+    """The active unit a submitted value names by its id (an action's "unit" field), or 404 `unknown_unit` with
+    the field named. Anything that is not an id a bigint holds names no unit."""
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        pk = 0
+    unit = (OrgUnit.objects.filter(pk=pk, is_active=True).select_related("region").first()
+            if 0 < pk < 10**18 else None)
+    if unit is None:
+        raise ApplicationError("unknown_unit", f"单位 {value} 不存在", fields={field: "不存在"}, status=404)
     return unit

@@ -68,6 +68,14 @@ def test_errors_have_stable_codes(cw, api):
     r = center.post(f"/api/v1/cases/{pk}/dispatch/", {"unit": 999999}, format="json")
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_unit"  # a record named: 404, field named
     assert r.json()["error"]["fields"] == {"unit": "不存在"}
+    r = center.post(f"/api/v1/cases/{pk}/dispatch/", {"unit": "9" * 30}, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid" and "unit" in r.json()["error"]["fields"]
+    for target in ("0", "999999", "202611010999999"):  # no such case to merge into: 404, field named
+        r = center.post(f"/api/v1/cases/{pk}/merge/", {"target": target}, format="json")
+        assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_case", (target, r.json())
+        assert r.json()["error"]["fields"] == {"target": "没有这个事件"}
+    r = center.post(f"/api/v1/cases/{pk}/merge/", {"target": "9" * 30}, format="json")  # not a 编号 at all
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid" and "target" in r.json()["error"]["fields"]
     r = center.get("/api/v1/cases/", {"created_after": "yesterday"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_filter"
     r = center.get("/api/v1/cases/", {"created_before": "2026-13-45"})
@@ -153,3 +161,25 @@ def test_the_openapi_document_is_complete_and_valid(db, tmp_path):
         "description": schema["components"]["securitySchemes"]["apiToken"]["description"]}
     kpi = schema["paths"]["/api/v1/kpis/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert kpi == {"$ref": "#/components/schemas/KpiOut"}
+
+
+def test_a_unit_named_in_a_form_is_an_active_unit_the_database_can_hold(cw):
+    """The console and the phone pages post straight to `resolve`, past the API's bounds: an id no bigint holds, a
+    word or a unit that was closed names no unit (404 `unknown_unit`, the field named) and nothing is queried
+    out of range on PostgreSQL — cases and disputes share the one resolver."""
+    import pytest
+
+    from gridgov.cases.action_inputs import resolve
+    from gridgov.core.errors import ApplicationError
+    from gridgov.mediation.action_inputs import resolve as resolve_dispute
+
+    closed = cw.cg.__class__.objects.create(name="已撤销的科室", code="X-CLOSED", kind=cw.cg.kind,
+                                            region=cw.cg.region, is_active=False)
+    for value in ("9" * 30, "-3", "环卫所", str(closed.pk)):
+        with pytest.raises(ApplicationError) as e:
+            resolve(cw.dispatcher, "dispatch", {"unit": value})
+        assert (e.value.code, e.value.status, e.value.fields) == ("unknown_unit", 404, {"unit": "不存在"})
+        with pytest.raises(ApplicationError) as e:
+            resolve_dispute("accept", {"committee": value})
+        assert (e.value.code, e.value.fields) == ("unknown_unit", {"committee": "不存在"})
+    assert resolve(cw.dispatcher, "dispatch", {"unit": f" {cw.cg.pk} "})["unit"] == cw.cg

@@ -27,6 +27,11 @@ def test_register_act_and_read_through_the_api(mw, api):
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "source_ref_required"
     assert c.post("/api/v1/disputes/", body(parties=[]), format="json").status_code == 400
     assert Dispute.objects.count() == 1
+    r = c.post(f"/api/v1/disputes/{d['id']}/accept/", {"committee": 999999}, format="json")  # no such unit
+    assert r.status_code == 404 and r.json()["error"] == {"code": "unknown_unit", "message": "单位 999999 不存在",
+                                                          "fields": {"committee": "不存在"}}
+    r = c.post(f"/api/v1/disputes/{d['id']}/accept/", {"committee": "1" * 30}, format="json")  # not an id at all
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid" and "committee" in r.json()["error"]["fields"]
     r = c.post(f"/api/v1/disputes/{d['id']}/accept/", {"committee": mw.committee.pk, "mediator": mw.mediator.pk},
                format="json")
     assert r.status_code == 200 and r.json()["state"] == "accepted" and r.json()["due_at"]
