@@ -9,7 +9,8 @@ Every 30 s it prints what the database holds: cases accepted, messages waiting f
 their triage suggestion. After the nginx run it waits (up to 5 min) for the workers to catch up: nothing accepted
 may stay undelivered or untriaged. Needs what deploy/topology.sh needs (root, or nginx and pgbouncer installed)
 and `wrk`. Last line:
-`sustained_per_s=<x> single_process_per_s=<y> scaling_ratio=<x/y> p99_ms=<nginx run> caught_up_s=<s>`.
+`sustained_per_s=<x> single_process_per_s=<y> scaling_ratio=<x/y> p99_ms=<nginx run> caught_up_s=<s>`
+(`caught_up_s=none`: the workers had not caught up five minutes after the load).
 """
 
 from __future__ import annotations
@@ -110,8 +111,9 @@ def main() -> None:
             if time.monotonic() - t > 300:
                 break
             time.sleep(5)
-        caught_up = time.monotonic() - t
         left = state()
+        behind = bool(left["undelivered"] or left["untriaged"])
+        caught_up = None if behind else time.monotonic() - t
         print(f"== {single_seconds} s of the same load on one app process (:{PORTS['APP1']}, two workers)", flush=True)
         single = load(wrk, PORTS["APP1"], token, args.clients, single_seconds, f"s{int(time.time())}")
     finally:
@@ -121,14 +123,14 @@ def main() -> None:
     print(f"through nginx, two app processes, {seconds} s: {spread['accepted']:,.0f} reports/s accepted "
           f"(p50 {spread['p50']:.0f} ms, p99 {spread['p99']:.0f} ms, {spread['non2xx']} refused"
           f"{', socket errors ' + spread['socket_errors'] if spread['socket_errors'] else ''})")
-    print(f"  afterwards the workers caught up in {caught_up:.0f} s: {left['undelivered']:,} messages and "
-          f"{left['untriaged']:,} cases still waiting" + (" — NOT CAUGHT UP in 5 min" if left["undelivered"]
-                                                         or left["untriaged"] else ""))
+    print(f"  afterwards the workers caught up in {caught_up:.0f} s" if caught_up is not None else
+          f"  afterwards the workers did NOT CATCH UP in 5 min: {left['undelivered']:,} messages and "
+          f"{left['untriaged']:,} cases still waiting")
     print(f"one app process, {single_seconds} s: {single['accepted']:,.0f} reports/s (p50 {single['p50']:.0f} ms, "
           f"p99 {single['p99']:.0f} ms, {single['non2xx']} refused)")
     print(f"scaling ratio (two processes behind nginx / one): {ratio:.2f}")
     print(f"sustained_per_s={spread['accepted']:.0f} single_process_per_s={single['accepted']:.0f} "
-          f"scaling_ratio={ratio:.2f} p99_ms={spread['p99']:.0f} caught_up_s={caught_up:.0f}")
+          f"scaling_ratio={ratio:.2f} p99_ms={spread['p99']:.0f} caught_up_s={'none' if caught_up is None else f'{caught_up:.0f}'}")
 
 
 if __name__ == "__main__":
