@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -148,18 +149,26 @@ def sweep() -> dict[str, int]:
     t = now()
     from gridgov.cases.sla import remind_next_year
 
+    took: dict[str, float] = {}
+
+    def timed(name: str, step, *a, **kw) -> int:
+        t0 = time.perf_counter()
+        n = step(*a, **kw)
+        took[name] = time.perf_counter() - t0
+        return n
+
     remind_next_year(t)
-    filled = _fill_step()
-    yellow = _light_step(t, to=Light.YELLOW, condition={"warn_at__lte": t, "due_at__gt": t},
-                         from_lights=(Light.GREEN,), action="sla_warning", subject="【即将超时】",
-                         supervisors=False)
-    red = _light_step(t, to=Light.RED, condition={"due_at__lte": t}, from_lights=(Light.GREEN, Light.YELLOW),
-                      action="sla_overdue", subject="【已超时】", supervisors=True)
-    escalated = _escalate_step(t)
-    suggested = _suggest_step(t)
+    filled = timed("filled", _fill_step)
+    yellow = timed("yellow", _light_step, t, to=Light.YELLOW, condition={"warn_at__lte": t, "due_at__gt": t},
+                   from_lights=(Light.GREEN,), action="sla_warning", subject="【即将超时】", supervisors=False)
+    red = timed("red", _light_step, t, to=Light.RED, condition={"due_at__lte": t},
+                from_lights=(Light.GREEN, Light.YELLOW), action="sla_overdue", subject="【已超时】", supervisors=True)
+    escalated = timed("escalated", _escalate_step, t)
+    suggested = timed("suggested", _suggest_step, t)
     if filled or yellow or red or escalated or suggested:
-        log.info("sweep: %s deadlines filled, %s yellow, %s red, %s escalated, %s suggested", filled, yellow, red,
-                 escalated, suggested)
+        log.info("sweep: %s deadlines filled, %s yellow, %s red, %s escalated, %s suggested in %.2f s (%s)", filled,
+                 yellow, red, escalated, suggested, sum(took.values()),
+                 ", ".join(f"{k} {v:.2f} s" for k, v in took.items()))
     return {"filled": filled, "yellow": yellow, "red": red, "escalated": escalated, "suggested": suggested}
 
 
@@ -168,9 +177,14 @@ SUGGEST_BATCH = 200
 
 
 def _suggest_step(t) -> int:
-    """智能分拨 the queue did not do (a worker down, a task lost): the day's cases without a suggestion."""
+    """智能分拨 the queue did not do (a worker down, a task lost): the day's cases without a suggestion that are older
+    than `TRIAGE_SWEEP_GRACE_SECONDS` (2 minutes) — the sweep does not race the queue for the reports of the last minutes (under load it
+    classified them a second time, and the sweep of the lights waited behind it)."""
+    from django.conf import settings
+
     from gridgov.cases.services import case_suggest
 
-    ids = list(Case.objects.filter(suggested_by="", created_at__gte=t - SUGGEST_WINDOW)
+    grace = dt.timedelta(seconds=settings.TRIAGE_SWEEP_GRACE_SECONDS)
+    ids = list(Case.objects.filter(suggested_by="", created_at__gte=t - SUGGEST_WINDOW, created_at__lte=t - grace)
                .order_by("-created_at").values_list("pk", flat=True)[:SUGGEST_BATCH])
     return sum(case_suggest(pk) for pk in ids)

@@ -302,6 +302,8 @@ POINTS_FLAG_DAILY_AWARDS = int(os.environ.get("POINTS_FLAG_DAILY_AWARDS", "10"))
 
 # 智能分拨: the department classifier's model file (empty: the one the project ships, gridgov/triage/data).
 TRIAGE_MODEL = os.environ.get("TRIAGE_MODEL", "")
+# The sweep suggests for the cases whose queued task was lost: those older than this (the task takes seconds).
+TRIAGE_SWEEP_GRACE_SECONDS = float(os.environ.get("TRIAGE_SWEEP_GRACE_SECONDS", "120"))
 
 # 最小应急单元: how long a ring has to acknowledge before the next one is called, how many units each ring calls,
 # and how far away a unit may be to be called at all.
