@@ -147,3 +147,24 @@ def test_every_level_holds_the_sum_of_the_level_below(month, cw):
                         theirs[tuple(r[k] for k in key)] += r[m]
                 assert {k: v for k, v in mine.items() if v} == {k: v for k, v in theirs.items() if v}, (model, parent, m)
         assert checked >= 3, model  # everywhere, the district, a town (both towns where both had a case)
+
+
+def test_the_rebuild_sums_in_the_database_what_the_fold_adds_case_by_case(month, cw):
+    """`rebuild` sums the rollups from the contributions in SQL; the fold adds them case by case in Python. Both give
+    the same tables — with a report just after midnight (its local day and month, not UTC's), one in another
+    community, one without a place and one reopened by its
+    reporter's 不满意."""
+    with time_machine.travel(dt.datetime(2026, 12, 1, 0, 30, tzinfo=at(1).tzinfo), tick=False):
+        report(cw, lon=120.03, lat=30.01)  # 16:30 UTC on 30 November: counts on 1 December, in 乙一社区
+    with time_machine.travel(at(5), tick=False):
+        placeless = report(cw, lon=None, lat=None, address="甲街道某小区", grid=cw.w.grid_a_west)
+    assert placeless.lon is None
+    c4 = Case.objects.filter(state="closed", satisfaction__isnull=True).order_by("id").first()
+    step(at(19), s.case_follow_up, case=c4, actor=cw.w.resident_user, satisfaction=1)
+    assert Case.objects.get(pk=c4.pk).state != "closed"
+    rollups.fold()
+    folded = rollups.tables()
+    assert folded[DailyFlow][(dt.date(2026, 12, 1), "/")]["received"] == 1
+    assert (dt.date(2026, 11, 18), "/") not in folded[DailyFlow]  # c4 no longer closed on the 18th: reopened
+    assert rollups.rebuild() == Case.objects.count()
+    assert rollups.tables() == folded and rollups.differences() == []
