@@ -1,6 +1,7 @@
 -- wrk script for bench/intake.py: POST /api/v1/cases/ with a fresh idempotency key each time.
 -- Reports land at random points of the bench district (113.30–113.34 E, 23.10–23.13 N), as a district's do.
--- Arguments (after --): the API token, and a run tag that keeps keys unique across runs.
+-- Arguments (after --): the API token, a run tag that keeps keys unique across runs, and "async" to ask for
+-- `Prefer: respond-async` (accepted now, the case made by the worker: gridgov/cases/queued.py).
 local counter = 0
 local nthreads = 0
 
@@ -14,6 +15,9 @@ function init(args)
   token = args[1]
   tag = args[2]
   headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
+  if args[3] == "async" then
+    headers["Prefer"] = "respond-async"
+  end
 end
 
 function request()

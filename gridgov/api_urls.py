@@ -13,7 +13,13 @@ from gridgov.care.api import (
     ThresholdsApi,
 )
 from gridgov.care.api import action_paths as care_action_paths
-from gridgov.cases.api import CaseDetailApi, CaseListCreateApi, CaseRevealPhoneApi, action_view
+from gridgov.cases.api import (
+    CaseDetailApi,
+    CaseListCreateApi,
+    CaseRevealPhoneApi,
+    QueuedReportApi,
+    action_view,
+)
 from gridgov.cases.workflow import ACTIONS
 from gridgov.core.converters import IdConverter
 from gridgov.deliberation import api as topics
@@ -97,6 +103,7 @@ urlpatterns = [
     path("ingest/devices/<slug:vendor>/", DeviceIngestApi.as_view(), name="api-ingest-devices"),
     path("ingest/<slug:source>/", IngestApi.as_view(), name="api-ingest"),
     path("cases/", CaseListCreateApi.as_view(), name="api-case-list"),
+    path("cases/queued/<str:token>/", QueuedReportApi.as_view(), name="api-case-queued"),
     path("cases/<id:pk>/", CaseDetailApi.as_view(), name="api-case-detail"),
     path("cases/<id:pk>/reveal-phone/", CaseRevealPhoneApi.as_view(), name="api-case-reveal-phone"),
     *[path(f"cases/<id:pk>/{action}/", action_view(action), name=f"api-case-{action}") for action in ACTIONS],

@@ -8,6 +8,7 @@ from gridgov.cases.models import (
     CategoryQuestion,
     ExtensionRequest,
     IngestSource,
+    QueuedReport,
     RoutingRule,
     SlaPolicy,
     SlaTarget,
@@ -122,6 +123,16 @@ class ExtensionRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class IngestSourceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "channel", "default_category", "dedupe_minutes", "is_active"]
     readonly_fields = ["key_hash"]
+
+
+@admin.register(QueuedReport)
+class QueuedReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """先受理后立案的上报 (`Prefer: respond-async`): what became of each — the case, or why it was refused."""
+
+    list_display = ["received_at", "actor", "status", "case", "error_code", "error_message", "processed_at"]
+    list_filter = ["status", "error_code"]
+    list_select_related = ["actor", "case"]
+    exclude = ["payload_enc"]
 
 
 @admin.register(TriageClass)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -125,6 +125,34 @@ class ReportOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class QueuedCaseOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+
+
+class QueuedErrorOut(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class QueuedOut(serializers.Serializer):
+    """A report accepted for later: its token and what became of it (`cases.queued`)."""
+
+    token = serializers.CharField()
+    status = serializers.ChoiceField(choices=["queued", "created", "refused"])
+    received_at = serializers.DateTimeField()
+    case = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+
+    @extend_schema_field(QueuedCaseOut(allow_null=True))
+    def get_case(self, obj) -> dict | None:
+        return {"id": obj.case_id, "number": obj.case.number} if obj.case_id else None
+
+    @extend_schema_field(QueuedErrorOut(allow_null=True))
+    def get_error(self, obj) -> dict | None:
+        return {"code": obj.error_code, "message": obj.error_message} if obj.error_code else None
+
+
 @extend_schema(tags=["cases"])
 class CaseListCreateApi(ListAPIView):
     serializer_class = CaseOut
@@ -149,11 +177,15 @@ class CaseListCreateApi(ListAPIView):
     def get_queryset(self):
         return case_list(actor=self.request.user, filters=self.request.query_params)
 
-    @extend_schema(request=ReportIn, responses={201: ReportOut, 200: ReportOut}, summary="上报事件",
+    @extend_schema(request=ReportIn, responses={201: ReportOut, 200: ReportOut, 202: QueuedOut}, summary="上报事件",
+                   parameters=[OpenApiParameter("Prefer", str, OpenApiParameter.HEADER, required=False,
+                                                description="respond-async:先受理后立案(不带照片时),返回 202 "
+                                                            "与查询令牌,稍后由后台立为事件")],
                    description="返回事件编号与去向;详情(办理记录、可执行操作)请 GET /api/v1/cases/{id}/。"
                                "带相同 Idempotency-Key 重复提交返回同一事件(200);键属于调用方"
                                "(不同令牌/账号的相同键互不影响),同一键用于内容不同的上报返回 409 "
-                               "idempotency_key_reused。")
+                               "idempotency_key_reused。带 Prefer: respond-async 且不带照片时先受理:"
+                               "返回 202 与令牌(Location 为查询地址),后台随即按受理时刻立案。")
     def post(self, request):
         data = ReportIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -161,8 +193,27 @@ class CaseListCreateApi(ListAPIView):
         values["photos"] = uploaded_photos(request) or values.get("photos") or []
         key = request.headers.get("Idempotency-Key") or values.pop("idempotency_key", None)
         values.pop("idempotency_key", None)
+        if "respond-async" in request.headers.get("Prefer", "").lower() and not values["photos"]:
+            from gridgov.cases.queued import queue_report
+
+            values.pop("photos")
+            queued, created = queue_report(actor=request.user, values=values, idempotency_key=key)
+            response = Response(QueuedOut(queued).data, status=202)
+            response["Preference-Applied"] = "respond-async"
+            response["Location"] = f"/api/v1/cases/queued/{queued.token}/"
+            return response
         case, created = services.case_report(actor=request.user, idempotency_key=key, **values)
         return Response(ReportOut(case).data, status=201 if created else 200)
+
+
+@extend_schema(tags=["cases"], responses=QueuedOut, summary="先受理后立案的上报:办理情况",
+               description="status 为 queued(排队中)、created(已立为事件,case 为其编号)或 refused(未受理,"
+                           "error 为原因及其稳定代码)。只有上报方本人可查。")
+class QueuedReportApi(APIView):
+    def get(self, request, token):
+        from gridgov.cases.queued import queued_get
+
+        return Response(QueuedOut(queued_get(actor=request.user, token=token)).data)
 
 
 class RevealPhoneIn(serializers.Serializer):

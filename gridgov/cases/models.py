@@ -506,6 +506,37 @@ class CaseFollower(models.Model):
         return "email" if channel == "email" else "phone"
 
 
+class QueuedReport(models.Model):
+    """A report accepted for later (`Prefer: respond-async` on the report API): checked, stored with one INSERT
+    and answered 202 with a token; the worker (or, should its task be lost, the sweep) makes the case through
+    `case_report` as of the moment it was received (`cases.queued`). The submitted values are kept encrypted
+    (they may hold a phone number) and dropped once the case is made or refused."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        CREATED = "created", _("已立为事件")
+        REFUSED = "refused", _("未受理")
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    payload_enc = models.TextField(blank=True, editable=False)
+    received_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("待立案上报")
+        verbose_name_plural = _("待立案上报")
+        constraints = [models.UniqueConstraint(fields=["actor", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                               name="queued_report_key")]
+        indexes = [models.Index(fields=["received_at"], condition=Q(status="queued"), name="queued_report_waiting")]
+
+
 class IngestSource(models.Model):
     """A system that pushes alarms (smoke sensors, video AI): its own key, channel and de-duplication window."""
 

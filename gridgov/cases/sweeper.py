@@ -164,12 +164,21 @@ def sweep() -> dict[str, int]:
     red = timed("red", _light_step, t, to=Light.RED, condition={"due_at__lte": t},
                 from_lights=(Light.GREEN, Light.YELLOW), action="sla_overdue", subject="【已超时】", supervisors=True)
     escalated = timed("escalated", _escalate_step, t)
+    queued = timed("queued", _queued_step)
     suggested = timed("suggested", _suggest_step, t)
-    if filled or yellow or red or escalated or suggested:
-        log.info("sweep: %s deadlines filled, %s yellow, %s red, %s escalated, %s suggested in %.2f s (%s)", filled,
-                 yellow, red, escalated, suggested, sum(took.values()),
+    if filled or yellow or red or escalated or queued or suggested:
+        log.info("sweep: %s deadlines filled, %s yellow, %s red, %s escalated, %s queued reports made, %s suggested "
+                 "in %.2f s (%s)", filled, yellow, red, escalated, queued, suggested, sum(took.values()),
                  ", ".join(f"{k} {v:.2f} s" for k, v in took.items()))
-    return {"filled": filled, "yellow": yellow, "red": red, "escalated": escalated, "suggested": suggested}
+    return {"filled": filled, "yellow": yellow, "red": red, "escalated": escalated, "queued": queued,
+            "suggested": suggested}
+
+
+def _queued_step() -> int:
+    """Reports accepted for later whose task was lost (a worker killed, Redis restarted): their cases now."""
+    from gridgov.cases.queued import make_waiting
+
+    return make_waiting()
 
 
 SUGGEST_WINDOW = dt.timedelta(days=1)

@@ -25,3 +25,11 @@ def suggest_department(case_id: int):
     from gridgov.cases.services import case_suggest
 
     return case_suggest(case_id)
+
+
+@db_task()
+def make_queued_case(queued_id: int):
+    """The case of a report accepted for later (`cases.queued`), after its acceptance committed."""
+    from gridgov.cases.queued import make_case
+
+    return make_case(queued_id)

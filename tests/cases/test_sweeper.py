@@ -28,7 +28,8 @@ def test_lights_and_escalation_happen_once(cw):
     case = dispatch_at(cw, MONDAY_9)
     assert case.acknowledge_due_at == MONDAY_9 + dt.timedelta(hours=2)  # 120 working minutes
     with time_machine.travel(MONDAY_9 + dt.timedelta(minutes=90), tick=False):
-        assert {k: v for k, v in sweep().items() if k != "suggested"} == {"filled": 0, "yellow": 0, "red": 0, "escalated": 0}
+        assert {k: v for k, v in sweep().items() if k != "suggested"} == {
+            "filled": 0, "yellow": 0, "red": 0, "escalated": 0, "queued": 0}
     with time_machine.travel(MONDAY_9 + dt.timedelta(minutes=97), tick=False):  # 80 % of 120 = 96
         assert sweep()["yellow"] == 1
         assert sweep()["yellow"] == 0  # twice is once
@@ -70,7 +71,8 @@ def test_suspended_and_closed_cases_are_left_alone(cw):
         s.case_suspend(case=Case.objects.get(pk=a.pk), actor=cw.dispatcher, reason="等待")
         s.case_return(case=Case.objects.get(pk=b.pk), actor=cw.handler_cg, reason="非本部门")
     with time_machine.travel(MONDAY_9 + dt.timedelta(days=10), tick=False):
-        assert {k: v for k, v in sweep().items() if k != "suggested"} == {"filled": 0, "yellow": 0, "red": 0, "escalated": 0}
+        assert {k: v for k, v in sweep().items() if k != "suggested"} == {
+            "filled": 0, "yellow": 0, "red": 0, "escalated": 0, "queued": 0}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

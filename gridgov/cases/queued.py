@@ -1,0 +1,116 @@
+"""Reports accepted for later (`Prefer: respond-async` on `POST /api/v1/cases/`, RFC 7240): for machines and
+bulk channels that need to hand a report over fast and can wait a moment for its number — a hotline system
+forwarding its calls, a platform relaying its users' reports — as Open311's `token` answer does.
+
+The request checks what needs no database (the fields, the place, the contact), stores the report with one
+INSERT (`QueuedReport`, the values encrypted) and answers 202 with a token; after the commit the worker makes
+the case through `case_report`, exactly as if it had been posted then — at the moment it was received (its clocks
+start then) — and records the case or the refusal (its stable code) on the row, in the same transaction. The
+sweep makes those whose task was lost. Nothing accepted is lost: the row is written before the answer, and a
+case is made from it once (the row is locked and must still be queued; the case's idempotency key is the
+token's). `GET /api/v1/cases/queued/<token>/` tells the caller what became of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import uuid
+from contextlib import nullcontext
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+
+from gridgov.cases.models import QueuedReport
+from gridgov.core import pii
+from gridgov.core.errors import ApplicationError, NotFound
+from gridgov.core.timeutil import clock_at, now
+
+log = logging.getLogger("gridgov.intake")
+Status = QueuedReport.Status
+SWEEP_AFTER = dt.timedelta(seconds=30)  # the worker's task takes well under a second: older than this, it was lost
+
+
+def queue_report(*, actor, values: dict, idempotency_key: str | None = None) -> tuple[QueuedReport, bool]:
+    """Accept a report for the worker with one INSERT. The caller's same Idempotency-Key returns the first token
+    (created=False); the same key with other values is refused (409 `idempotency_key_reused`)."""
+    from gridgov.cases.services import check_contact, parse_place
+
+    if not (values.get("description") or "").strip():
+        raise ApplicationError("description_required", "请描述发生了什么", fields={"description": "必填"})
+    # What can be checked without the database is checked now: such a report is refused at once, not later.
+    parse_place(values.get("lon"), values.get("lat"), values.get("crs") or "wgs84", values.get("address") or "")
+    check_contact(values.get("reporter_phone") or "", values.get("reporter_email") or "")
+    key = (idempotency_key or "").strip()[:100]
+    body = json.dumps(values, sort_keys=True, ensure_ascii=False)
+    queued = QueuedReport(token=uuid.uuid4().hex, actor=actor, idempotency_key=key,
+                          fingerprint=hashlib.sha256(body.encode()).hexdigest() if key else "",
+                          payload_enc=pii.encrypt(body), received_at=now())
+    try:
+        # One INSERT, its own transaction when the caller has none (as in a request): no BEGIN and COMMIT around it.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            queued.save()
+        transaction.on_commit(lambda: _make_later(queued.pk))  # in autocommit: now, the row being committed
+    except IntegrityError:
+        seen = QueuedReport.objects.filter(actor=actor, idempotency_key=key).first() if key else None
+        if seen is None:
+            raise
+        if seen.fingerprint != queued.fingerprint:
+            raise ApplicationError("idempotency_key_reused", "该 Idempotency-Key 已用于另一份不同内容的上报,请换一个",
+                                   fields={"idempotency_key": "已用于其他上报"}, status=409) from None
+        return seen, False
+    return queued, True
+
+
+def make_case(pk: int) -> str | None:
+    """Make the case of one queued report, once: returns its new status ("created" or "refused"), or None when
+    it is not (or no longer) waiting or another worker holds it."""
+    from gridgov.cases.services import case_report
+
+    with transaction.atomic():
+        qs = QueuedReport.objects.filter(pk=pk, status=Status.QUEUED)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        queued = qs.select_related("actor").first()
+        if queued is None:
+            return None
+        values = json.loads(pii.decrypt(queued.payload_enc))
+        try:
+            with transaction.atomic(), clock_at(queued.received_at):
+                case, _ = case_report(actor=queued.actor, idempotency_key=queued.idempotency_key or
+                                      f"queued:{queued.token}", **values)
+            queued.status, queued.case = Status.CREATED, case
+        except ApplicationError as exc:
+            queued.status, queued.error_code, queued.error_message = Status.REFUSED, exc.code, exc.message[:300]
+        except PermissionDenied as exc:
+            queued.status, queued.error_code = Status.REFUSED, "permission_denied"
+            queued.error_message = (str(exc) or "无权上报")[:300]
+        queued.processed_at, queued.payload_enc = now(), ""
+        queued.save(update_fields=["status", "case", "error_code", "error_message", "processed_at", "payload_enc"])
+        return queued.status
+
+
+def make_waiting(*, older_than: dt.timedelta = SWEEP_AFTER, limit: int = 500) -> int:
+    """The queued reports still waiting after `older_than` (their task was lost): made now, oldest first."""
+    ids = list(QueuedReport.objects.filter(status=Status.QUEUED, received_at__lte=now() - older_than)
+               .order_by("received_at").values_list("pk", flat=True)[:limit])
+    return sum(make_case(pk) is not None for pk in ids)
+
+
+def queued_get(*, actor, token: str) -> QueuedReport:
+    """A queued report, for the caller who sent it only."""
+    queued = (QueuedReport.objects.filter(token=str(token)[:32], actor=actor).select_related("case").first()
+              if getattr(actor, "pk", None) else None)
+    if queued is None:
+        raise NotFound()
+    return queued
+
+
+def _make_later(pk: int) -> None:
+    from gridgov.cases.tasks import make_queued_case
+
+    try:
+        make_queued_case(pk)
+    except Exception:  # noqa: BLE001 - logged; the sweep makes it
+        log.exception("queued report %s: left to the sweep", pk)
