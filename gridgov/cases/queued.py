@@ -100,8 +100,9 @@ def make_waiting(*, older_than: dt.timedelta = SWEEP_AFTER, limit: int = 500) ->
 
 def queued_get(*, actor, token: str) -> QueuedReport:
     """A queued report, for the caller who sent it only."""
-    queued = (QueuedReport.objects.filter(token=str(token)[:32], actor=actor).select_related("case").first()
-              if getattr(actor, "pk", None) else None)
+    queued = (QueuedReport.objects.filter(token=str(token)[:32], actor=actor).select_related("case")
+              .only("token", "status", "received_at", "error_code", "error_message", "case__id", "case__created_at")
+              .first() if getattr(actor, "pk", None) else None)
     if queued is None:
         raise NotFound()
     return queued
