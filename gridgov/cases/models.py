@@ -507,8 +507,8 @@ class CaseFollower(models.Model):
 
 
 class QueuedReport(models.Model):
-    """A report accepted for later (`Prefer: respond-async` on the report API): checked, stored with one INSERT
-    and answered 202 with a token; the worker (or, should its task be lost, the sweep) makes the case through
+    """A report accepted for later (`Prefer: respond-async` on the report API, Open311 with `OPEN311_DEFERRED`):
+    checked, stored with one INSERT and answered with a token; the worker (or, should its task be lost, the sweep) makes the case through
     `case_report` as of the moment it was received (`cases.queued`). The submitted values are kept encrypted
     (they may hold a phone number) and dropped once the case is made or refused."""
 
@@ -518,7 +518,9 @@ class QueuedReport(models.Model):
         REFUSED = "refused", _("未受理")
 
     token = models.CharField(max_length=32, unique=True, editable=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    channel = models.CharField(max_length=16, blank=True)  # as it came: the API's, or Open311's
     idempotency_key = models.CharField(max_length=100, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
     payload_enc = models.TextField(blank=True, editable=False)

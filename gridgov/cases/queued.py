@@ -1,6 +1,6 @@
-"""Reports accepted for later (`Prefer: respond-async` on `POST /api/v1/cases/`, RFC 7240): for machines and
-bulk channels that need to hand a report over fast and can wait a moment for its number — a hotline system
-forwarding its calls, a platform relaying its users' reports — as Open311's `token` answer does.
+"""Reports accepted for later — `Prefer: respond-async` on `POST /api/v1/cases/` (RFC 7240) and Open311's `token`
+answer (`OPEN311_DEFERRED`): for machines and bulk channels that need to hand a report over fast and can wait a
+moment for its number — a hotline system forwarding its calls, a platform relaying its users' reports.
 
 The request checks what needs no database (the fields, the place, the contact), stores the report with one
 INSERT (`QueuedReport`, the values encrypted) and answers 202 with a token; after the commit the worker makes
@@ -8,7 +8,7 @@ the case through `case_report`, exactly as if it had been posted then — at the
 start then) — and records the case or the refusal (its stable code) on the row, in the same transaction. The
 sweep makes those whose task was lost. Nothing accepted is lost: the row is written before the answer, and a
 case is made from it once (the row is locked and must still be queued; the case's idempotency key is the
-token's). `GET /api/v1/cases/queued/<token>/` tells the caller what became of it."""
+token's). `GET /api/v1/cases/queued/<token>/` tells the caller what became of it (Open311: `tokens/<token>`)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ def queue_report(*, actor, values: dict, idempotency_key: str | None = None) -> 
     check_contact(values.get("reporter_phone") or "", values.get("reporter_email") or "")
     key = (idempotency_key or "").strip()[:100]
     body = json.dumps(values, sort_keys=True, ensure_ascii=False)
-    queued = QueuedReport(token=uuid.uuid4().hex, actor=actor, idempotency_key=key,
+    queued = QueuedReport(token=uuid.uuid4().hex, actor=actor if getattr(actor, "pk", None) else None,
+                          channel=str(values.get("channel") or "")[:16], idempotency_key=key,
                           fingerprint=hashlib.sha256(body.encode()).hexdigest() if key else "",
                           payload_enc=pii.encrypt(body), received_at=now())
     try:
@@ -53,7 +54,7 @@ def queue_report(*, actor, values: dict, idempotency_key: str | None = None) -> 
             queued.save()
         transaction.on_commit(lambda: _make_later(queued.pk))  # in autocommit: now, the row being committed
     except IntegrityError:
-        seen = QueuedReport.objects.filter(actor=actor, idempotency_key=key).first() if key else None
+        seen = QueuedReport.objects.filter(actor=queued.actor, idempotency_key=key).first() if key else None
         if seen is None:
             raise
         if seen.fingerprint != queued.fingerprint:
@@ -106,6 +107,12 @@ def queued_get(*, actor, token: str) -> QueuedReport:
     if queued is None:
         raise NotFound()
     return queued
+
+
+def queued_by_token(token: str) -> QueuedReport | None:
+    """A queued report by its token alone (128 random bits), as Open311's `tokens/<token>` looks it up."""
+    return QueuedReport.objects.filter(token=str(token)[:32]).select_related("case").only(
+        "token", "status", "case__id", "case__created_at").first()
 
 
 def _make_later(pk: int) -> None:

@@ -1,4 +1,4 @@
-"""Sweeps other apps add to `gridgov sweep` (e.g. integrations' deferred Open311 receipts): registered from their
+"""Sweeps other apps add to `gridgov sweep` (e.g. the disputes', the points'): registered from their
 AppConfig.ready, so the command in cases needs to import none of them."""
 
 from __future__ import annotations

@@ -9,12 +9,8 @@ class IntegrationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from gridgov.core.sweeps import register
         from gridgov.integrations.devices import forget_vendors
         from gridgov.integrations.models import DeviceVendor
 
         post_save.connect(forget_vendors, sender=DeviceVendor, dispatch_uid="integrations.forget_vendors")
         post_delete.connect(forget_vendors, sender=DeviceVendor, dispatch_uid="integrations.forget_vendors.del")
-        from gridgov.integrations.receipts import process_pending
-
-        register("receipts", "受理回执", process_pending)

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from gridgov.accounts.authentication import valid_token
 from gridgov.accounts.models import ApiToken
 from gridgov.cases.models import Case, CaseEvent, Category, Channel, State
+from gridgov.cases.queued import queue_report, queued_by_token
 from gridgov.cases.selectors import MOMENT_YEARS, parse_moment
 from gridgov.cases.services import case_report
 from gridgov.cases.workflow import OPEN311_STATUS, PUBLIC_NOTES
@@ -22,9 +23,7 @@ from gridgov.core.errors import ApplicationError
 from gridgov.core.net import client_ip
 from gridgov.core.ratelimit import hit
 from gridgov.core.timeutil import local, now
-from gridgov.integrations.models import IntakeReceipt
 from gridgov.integrations.open311.render import CONTENT_TYPES, Open311Error, render, render_error
-from gridgov.integrations.receipts import receipt_create
 from gridgov.regions.models import Level, Region
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -193,14 +192,11 @@ def _post_request(request, fmt, params):
     notice = getattr(settings, "OPEN311_SERVICE_NOTICE", "已收到,工作日2小时内签收,办理进度可随时查询")
     media = request.FILES.getlist("media")
     if getattr(settings, "OPEN311_DEFERRED", False) and not media:
-        from gridgov.cases.services import check_answers, check_contact, parse_place
+        from gridgov.cases.services import check_answers
 
-        parse_place(lon, lat, values["crs"], address)  # refuse bad input now, not in the worker
-        check_answers(category, values["attributes"])
-        check_contact(values["reporter_phone"], values["reporter_email"])
-        values["category"] = category.code
-        receipt = receipt_create(actor=token.user, channel=Channel.OPEN311, payload=values)
-        return render(fmt, [{"token": receipt.token, "service_notice": notice, "account_id": None}],
+        check_answers(category, values["attributes"])  # refused now (place and contact: in queue_report)
+        queued, _ = queue_report(actor=token.user, values={**values, "channel": Channel.OPEN311})
+        return render(fmt, [{"token": queued.token, "service_notice": notice, "account_id": None}],
                       root="service_requests", item="request", status=201)
     case, _ = case_report(actor=token.user, channel=Channel.OPEN311, photos=media, **values)
     return render(fmt, [{"service_request_id": case.number, "service_notice": notice,
@@ -346,10 +342,10 @@ def request_detail(request, number, fmt, params):
 def token_detail(request, token, fmt, params):
     _method(request, "GET")
     _jurisdiction(params)
-    receipt = IntakeReceipt.objects.filter(token=token).select_related("case").first()
-    if receipt is None:
+    queued = queued_by_token(token)
+    if queued is None:
         raise Open311Error(404, f"token {token} not found")
-    return render(fmt, [{"service_request_id": receipt.case.number if receipt.case_id else None, "token": token}],
+    return render(fmt, [{"service_request_id": queued.case.number if queued.case_id else None, "token": token}],
                   root="service_requests", item="request")
 
 

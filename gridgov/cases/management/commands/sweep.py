@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop, **options):
         while True:
-            extra = run_all()  # registered by other apps (deferred Open311 receipts …)
+            extra = run_all()  # registered by other apps (disputes, points, care …)
             result = sweep()
             sent = deliver_due()
             others = "".join(f";{label} {n}" for label, n in extra.values())
