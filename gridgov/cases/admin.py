@@ -132,7 +132,7 @@ class QueuedReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["received_at", "actor", "status", "case", "error_code", "error_message", "processed_at"]
     list_filter = ["status", "error_code"]
     list_select_related = ["actor", "case"]
-    exclude = ["payload_enc"]
+    exclude = ["payload_enc", "fingerprint"]
 
 
 @admin.register(TriageClass)

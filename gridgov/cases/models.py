@@ -517,19 +517,20 @@ class QueuedReport(models.Model):
         CREATED = "created", _("已立为事件")
         REFUSED = "refused", _("未受理")
 
-    token = models.CharField(max_length=32, unique=True, editable=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    channel = models.CharField(max_length=16, blank=True)  # as it came: the API's, or Open311's
-    idempotency_key = models.CharField(max_length=100, blank=True)
+    token = models.CharField(_("令牌"), max_length=32, unique=True, editable=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上报方账号"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField(_("渠道"), max_length=16, blank=True)  # as it came: the API's, or Open311's
+    idempotency_key = models.CharField(_("幂等键"), max_length=100, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
     payload_enc = models.TextField(blank=True, editable=False)
-    received_at = models.DateTimeField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    processed_at = models.DateTimeField(null=True, blank=True)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    error_code = models.CharField(max_length=64, blank=True)
-    error_message = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(_("受理时间"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    processed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    case = models.ForeignKey(Case, verbose_name=_("事件"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    error_code = models.CharField(_("未受理代码"), max_length=64, blank=True)
+    error_message = models.CharField(_("未受理原因"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("待立案上报")

@@ -92,3 +92,17 @@ def test_photos_are_reported_at_once_whatever_the_preference(cw, api):
                                      format="multipart", headers=ASYNC)
     assert r.status_code == 201 and r.json()["number"] and "Preference-Applied" not in r
     assert QueuedReport.objects.count() == 0
+
+
+def test_the_admin_lists_them_in_chinese_without_the_values(cw, api, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(api(cw.dispatcher), category="9999")  # refused by the worker
+    with django_capture_on_commit_callbacks(execute=False):
+        queue(api(cw.dispatcher))  # still waiting: its values are stored
+    client.force_login(cw.w.admin)
+    page = client.get("/admin/cases/queuedreport/").content.decode()
+    for word in ("待立案上报", "受理时间", "上报方账号", "未受理原因", "类别 9999 不存在", "排队中", "未受理"):
+        assert word in page, word
+    waiting = QueuedReport.objects.get(status="queued")
+    page = client.get(f"/admin/cases/queuedreport/{waiting.pk}/change/").content.decode()
+    assert waiting.payload_enc[:20] not in page and "fingerprint" not in page and "payload" not in page
