@@ -99,6 +99,17 @@ def make_waiting(*, older_than: dt.timedelta = SWEEP_AFTER, limit: int = 500) ->
     return sum(make_case(pk) is not None for pk in ids)
 
 
+def forget_processed(*, at: dt.datetime | None = None) -> int:
+    """Tokens whose case was made or refused more than `QUEUED_REPORT_KEEP_DAYS` ago (90) stop answering: their
+    rows go (nothing personal is left in them, but the link of a caller to a case is not kept for ever). A report
+    still waiting is never deleted."""
+    from django.conf import settings
+
+    cutoff = (at or now()) - dt.timedelta(days=max(1, settings.QUEUED_REPORT_KEEP_DAYS))
+    deleted, _ = QueuedReport.objects.exclude(status=Status.QUEUED).filter(processed_at__lt=cutoff).delete()
+    return deleted
+
+
 def queued_get(*, actor, token: str) -> QueuedReport:
     """A queued report, for the caller who sent it only."""
     queued = (QueuedReport.objects.filter(token=str(token)[:32], actor=actor).select_related("case")

@@ -14,8 +14,10 @@ def sweep_cases():
 @db_periodic_task(crontab(minute="40", hour="3"))
 def anonymise_old_cases():
     """Each night: cases finished longer ago than CASE_RETENTION_DAYS lose their reporter's data (cases.retention)."""
+    from gridgov.cases.queued import forget_processed
     from gridgov.cases.retention import anonymise_due
 
+    forget_processed()  # and the tokens of reports accepted for later, QUEUED_REPORT_KEEP_DAYS after their answer
     return anonymise_due(batch=5000)
 
 

@@ -332,6 +332,8 @@ if REDIS_URL:
 
 # A finished case's reporter data and photo originals are deleted after this many days (at least 180).
 CASE_RETENTION_DAYS = int(os.environ.get("CASE_RETENTION_DAYS", "1095"))
+# Reports accepted for later: how long a token still answers once its case was made or refused
+QUEUED_REPORT_KEEP_DAYS = int(os.environ.get("QUEUED_REPORT_KEEP_DAYS", "90"))
 # Delivered messages (sent SMS/e-mail, read 站内信, given-up ones) are forgotten after this many days (min. 30).
 NOTIFY_RETENTION_DAYS = int(os.environ.get("NOTIFY_RETENTION_DAYS", "365"))
 

@@ -106,3 +106,18 @@ def test_the_admin_lists_them_in_chinese_without_the_values(cw, api, client, dja
     waiting = QueuedReport.objects.get(status="queued")
     page = client.get(f"/admin/cases/queuedreport/{waiting.pk}/change/").content.decode()
     assert waiting.payload_enc[:20] not in page and "fingerprint" not in page and "payload" not in page
+
+
+def test_answered_tokens_are_forgotten_after_the_keep_days_waiting_ones_never(cw, api, settings,
+                                                                             django_capture_on_commit_callbacks):
+    from gridgov.cases.queued import forget_processed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        made = queue(api(cw.dispatcher))
+    with django_capture_on_commit_callbacks(execute=False):
+        queue(api(cw.dispatcher), description="还在排队")
+    settings.QUEUED_REPORT_KEEP_DAYS = 90
+    assert forget_processed(at=now() + dt.timedelta(days=89)) == 0
+    assert forget_processed(at=now() + dt.timedelta(days=91)) == 1
+    assert QueuedReport.objects.get().status == "queued"  # the waiting one stays, however old
+    assert api(cw.dispatcher).get(made["Location"]).status_code == 404 and Case.objects.count() == 1
