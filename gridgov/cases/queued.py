@@ -25,6 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from gridgov.cases.models import QueuedReport
 from gridgov.core import pii
 from gridgov.core.errors import ApplicationError, NotFound
+from gridgov.core.locks import skip_locked
 from gridgov.core.timeutil import clock_at, now
 
 log = logging.getLogger("gridgov.intake")
@@ -35,11 +36,10 @@ SWEEP_AFTER = dt.timedelta(seconds=30)  # the worker's task takes well under a s
 def queue_report(*, actor, values: dict, idempotency_key: str | None = None) -> tuple[QueuedReport, bool]:
     """Accept a report for the worker with one INSERT. The caller's same Idempotency-Key returns the first token
     (created=False); the same key with other values is refused (409 `idempotency_key_reused`)."""
-    from gridgov.cases.services import check_contact, parse_place
+    from gridgov.cases.services import check_contact, check_description, parse_place
 
-    if not (values.get("description") or "").strip():
-        raise ApplicationError("description_required", "请描述发生了什么", fields={"description": "必填"})
     # What can be checked without the database is checked now: such a report is refused at once, not later.
+    check_description(values.get("description"))
     parse_place(values.get("lon"), values.get("lat"), values.get("crs") or "wgs84", values.get("address") or "")
     check_contact(values.get("reporter_phone") or "", values.get("reporter_email") or "")
     key = (idempotency_key or "").strip()[:100]
@@ -70,10 +70,7 @@ def make_case(pk: int) -> str | None:
     from gridgov.cases.services import case_report
 
     with transaction.atomic():
-        qs = QueuedReport.objects.filter(pk=pk, status=Status.QUEUED)
-        if connection.features.has_select_for_update_skip_locked:
-            qs = qs.select_for_update(skip_locked=True, of=("self",))
-        queued = qs.select_related("actor").first()
+        queued = skip_locked(QueuedReport.objects.filter(pk=pk, status=Status.QUEUED)).select_related("actor").first()
         if queued is None:
             return None
         values = json.loads(pii.decrypt(queued.payload_enc))
@@ -112,9 +109,7 @@ def forget_processed(*, at: dt.datetime | None = None) -> int:
 
 def queued_get(*, actor, token: str) -> QueuedReport:
     """A queued report, for the caller who sent it only."""
-    queued = (QueuedReport.objects.filter(token=str(token)[:32], actor=actor).select_related("case")
-              .only("token", "status", "received_at", "error_code", "error_message", "case__id", "case__created_at")
-              .first() if getattr(actor, "pk", None) else None)
+    queued = _answers(token).filter(actor=actor).first() if getattr(actor, "pk", None) else None
     if queued is None:
         raise NotFound()
     return queued
@@ -122,8 +117,13 @@ def queued_get(*, actor, token: str) -> QueuedReport:
 
 def queued_by_token(token: str) -> QueuedReport | None:
     """A queued report by its token alone (128 random bits), as Open311's `tokens/<token>` looks it up."""
+    return _answers(token).first()
+
+
+def _answers(token: str):
+    """The row of a token with what its answer shows (the case's number needs its id and date only)."""
     return QueuedReport.objects.filter(token=str(token)[:32]).select_related("case").only(
-        "token", "status", "case__id", "case__created_at").first()
+        "token", "status", "received_at", "error_code", "error_message", "case__id", "case__created_at")
 
 
 def _make_later(pk: int) -> None:

@@ -218,6 +218,16 @@ def check_answers(category: Category | None, answers: dict) -> dict:
     return clean
 
 
+def check_description(description) -> str:
+    """What happened, in at most 4,000 characters (stripped)."""
+    description = (description or "").strip()
+    if not description:
+        raise ApplicationError("description_required", "请描述发生了什么", fields={"description": "必填"})
+    if len(description) > 4000:
+        raise ApplicationError("description_too_long", "描述不能超过4000字", fields={"description": "超过4000字"})
+    return description
+
+
 def check_contact(phone: str, email: str) -> tuple[str, str]:
     """The reporter's mobile number and e-mail address, checked and normalised (each may be empty)."""
     clean_phone = ""
@@ -294,11 +304,7 @@ def case_report(
             channel, description, title, getattr(category, "code", category), urgency, lon, lat, crs, address,
             reporter_name, reporter_phone, reporter_email, attributes, external_ref, is_public, resolved_on_spot,
             device_id)
-    description = (description or "").strip()
-    if not description:
-        raise ApplicationError("description_required", "请描述发生了什么", fields={"description": "必填"})
-    if len(description) > 4000:
-        raise ApplicationError("description_too_long", "描述不能超过4000字", fields={"description": "超过4000字"})
+    description = check_description(description)
     category = _category(category)
     urgency = urgency or (category.default_urgency if category else Urgency.NORMAL)
     if urgency not in Urgency.values:

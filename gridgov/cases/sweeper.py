@@ -12,13 +12,14 @@ import logging
 import time
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from gridgov.cases import events, signals
 from gridgov.cases.models import OPEN_STATES, Case, CaseEvent, Light, State
 from gridgov.cases.reference import unit_staff
 from gridgov.cases.routing import escalation_step, parent_center
+from gridgov.core.locks import skip_locked
 from gridgov.core.timeutil import now
 from gridgov.notify.models import Message
 
@@ -26,12 +27,6 @@ log = logging.getLogger("gridgov.sweep")
 
 RUNNING = (State.DISPATCHED, State.HANDLING, State.DONE_REPORTED)
 BATCH = 2000
-
-
-def _locked(qs):
-    if connection.features.has_select_for_update_skip_locked:
-        return qs.select_for_update(skip_locked=True, of=("self",))
-    return qs
 
 
 def _messages(rows, subject, t, *, supervisors: bool) -> list[Message]:
@@ -51,7 +46,7 @@ def _light_step(t, *, to: str, condition: dict, from_lights: tuple[str, ...], ac
     done = 0
     while True:
         with transaction.atomic():
-            rows = list(_locked(Case.objects.filter(state__in=RUNNING, light__in=from_lights, **condition))
+            rows = list(skip_locked(Case.objects.filter(state__in=RUNNING, light__in=from_lights, **condition))
                         .order_by("due_at").values("id", "title", "state", "handling_unit_id", "owner_center_id",
                                                    "due_at")[:BATCH])
             if not rows:
@@ -81,7 +76,7 @@ def _escalate_step(t) -> int:
 
     while True:
         with transaction.atomic():
-            rows = list(_locked(Case.objects.filter(escalate_at__lte=t, state__in=(State.DISPATCHED, State.HANDLING),
+            rows = list(skip_locked(Case.objects.filter(escalate_at__lte=t, state__in=(State.DISPATCHED, State.HANDLING),
                                                     owner_center__isnull=False))
                         .order_by("escalate_at").values("id", "title", "state", "owner_center_id", "handling_unit_id",
                                                         "sla")[:BATCH])
@@ -186,9 +181,9 @@ SUGGEST_BATCH = 200
 
 
 def _suggest_step(t) -> int:
-    """智能分拨 the queue did not do (a worker down, a task lost): the day's cases without a suggestion that are older
-    than `TRIAGE_SWEEP_GRACE_SECONDS` (2 minutes) — the sweep does not race the queue for the reports of the last minutes (under load it
-    classified them a second time, and the sweep of the lights waited behind it)."""
+    """智能分拨 the queue did not do (a worker down, a task lost): the day's cases without a suggestion that are
+    older than `TRIAGE_SWEEP_GRACE_SECONDS` (2 minutes) — the sweep does not race the queue for the reports of the
+    last minutes (under load it classified them a second time, and the lights waited behind it)."""
     from django.conf import settings
 
     from gridgov.cases.services import case_suggest
