@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from gridgov.cases import services
 from gridgov.cases.models import Case, Channel, State, Urgency
 from gridgov.cases.selectors import case_get, case_list, case_timeline
-from gridgov.core.api import StrictFloatField
+from gridgov.core.api import FlatSerializer, StrictFloatField
 from gridgov.core.workflow_api import uploaded_photos
 
 
@@ -83,7 +83,7 @@ class CaseDetailOut(CaseOut):
                 for t in services.available_actions(obj, actor)]
 
 
-class ReportIn(serializers.Serializer):
+class ReportIn(FlatSerializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.RESIDENT_APP)
     title = serializers.CharField(required=False, allow_blank=True, max_length=100)
     description = serializers.CharField(max_length=4000)
@@ -106,7 +106,7 @@ class ReportIn(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class ReportOut(serializers.Serializer):
+class ReportOut(FlatSerializer):
     """What a reporter needs back at once: the number, where it went, likely duplicates (no extra queries).
     Declared field by field (not a ModelSerializer): it answers every report, and introspecting the model on
     each one cost more than the rest of the response."""
@@ -135,7 +135,7 @@ class QueuedErrorOut(serializers.Serializer):
     message = serializers.CharField()
 
 
-class QueuedOut(serializers.Serializer):
+class QueuedOut(FlatSerializer):
     """A report accepted for later: its token and what became of it (`cases.queued`)."""
 
     token = serializers.CharField()

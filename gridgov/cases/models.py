@@ -517,9 +517,13 @@ class QueuedReport(models.Model):
         CREATED = "created", _("已立为事件")
         REFUSED = "refused", _("未受理")
 
-    token = models.CharField(_("令牌"), max_length=32, unique=True, editable=False)
+    # Each index is work on every report accepted: the token has one unique index (not also Django's LIKE
+    # index of a unique CharField), the actor is found through `queued_report_key` (token look-ups name the
+    # token), and nothing looks a row up by its case; an account or case deleted (neither is, in practice)
+    # scans the table, which the nightly job keeps to QUEUED_REPORT_KEEP_DAYS.
+    token = models.CharField(_("令牌"), max_length=32, editable=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上报方账号"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+                              on_delete=models.SET_NULL, related_name="+", db_index=False)
     channel = models.CharField(_("渠道"), max_length=16, blank=True)  # as it came: the API's, or Open311's
     idempotency_key = models.CharField(_("幂等键"), max_length=100, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
@@ -528,14 +532,15 @@ class QueuedReport(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     processed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     case = models.ForeignKey(Case, verbose_name=_("事件"), null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+                             related_name="+", db_index=False)
     error_code = models.CharField(_("未受理代码"), max_length=64, blank=True)
     error_message = models.CharField(_("未受理原因"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("待立案上报")
         verbose_name_plural = _("待立案上报")
-        constraints = [models.UniqueConstraint(fields=["actor", "idempotency_key"], condition=~Q(idempotency_key=""),
+        constraints = [models.UniqueConstraint(fields=["token"], name="queued_report_token"),
+                       models.UniqueConstraint(fields=["actor", "idempotency_key"], condition=~Q(idempotency_key=""),
                                                name="queued_report_key")]
         indexes = [models.Index(fields=["received_at"], condition=Q(status="queued"), name="queued_report_waiting")]
 

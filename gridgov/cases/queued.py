@@ -12,10 +12,14 @@ token's). `GET /api/v1/cases/queued/<token>/` tells the caller what became of it
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import json
 import logging
+import os
+import threading
+import time
 import uuid
 from contextlib import nullcontext
 
@@ -127,9 +131,59 @@ def _answers(token: str):
 
 
 def _make_later(pk: int) -> None:
-    from gridgov.cases.tasks import make_queued_case
+    """Hand a committed report to the worker: at once when QUEUED_REPORT_BATCH_SECONDS is 0, else with the others
+    this process accepts within that time, as one task (one enqueue per batch instead of one per report: a tenth
+    of what accepting a report costs). Should the process die before the hand-over, the row is committed and
+    the sweep makes it."""
+    from django.conf import settings
+
+    wait = float(getattr(settings, "QUEUED_REPORT_BATCH_SECONDS", 0))
+    if wait <= 0:
+        _hand_over([pk])
+    else:
+        _batch.add(pk, wait)
+
+
+def _hand_over(ids: list[int]) -> None:
+    from gridgov.cases.tasks import make_queued_cases
 
     try:
-        make_queued_case(pk)
-    except Exception:  # noqa: BLE001 - logged; the sweep makes it
-        log.exception("queued report %s: left to the sweep", pk)
+        make_queued_cases(ids)
+    except Exception:  # noqa: BLE001 - logged; the sweep makes them
+        log.exception("queued reports %s…: left to the sweep", ids[:5])
+
+
+class _Batch:
+    """This process's reports waiting for their hand-over, and the one thread that hands them over: it wakes at
+    the first, waits `wait` seconds for others, hands them all over as one task and sleeps again. Started in the
+    process that uses it (a forked worker starts its own); what is left is handed over when the process exits."""
+
+    def __init__(self):
+        self.ids: list[int] = []
+        self.ready = threading.Condition()
+        self.pid = 0
+
+    def add(self, pk: int, wait: float) -> None:
+        with self.ready:
+            if self.pid != os.getpid():  # first use in this process
+                self.pid, self.ids = os.getpid(), []
+                threading.Thread(target=self._run, args=(wait,), name="queued-hand-over", daemon=True).start()
+                atexit.register(self.flush)
+            self.ids.append(pk)
+            self.ready.notify()
+
+    def flush(self) -> None:
+        with self.ready:
+            ids, self.ids = self.ids, []
+        if ids:
+            _hand_over(ids)
+
+    def _run(self, wait: float) -> None:
+        while True:
+            with self.ready:
+                self.ready.wait_for(lambda: self.ids)
+            time.sleep(wait)
+            self.flush()
+
+
+_batch = _Batch()

@@ -30,8 +30,9 @@ def suggest_department(case_id: int):
 
 
 @db_task()
-def make_queued_case(queued_id: int):
-    """The case of a report accepted for later (`cases.queued`), after its acceptance committed."""
+def make_queued_cases(queued_ids: list[int]):
+    """The cases of reports accepted for later (`cases.queued`), after their acceptance committed; one task for
+    the reports a process accepted within QUEUED_REPORT_BATCH_SECONDS."""
     from gridgov.cases.queued import make_case
 
-    return make_case(queued_id)
+    return [make_case(pk) for pk in queued_ids]

@@ -334,6 +334,8 @@ if REDIS_URL:
 CASE_RETENTION_DAYS = int(os.environ.get("CASE_RETENTION_DAYS", "1095"))
 # Reports accepted for later: how long a token still answers once its case was made or refused
 QUEUED_REPORT_KEEP_DAYS = int(os.environ.get("QUEUED_REPORT_KEEP_DAYS", "90"))
+# ...and how long a process gathers them before handing them to the worker as one task (0: each at once)
+QUEUED_REPORT_BATCH_SECONDS = float(os.environ.get("QUEUED_REPORT_BATCH_SECONDS", "0.05"))
 # Delivered messages (sent SMS/e-mail, read 站内信, given-up ones) are forgotten after this many days (min. 30).
 NOTIFY_RETENTION_DAYS = int(os.environ.get("NOTIFY_RETENTION_DAYS", "365"))
 

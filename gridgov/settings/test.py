@@ -18,3 +18,4 @@ STORAGES = {
 }
 LOCATOR_VERSION_TTL = 0
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "gridgov-test", "immediate": True}
+QUEUED_REPORT_BATCH_SECONDS = 0  # each queued report handed over at once (the batch has its own test)

@@ -121,3 +121,32 @@ def test_answered_tokens_are_forgotten_after_the_keep_days_waiting_ones_never(cw
     assert forget_processed(at=now() + dt.timedelta(days=91)) == 1
     assert QueuedReport.objects.get().status == "queued"  # the waiting one stays, however old
     assert api(cw.dispatcher).get(made["Location"]).status_code == 404 and Case.objects.count() == 1
+
+
+def test_a_process_hands_the_reports_of_a_moment_over_as_one_task(cw, api, settings, monkeypatch,
+                                                                    django_capture_on_commit_callbacks):
+    import threading
+
+    from gridgov.cases import queued
+
+    handed, arrived = [], threading.Event()
+    monkeypatch.setattr(queued, "_batch", queued._Batch())  # this test's own, not another test's thread
+    monkeypatch.setattr(queued, "_hand_over", lambda ids: (handed.append(list(ids)), arrived.set()))
+    settings.QUEUED_REPORT_BATCH_SECONDS = 1.0  # the four requests take far less
+    hotline = api(cw.dispatcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        tokens = [queue(hotline, key=f"b{i}", description=f"第{i}件:路灯不亮").json()["token"] for i in range(4)]
+    ids = [QueuedReport.objects.get(token=t).pk for t in tokens]
+    assert arrived.wait(5)
+    assert handed == [ids]  # gathered for the moment, handed over once, in the order received
+    monkeypatch.undo()
+    queued._hand_over(handed[0])  # the worker's one task makes all four
+    assert sorted(Case.objects.values_list("description", flat=True)) == [f"第{i}件:路灯不亮" for i in range(4)]
+
+    # a process that exits hands over what it still holds (its atexit hook); a lost hand-over is the sweep's
+    batch, later = queued._Batch(), []
+    monkeypatch.setattr(queued, "_hand_over", later.extend)
+    batch.add(101, 60)
+    batch.add(102, 60)
+    batch.flush()
+    assert later == [101, 102] and batch.ids == []

@@ -178,6 +178,13 @@ def test_the_topology_serves_replicates_queues_and_survives_an_app_process(topol
         return body.get("suggested_class")
     assert _eventually(triaged, 60)
 
+    # a report accepted for later: the app process hands its batch to Redis, a worker makes the case
+    r = requests.post(f"{base}/api/v1/cases/", headers={**auth, "Prefer": "respond-async"}, timeout=30,
+                      json={"description": "12345转来:幸福路路灯不亮", "address": "幸福路2号", "channel": "hotline"})
+    assert r.status_code == 202, r.text
+    answer = lambda: requests.get(f"{base}{r.headers['Location']}", headers=auth, timeout=30).json()  # noqa: E731
+    assert _eventually(lambda: answer()["status"] == "created", 60), answer()
+
     with psycopg.connect(topology["primary"]) as con:
         att_id = con.execute("SELECT id FROM cases_attachment WHERE case_id = %s", [case_id]).fetchone()[0]
     browser = _console_session()  # photos are for signed-in staff: with the password and 动态口令, as in production
