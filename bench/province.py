@@ -20,6 +20,7 @@ last line: `worst_p95_ms=<slowest p95> cases=<n> grids=<n> staff=<n>` (target: â
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import statistics
 import sys
@@ -372,6 +373,11 @@ def main() -> None:
             staff = build_units_and_staff(cur.cursor, args.staff)
         print(f"regions, units and {staff:,} staff in {time.perf_counter() - t:.0f} s", flush=True)
         t = time.perf_counter()
+        from gridgov.core.partitions import ensure_months
+        from gridgov.core.timeutil import now
+
+        # the timeline's months of the year of history, as the nightly job would have made them month by month
+        ensure_months("cases_caseevent", "at", since=(now() - dt.timedelta(days=366)).date())
         with connection.cursor() as cur:
             write_cases(cur.cursor, args.cases)
             events = write_timelines(cur.cursor)

@@ -421,7 +421,10 @@ class Attachment(models.Model):
     (no GPS position, no device) for anything shown to the public."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    # No database foreign key: the timeline is partitioned by month on PostgreSQL (core.partitions), and a key
+    # into a partitioned table must name its partition column too; timeline rows are never deleted.
+    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments",
+                              db_constraint=False)
     file = models.FileField(_("原件"), upload_to="cases/%Y/%m/")
     public_file = models.FileField(_("公开副本"), upload_to="cases/public/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=50)

@@ -21,6 +21,14 @@ def anonymise_old_cases():
     return anonymise_due(batch=5000)
 
 
+@db_periodic_task(crontab(minute="20", hour="3"))
+def make_timeline_months():
+    """Each night: the timeline's monthly partitions for the months ahead (PostgreSQL; core.partitions)."""
+    from gridgov.core.partitions import ensure_months
+
+    return ensure_months("cases_caseevent", "at", ahead=3)
+
+
 @db_task()
 def suggest_department(case_id: int):
     """智能分拨 of a new case, after its intake committed."""
