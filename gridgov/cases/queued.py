@@ -155,20 +155,25 @@ def _hand_over(ids: list[int]) -> None:
 
 class _Batch:
     """This process's reports waiting for their hand-over, and the one thread that hands them over: it wakes at
-    the first, waits `wait` seconds for others, hands them all over as one task and sleeps again. Started in the
-    process that uses it (a forked worker starts its own); what is left is handed over when the process exits."""
+    the first, waits `wait` seconds for others, hands them all over as one task and sleeps again. Started at first
+    use; a forked child starts afresh (its own lock, no ids, its own thread: the parent's thread hands over what
+    the parent held); what is left is handed over when the process exits."""
 
     def __init__(self):
+        self._forked()
+        os.register_at_fork(after_in_child=self._forked)
+        atexit.register(self.flush)
+
+    def _forked(self) -> None:
         self.ids: list[int] = []
         self.ready = threading.Condition()
-        self.pid = 0
+        self.started = False
 
     def add(self, pk: int, wait: float) -> None:
         with self.ready:
-            if self.pid != os.getpid():  # first use in this process
-                self.pid, self.ids = os.getpid(), []
+            if not self.started:
+                self.started = True
                 threading.Thread(target=self._run, args=(wait,), name="queued-hand-over", daemon=True).start()
-                atexit.register(self.flush)
             self.ids.append(pk)
             self.ready.notify()
 

@@ -150,3 +150,21 @@ def test_a_process_hands_the_reports_of_a_moment_over_as_one_task(cw, api, setti
     batch.add(102, 60)
     batch.flush()
     assert later == [101, 102] and batch.ids == []
+
+
+def test_a_forked_process_starts_its_own_batch():
+    import os
+
+    from gridgov.cases import queued
+
+    batch = queued._Batch()
+    with batch.ready:  # held by the parent at the fork: the child must not inherit a held lock
+        batch.ids.append(7)
+        pid = os.fork()
+        if pid == 0:  # the child
+            ok = batch.ids == [] and not batch.started and batch.ready.acquire(timeout=1)
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert batch.ids == [7]  # the parent keeps what it held
+    batch.ids.clear()  # nothing for its exit hook to hand over
