@@ -94,7 +94,7 @@ def write_cases(n: int, communities, units) -> None:
               FROM generate_series({start + 1}, {min(start + step, n)}) s)
             INSERT INTO cases_case (title, description, channel, urgency, state, resume_state, crs_source, address,
               region_path, grid_id, out_of_grid, escalation_level, reporter_name, reporter_phone_enc,
-              reporter_phone_hash, reporter_phone_last4, external_ref, idempotency_hash, device_id, suggested_class,
+              reporter_phone_hash, reporter_phone_last4, external_ref, device_id, suggested_class,
               suggested_by, attributes, is_public, duplicate_candidates, sla, time_basis, light, clock_error,
               return_count, rework_count, extension_count, reopen_count, supervise_count, on_the_spot, category_id,
               handling_unit_id, lon, lat, created_at, accepted_at, dispatched_at, handle_due_at, done_reported_at,
@@ -103,7 +103,7 @@ def write_cases(n: int, communities, units) -> None:
               'normal',
               CASE WHEN r.u < 0.85 THEN 'closed' WHEN r.u < 0.95 THEN 'handling' WHEN r.u < 0.98 THEN 'dispatched'
                    ELSE 'reported' END,
-              '', '', '', g.path, g.grid_id, false, 0, '', '', '', '', '', '', '', '', '', '{{}}', true, '[]', '{{}}', '',
+              '', '', '', g.path, g.grid_id, false, 0, '', '', '', '', '', '', '', '', '{{}}', true, '[]', '{{}}', '',
               CASE WHEN r.u >= 0.98 OR r.u < 0.85 THEN 'none' WHEN r.v < 0.1 THEN 'red' WHEN r.v < 0.25 THEN 'yellow'
                    ELSE 'green' END,
               '', 0, 0, 0, 0, 0, false, c.id,

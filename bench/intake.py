@@ -97,20 +97,16 @@ def insert_sql(obj, connection) -> tuple[str, list[str]]:
 
 
 def pgbench_script(case, event, connection) -> str:
-    """Two INSERTs in one transaction, as the API wrote them: the case (with a fresh idempotency key) and its
-    timeline row pointing at it."""
+    """Two INSERTs in one transaction, as the API wrote them: the case and its timeline row pointing at it."""
     case_values, case_cols = insert_sql(case, connection)
-    key_at = case_cols.index("idempotency_key")
     event_values, event_cols = insert_sql(event, connection)
     case_id_at = event_cols.index("case_id")
     # swap the literal values we must vary for pgbench variables
     case_literals = split_values(case_values)
-    case_literals[key_at] = "'bare-' || :client_id || '-' || :k"
     event_literals = split_values(event_values)
     event_literals[case_id_at] = ":id"
     q = connection.ops.quote_name
     return "\n".join([
-        r"\set k random(1, 9000000000000000000)",
         "BEGIN;",
         f"INSERT INTO {q(case._meta.db_table)} ({', '.join(q(c) for c in case_cols)}) "
         f"VALUES ({', '.join(case_literals)}) RETURNING id \\gset",

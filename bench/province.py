@@ -184,13 +184,13 @@ def write_cases(cur, n: int) -> None:
           FROM r)
         INSERT INTO cases_case (title, description, channel, urgency, state, resume_state, crs_source, address,
           region_path, grid_id, out_of_grid, escalation_level, reporter_name, reporter_phone_enc,
-          reporter_phone_hash, reporter_phone_last4, external_ref, idempotency_hash, device_id, suggested_class,
+          reporter_phone_hash, reporter_phone_last4, external_ref, device_id, suggested_class,
           suggested_by, attributes, is_public, duplicate_candidates, sla, time_basis, light, clock_error,
           return_count, rework_count, extension_count, reopen_count, supervise_count, on_the_spot, category_id,
           owner_center_id, handling_unit_id, lon, lat, created_at, accepted_at, dispatched_at, acknowledged_at,
           handle_due_at, due_at, done_reported_at, closed_at, satisfaction, updated_at)
         SELECT '模拟事件' || s, '模拟事件描述:路边垃圾堆放,影响通行', (ARRAY['grid_worker','resident_app','hotline','wechat','sensor'])[1 + s % 5],
-          'normal', st.state, '', 'wgs84', '', g.path, g.grid_id, false, 0, '', '', '', '', '', '', '', '', '-',
+          'normal', st.state, '', 'wgs84', '', g.path, g.grid_id, false, 0, '', '', '', '', '', '', '', '-',
           '{{}}', true, '[]', '{{}}', 'working',
           CASE WHEN st.state IN ('dispatched', 'handling') THEN
             CASE WHEN st.v < 0.1 THEN 'red' WHEN st.v < 0.25 THEN 'yellow' ELSE 'green' END ELSE 'none' END,
@@ -373,11 +373,11 @@ def main() -> None:
             staff = build_units_and_staff(cur.cursor, args.staff)
         print(f"regions, units and {staff:,} staff in {time.perf_counter() - t:.0f} s", flush=True)
         t = time.perf_counter()
-        from gridgov.core.partitions import ensure_months
+        from gridgov.cases.tasks import make_months
         from gridgov.core.timeutil import now
 
-        # the timeline's months of the year of history, as the nightly job would have made them month by month
-        ensure_months("cases_caseevent", "at", since=(now() - dt.timedelta(days=366)).date())
+        # the months of the year of history (cases, timeline), as the nightly job would have made them one by one
+        make_months(since=(now() - dt.timedelta(days=366)).date())
         with connection.cursor() as cur:
             write_cases(cur.cursor, args.cases)
             events = write_timelines(cur.cursor)

@@ -120,13 +120,13 @@ def insert_open_cases(connection, world: dict, category, n: int, overdue: int) -
             INSERT INTO cases_case (title, description, category_id, channel, urgency, state, resume_state,
                 lon, lat, crs_source, address, grid_id, region_path, out_of_grid, owner_center_id, escalation_level,
                 reporter_name, reporter_phone_enc, reporter_phone_hash, reporter_phone_last4, external_ref,
-                device_id, idempotency_hash, is_public, duplicate_candidates, attributes, handling_unit_id, sla, time_basis, handle_due_at,
+                device_id, is_public, duplicate_candidates, attributes, handling_unit_id, sla, time_basis, handle_due_at,
                 due_at, warn_at, light, clock_error, escalate_at, return_count, rework_count, extension_count,
                 reopen_count, supervise_count, on_the_spot, created_at, dispatched_at, acknowledged_at,
                 suggested_class, suggested_by, updated_at)
             SELECT '基准事件 ' || i, '基准', %(cat)s, 'grid_worker', 'normal', 'handling', '',
                 113.31, 23.11, 'wgs84', '', %(grid)s, %(path)s, false, %(owner)s, 0,
-                '', '', '', '', '', '', '', true, '[]', '{}', %(dept)s, '{"grace": 240, "warn_ratio": 0.8}', 'working',
+                '', '', '', '', '', '', true, '[]', '{}', %(dept)s, '{"grace": 240, "warn_ratio": 0.8}', 'working',
                 d.due, d.due, d.due - interval '1 day', 'green', '', d.due + interval '4 hours', 0, 0, 0, 0, 0,
                 false, now() - interval '2 days', now() - interval '2 days', now() - interval '2 days', '', '-', now()
             FROM generate_series(1, %(n)s) AS i,

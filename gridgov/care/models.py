@@ -67,7 +67,7 @@ class CarePlan(models.Model):
     red_at = models.DateTimeField(_("转红灯时间"), null=True, blank=True, db_index=True)
     visit_due_at = models.DateTimeField(_("下次走访"), null=True, blank=True, db_index=True)
     paused_until = models.DateField(_("暂停至"), null=True, blank=True)
-    alert_case = models.ForeignKey("cases.Case", verbose_name=_("告警事件"), null=True, blank=True,
+    alert_case = models.ForeignKey("cases.Case", db_constraint=False, verbose_name=_("告警事件"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("建档人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -143,7 +143,7 @@ class CheckIn(models.Model):
     note = models.TextField(_("说明"), blank=True)
     lon = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
-    case = models.ForeignKey("cases.Case", verbose_name=_("转办事件"), null=True, blank=True,
+    case = models.ForeignKey("cases.Case", db_constraint=False, verbose_name=_("转办事件"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("时间"), db_index=True)
     idempotency_key = models.CharField(max_length=64, blank=True)
@@ -224,7 +224,7 @@ class DeviceAlarm(models.Model):
     at = models.DateTimeField(_("发生时间"), db_index=True)
     received_at = models.DateTimeField(_("接收时间"))
     result = models.CharField(_("处理结果"), max_length=8, choices=Result.choices)
-    case = models.ForeignKey("cases.Case", verbose_name=_("事件"), null=True, blank=True, on_delete=models.PROTECT,
+    case = models.ForeignKey("cases.Case", db_constraint=False, verbose_name=_("事件"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
 
     class Meta:

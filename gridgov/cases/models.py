@@ -177,7 +177,7 @@ class TriageCorrection(models.Model):
     """A dispatcher sent a case elsewhere than the classifier suggested: what it said, where it went (the class of
     that unit's type, when one is mapped). `gridgov triage_export` turns dispatched cases into training rows."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("事件"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", db_constraint=False, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="+")
     suggested_class = models.CharField(_("模型建议"), max_length=16)
     suggested_confidence = models.FloatField(_("建议置信度"), null=True, blank=True)
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("实际派往"), on_delete=models.PROTECT, related_name="+")
@@ -240,6 +240,8 @@ class Satisfaction(models.IntegerChoices):
 
 
 class Case(models.Model):
+    PARTITION_COLUMN = "created_at"  # by month on PostgreSQL (see Meta)
+
     title = models.CharField(_("标题"), max_length=100)
     description = models.TextField(_("描述"), max_length=4000)
     category = models.ForeignKey(Category, verbose_name=_("类别"), null=True, blank=True, on_delete=models.PROTECT)
@@ -265,10 +267,6 @@ class Case(models.Model):
     reporter_phone_enc, reporter_phone_hash, reporter_phone_last4 = pii_columns()
     external_ref = models.CharField(_("外部编号"), max_length=64, blank=True, db_index=True,
                                     help_text=_("12345工单号、设备告警号等"))
-    # "<caller>:<key>" (u<user id> or sys): a key is the caller's own; the hash of what was sent with it tells a
-    # retry (the same case back) from a reuse for something else (409)
-    idempotency_key = models.CharField(max_length=140, null=True, blank=True, editable=False)
-    idempotency_hash = models.CharField(max_length=64, blank=True, editable=False)
     device_id = models.CharField(_("设备编号"), max_length=64, blank=True, db_index=True)
     suggested_class = models.CharField(_("智能分拨建议"), max_length=16, blank=True,
                                        help_text=_("分拨模型从文字判断的部门大类"))
@@ -276,7 +274,7 @@ class Case(models.Model):
     suggested_by = models.CharField(_("分拨模型"), max_length=40, blank=True)
     attributes = models.JSONField(_("补充信息"), default=dict, blank=True)
     is_public = models.BooleanField(_("公开"), default=True)
-    merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True,
+    merged_into = models.ForeignKey("self", verbose_name=_("合并至"), db_constraint=False, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged_cases")
     duplicate_candidates = models.JSONField(_("疑似重复"), default=list, blank=True, editable=False)
     handling_unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("主办单位"), null=True, blank=True,
@@ -319,10 +317,10 @@ class Case(models.Model):
         verbose_name = _("事件")
         verbose_name_plural = _("事件")
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["channel", "idempotency_key"], condition=Q(idempotency_key__isnull=False),
-                                    name="case_idempotency"),
-        ]
+        # Partitioned by month of created_at on PostgreSQL (core.partitions, migration cases 0025): its primary key
+        # is (id, created_at) there, so no unique constraint of its own (a caller's key is a CaseKey) and no
+        # database foreign key into it (integrity by the services; a case is never deleted); created_at never
+        # changes.
         indexes = [
             models.Index(fields=["category", "state", "created_at"], name="case_dup_lookup"),
             # likely duplicates: open cases of a category in a latitude band (cases/duplicates.py)
@@ -350,6 +348,23 @@ class Case(models.Model):
         return mask_from_last4("phone", self.reporter_phone_last4)
 
 
+class CaseKey(models.Model):
+    """幂等键: the key a caller sent with a report and the case it made. "<caller>:<key>" (u<user id> or sys): a key
+    is the caller's own; the hash of what was sent with it tells a retry (the same case back) from a reuse for
+    something else (409). Its own table because the case table is partitioned by month on PostgreSQL, where a
+    unique constraint must name the partition column."""
+
+    channel = models.CharField(_("来源渠道"), max_length=16)
+    key = models.CharField(_("幂等键"), max_length=140)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    case = models.ForeignKey(Case, db_constraint=False, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [models.UniqueConstraint(fields=["channel", "key"], name="case_idempotency")]
+
+
 class Assignment(models.Model):
     """A unit's part in a case: the lead (主办) and, when the center summons (吹哨), cooperating units (协办)."""
 
@@ -364,7 +379,7 @@ class Assignment(models.Model):
         RETURNED = "returned", _("已退回")
         CANCELLED = "cancelled", _("已撤销")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    case = models.ForeignKey(Case, db_constraint=False, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT,
                              related_name="assignments")
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
@@ -384,9 +399,12 @@ class Assignment(models.Model):
 
 
 class CaseEvent(models.Model):
-    """The timeline: one immutable row per action (who, when, from, to, why, attachments)."""
+    """The timeline: one immutable row per action (who, when, from, to, why, attachments). Partitioned by month of
+    `at` on PostgreSQL (core.partitions, migration cases 0023)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    PARTITION_COLUMN = "at"
+
+    case = models.ForeignKey(Case, db_constraint=False, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
@@ -420,7 +438,7 @@ class Attachment(models.Model):
     """A photo or document. The original is kept private; `public_file` is a re-encoded copy without EXIF
     (no GPS position, no device) for anything shown to the public."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    case = models.ForeignKey(Case, db_constraint=False, on_delete=models.CASCADE, related_name="attachments")
     # No database foreign key: the timeline is partitioned by month on PostgreSQL (core.partitions), and a key
     # into a partitioned table must name its partition column too; timeline rows are never deleted.
     event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments",
@@ -460,7 +478,7 @@ class ExtensionRequest(models.Model):
         APPROVED = "approved", _("已批准")
         REJECTED = "rejected", _("已驳回")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extension_requests")
+    case = models.ForeignKey(Case, db_constraint=False, on_delete=models.CASCADE, related_name="extension_requests")
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
     minutes = models.PositiveIntegerField(_("申请延长(分钟)"))
     reason = models.TextField(_("理由"))
@@ -490,12 +508,12 @@ class CaseFollower(models.Model):
 
     PII_KIND_FIELDS = {"address": "channel"}
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    case = models.ForeignKey(Case, db_constraint=False, on_delete=models.CASCADE, related_name="followers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
     channel = models.CharField(_("通知方式"), max_length=8, choices=Via.choices, default=Via.APP, blank=True)
     address_enc, address_hash, address_last4 = pii_columns()
-    from_case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    from_case = models.ForeignKey(Case, db_constraint=False, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [
@@ -534,7 +552,7 @@ class QueuedReport(models.Model):
     received_at = models.DateTimeField(_("受理时间"))
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     processed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-    case = models.ForeignKey(Case, verbose_name=_("事件"), null=True, blank=True, on_delete=models.SET_NULL,
+    case = models.ForeignKey(Case, db_constraint=False, verbose_name=_("事件"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+", db_index=False)
     error_code = models.CharField(_("未受理代码"), max_length=64, blank=True)
     error_message = models.CharField(_("未受理原因"), max_length=300, blank=True)

@@ -20,6 +20,7 @@ from gridgov.cases.models import (
     Assignment,
     Case,
     CaseFollower,
+    CaseKey,
     Category,
     Channel,
     ExtensionRequest,
@@ -269,16 +270,16 @@ def _report_fingerprint(*values) -> str:
     return hashlib.sha256(json.dumps([norm(v) for v in values], ensure_ascii=False).encode()).hexdigest()
 
 
-def _seen_report(channel: str, key: str, fingerprint: str) -> Case | None:
-    """The case made earlier with this caller's key; a key sent again with a different report is refused (409)
+def seen_report(channel: str, key: str, fingerprint: str = "") -> Case | None:
+    """The case made earlier with this caller's (scoped) key; a key sent again with a different report is refused (409)
     rather than answered with the first case, which would silently drop the second report."""
-    seen = Case.objects.filter(channel=channel, idempotency_key=key).order_by().first()
+    seen = CaseKey.objects.filter(channel=channel, key=key).select_related("case").first()
     if seen is None:
         return None
-    if seen.idempotency_hash and fingerprint and seen.idempotency_hash != fingerprint:
+    if seen.fingerprint and fingerprint and seen.fingerprint != fingerprint:
         raise ApplicationError("idempotency_key_reused", "该 Idempotency-Key 已用于另一份不同内容的上报,请换一个",
                                fields={"idempotency_key": "已用于其他上报"}, status=409)
-    return seen
+    return seen.case
 
 
 def case_report(
@@ -295,8 +296,8 @@ def case_report(
     or e-mail to `reporter_email` when given."""
     if channel not in Channel.values:
         raise ApplicationError("invalid_channel", f"未知的上报渠道 {channel}", fields={"channel": "取值无效"})
-    # Idempotency by the unique constraint (channel, key): a retry runs the checks again and its INSERT fails,
-    # then the first case is returned — no look-up before every report.
+    # Idempotency by the unique constraint of CaseKey (channel, key): a retry runs the checks again and its
+    # INSERT fails, then the first case is returned — no look-up before every report.
     key = idempotency_scoped(actor, idempotency_key)
     fingerprint = ""
     if key:
@@ -336,7 +337,7 @@ def case_report(
         title=case_title(title, description), description=description, category=category, channel=channel,
         urgency=urgency, grid_id=grid_id, region_path=region_path, out_of_grid=out_of_grid, owner_center=owner,
         reporter=actor if getattr(actor, "pk", None) else None, reporter_name=(reporter_name or "").strip()[:50],
-        idempotency_key=key, idempotency_hash=fingerprint, is_public=category.is_public_default if (is_public is None and category) else bool(
+        is_public=category.is_public_default if (is_public is None and category) else bool(
             is_public if is_public is not None else True),
         external_ref=(external_ref or "")[:64], device_id=(device_id or "")[:64], attributes=answers,
         created_at=t, updated_at=t, **place,
@@ -348,6 +349,8 @@ def case_report(
     try:
         with transaction.atomic():
             case.save()
+            if key:
+                CaseKey.objects.create(channel=channel, key=key, fingerprint=fingerprint, case=case)
             report = events.reported(case, actor=case.reporter, channel=channel, out_of_grid=out_of_grid,
                                      nearest_grid=located.nearest.code if located and located.nearest else None, at=t)
             store_photos(case=case, event=report, checked=checked, actor=actor)
@@ -363,7 +366,7 @@ def case_report(
             transaction.on_commit(lambda: _suggest_later(case.pk))
     except IntegrityError:
         if key:  # the key was used before (a retry, or a concurrent one that won the race): return its case
-            if (seen := _seen_report(channel, key, fingerprint)) is not None:
+            if (seen := seen_report(channel, key, fingerprint)) is not None:
                 return seen, False
         raise
     return case, True

@@ -21,12 +21,20 @@ def anonymise_old_cases():
     return anonymise_due(batch=5000)
 
 
-@db_periodic_task(crontab(minute="20", hour="3"))
-def make_timeline_months():
-    """Each night: the timeline's monthly partitions for the months ahead (PostgreSQL; core.partitions)."""
+def make_months(*, ahead: int = 3, since=None) -> list[str]:
+    """The monthly partitions of the cases and their timeline (migrations cases 0025 and 0023) from `since` (default:
+    this month) to `ahead` months after this one; rows that waited in a default partition move into their month."""
+    from gridgov.cases.models import Case, CaseEvent
     from gridgov.core.partitions import ensure_months
 
-    return ensure_months("cases_caseevent", "at", ahead=3)
+    return [name for model in (Case, CaseEvent)
+            for name in ensure_months(model._meta.db_table, model.PARTITION_COLUMN, ahead=ahead, since=since)]
+
+
+@db_periodic_task(crontab(minute="20", hour="3"))
+def make_monthly_partitions():
+    """Each night: the months ahead of the cases and their timeline (PostgreSQL)."""
+    return make_months(ahead=3)
 
 
 @db_task()

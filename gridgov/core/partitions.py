@@ -1,5 +1,5 @@
-"""Monthly range partitions (PostgreSQL's native partitioning) for the tables that only grow: a timeline gets one
-partition a month of its time column, plus a default partition that takes whatever falls outside them (a row
+"""Monthly range partitions (PostgreSQL's native partitioning) for the tables that only grow (the cases and their
+timeline: models with a `PARTITION_COLUMN`): such a table gets one partition a month of its time column, plus a default partition that takes whatever falls outside them (a row
 is never refused for its date). Queries bounded in time (KPIs, rollups, exports of a period) read only their
 months, and old months can be detached whole.
 
@@ -73,7 +73,7 @@ def ensure_months(table: str, column: str, *, ahead: int = 3, since: dt.date | N
             continue
         with transaction.atomic(), connection.cursor() as cur:
             # Rows of this month in the default partition would make the new bound fail: they move with it.
-            cur.execute(f"CREATE TABLE {_q(name)} (LIKE {_q(table)} INCLUDING DEFAULTS)")
+            cur.execute(f"CREATE TABLE {_q(name)} (LIKE {_q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
             cur.execute(f"WITH moved AS (DELETE FROM {_q(table + '_default')} WHERE {_q(column)} >= %s "
                         f"AND {_q(column)} < %s RETURNING *) INSERT INTO {_q(name)} SELECT * FROM moved",
                         [start, upto])
@@ -85,7 +85,7 @@ def ensure_months(table: str, column: str, *, ahead: int = 3, since: dt.date | N
 
 def partition_by_month(table: str, column: str, *, ahead: int = 3) -> None:
     """Turn `table` (an `id` primary key from a sequence or identity, nothing referring to it by a database
-    foreign key) into a table partitioned by month of `column`, in one transaction: the rows copied, its indexes
+    foreign key, no unique constraint without `column`: PostgreSQL enforces those per partition only) into a table partitioned by month of `column`, in one transaction: the rows copied, its indexes
     and foreign keys re-made under the same names, the primary key (id, column), `id` still drawn from a sequence
     of the usual name (Django resets it by that name)."""
     if connection.vendor == "postgresql" and not is_partitioned(table):
@@ -103,6 +103,14 @@ def _rebuild(table: str, column: str, *, by_month: bool, ahead: int) -> None:
         cur.execute("SELECT conname FROM pg_constraint WHERE confrelid = %s::regclass", [table])
         if cur.fetchall():
             raise RuntimeError(f"{table} is referenced by foreign keys: partitioning it needs them dropped first")
+        if by_month:
+            cur.execute("SELECT i.indexrelid::regclass::text FROM pg_index i WHERE i.indrelid = %s::regclass "
+                        "AND i.indisunique AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_attribute a "
+                        "WHERE a.attrelid = i.indrelid AND a.attname = %s AND a.attnum = ANY(i.indkey))",
+                        [table, column])
+            if unique := [name for (name,) in cur.fetchall()]:
+                raise RuntimeError(f"{table} has unique indexes without {column} ({', '.join(unique)}): PostgreSQL "
+                                   "would enforce them per month only; move them to a table of their own first")
         cur.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = %s "
                     "AND indexname <> %s", [table, f"{table}_pkey"])
         indexes = [row[0] for row in cur.fetchall()]

@@ -82,7 +82,7 @@ class Topic(models.Model):
     outcome_note = models.TextField(_("办理结果"), blank=True)
     progress = models.PositiveSmallIntegerField(_("实施进度(%)"), default=0)
     published_at = models.DateTimeField(_("结果公开时间"), null=True, blank=True)
-    case = models.ForeignKey("cases.Case", verbose_name=_("来源事件"), null=True, blank=True,
+    case = models.ForeignKey("cases.Case", db_constraint=False, verbose_name=_("来源事件"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("提出时间"))
     updated_at = models.DateTimeField(_("更新时间"))

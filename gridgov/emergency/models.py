@@ -30,7 +30,7 @@ class Callout(models.Model):
     """出警: one per case that needs the nearest units. `ring` is the ring called last; `ack_due_at` is when the
     next ring is called if nobody of the called units has acknowledged (the sweep's index)."""
 
-    case = models.OneToOneField("cases.Case", verbose_name=_("事件"), on_delete=models.PROTECT,
+    case = models.OneToOneField("cases.Case", db_constraint=False, verbose_name=_("事件"), on_delete=models.PROTECT,
                                 related_name="callout")
     state = models.CharField(_("状态"), max_length=16, choices=CalloutState.choices, default=CalloutState.ALERTING,
                              db_index=True)

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from gridgov.cases import events
 from gridgov.cases.models import Case, IngestSource
-from gridgov.cases.services import case_report, idempotency_scoped, parse_place
+from gridgov.cases.services import case_report, idempotency_scoped, parse_place, seen_report
 from gridgov.core.errors import ApplicationError
 from gridgov.core.timeutil import now
 
@@ -51,7 +51,7 @@ def ingest_alarm(*, source: IngestSource, alarm_id: str, device_id: str, descrip
                                fields={"alarm_id": "必填", "device_id": "必填"})
     parse_place(lon, lat, crs, address)  # a bad location is refused before anything else happens
     key = f"{source.code}:{alarm_id}"
-    existing = Case.objects.filter(channel=source.channel, idempotency_key=idempotency_scoped(None, key)).first()
+    existing = seen_report(source.channel, idempotency_scoped(None, key))
     if existing:
         return existing, "duplicate"
     window = now() - dt.timedelta(minutes=source.dedupe_minutes)

@@ -151,7 +151,7 @@ class Dispute(models.Model):
     people_involved = models.PositiveIntegerField(_("涉及人数"), default=2)
     summary = models.TextField(_("事件简述"), max_length=2000)
     organisations = models.CharField(_("涉及单位"), max_length=200, blank=True)
-    case = models.OneToOneField("cases.Case", verbose_name=_("来源事件"), null=True, blank=True,
+    case = models.OneToOneField("cases.Case", db_constraint=False, verbose_name=_("来源事件"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="dispute")
     committee = models.ForeignKey("orgs.OrgUnit", verbose_name=_("调解组织"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="disputes")

@@ -192,7 +192,7 @@ class Transfer(models.Model):
     destination = models.ForeignKey(Account, verbose_name=_("转入"), on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(PointItem, verbose_name=_("积分项目(版本)"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="transfers")
-    case = models.ForeignKey("cases.Case", verbose_name=_("关联事件"), null=True, blank=True,
+    case = models.ForeignKey("cases.Case", db_constraint=False, verbose_name=_("关联事件"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
     reverses = models.OneToOneField("self", verbose_name=_("冲正对象"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="reversed_by")

@@ -116,7 +116,7 @@ class Conversation(models.Model):
                              default=ConversationState.WAITING, db_index=True)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("cases.Case", verbose_name=_("转为事件"), null=True, blank=True, on_delete=models.PROTECT,
+    case = models.ForeignKey("cases.Case", db_constraint=False, verbose_name=_("转为事件"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     first_reply_at = models.DateTimeField(_("首次回复"), null=True, blank=True)
     last_message_at = models.DateTimeField(_("最近消息"), db_index=True)

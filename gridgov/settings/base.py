@@ -105,6 +105,10 @@ TEMPLATES = [
 ]
 
 
+# Django's PostgreSQL backend, aware of the tables partitioned by month (gridgov/core/postgresql/base.py)
+POSTGRESQL_ENGINE = "gridgov.core.postgresql"
+
+
 def database_from_env(default_sqlite: Path) -> dict:
     """DATABASE_URL wins; otherwise SQLite in WAL mode under the data directory."""
     url = os.environ.get("DATABASE_URL", "")
@@ -113,6 +117,8 @@ def database_from_env(default_sqlite: Path) -> dict:
                                    conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True))
     else:
         db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite)}
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        db["ENGINE"] = POSTGRESQL_ENGINE
     if db["ENGINE"].endswith("sqlite3"):
         db.setdefault("OPTIONS", {})
         # WAL lets readers work while a writer commits; IMMEDIATE avoids deadlocked upgrades of
@@ -132,7 +138,8 @@ DATABASES = {"default": database_from_env(DATA_DIR / "gridgov.sqlite3")}
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
                                                  conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-                                                 conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True))
+                                                 conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+                                                 engine=POSTGRESQL_ENGINE)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["gridgov.core.routing.ReplicaRouter"]
 REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))

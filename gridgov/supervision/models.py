@@ -126,7 +126,7 @@ class Result(models.Model):
     passed = models.BooleanField(_("合格"))
     note = models.CharField(_("说明"), max_length=500, blank=True)
     photo = models.FileField(_("照片"), upload_to="supervision/%Y/%m/", blank=True)
-    case = models.ForeignKey("cases.Case", verbose_name=_("整改事件"), null=True, blank=True, on_delete=models.PROTECT,
+    case = models.ForeignKey("cases.Case", db_constraint=False, verbose_name=_("整改事件"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     rectify_by = models.DateField(_("整改期限"), null=True, blank=True)
     rectified = models.BooleanField(_("已整改"), null=True, blank=True)

@@ -248,20 +248,21 @@ def _counts(url: str, prefix: str, dispatcher: int) -> dict:
 
     with psycopg.connect(url) as con:
         cases = dict(con.execute(
-            "SELECT split_part(idempotency_key, ':', 2), count(*) FROM cases_case WHERE idempotency_key LIKE %s "
-            "GROUP BY 1", [f"%:{prefix}%"]).fetchall())
+            "SELECT split_part(k.key, ':', 2), count(*) FROM cases_case c JOIN cases_casekey k ON k.case_id = c.id "
+            "WHERE k.key LIKE %s GROUP BY 1", [f"%:{prefix}%"]).fetchall())
         reports = con.execute(
-            "SELECT count(*) FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id "
-            "WHERE e.action = 'report' AND c.idempotency_key LIKE %s", [f"%:{prefix}%"]).fetchone()[0]
+            "SELECT count(*) FROM cases_caseevent e JOIN cases_casekey k ON k.case_id = e.case_id "
+            "WHERE e.action = 'report' AND k.key LIKE %s", [f"%:{prefix}%"]).fetchone()[0]
         told = dict(con.execute(
-            "SELECT c.id, count(m.id) FROM cases_case c LEFT JOIN notify_message m ON m.recipient_id = %s "
-            "AND m.data->>'case' = c.id::text WHERE c.idempotency_key LIKE %s GROUP BY c.id",
+            "SELECT k.case_id, count(m.id) FROM cases_casekey k LEFT JOIN notify_message m ON m.recipient_id = %s "
+            "AND m.data->>'case' = k.case_id::text WHERE k.key LIKE %s GROUP BY k.case_id",
             [dispatcher, f"%:{prefix}%"]).fetchall())
         unsent = con.execute(
-            "SELECT count(*) FROM notify_message m JOIN cases_case c ON m.data->>'case' = c.id::text "
-            "WHERE m.recipient_id = %s AND m.status <> 'sent' AND c.idempotency_key LIKE %s",
+            "SELECT count(*) FROM notify_message m JOIN cases_casekey k ON m.data->>'case' = k.case_id::text "
+            "WHERE m.recipient_id = %s AND m.status <> 'sent' AND k.key LIKE %s",
             [dispatcher, f"%:{prefix}%"]).fetchone()[0]
-        unsuggested = con.execute("SELECT count(*) FROM cases_case WHERE suggested_by = '' AND idempotency_key LIKE %s",
+        unsuggested = con.execute("SELECT count(*) FROM cases_case c JOIN cases_casekey k ON k.case_id = c.id "
+                                  "WHERE c.suggested_by = '' AND k.key LIKE %s",
                                   [f"%:{prefix}%"]).fetchone()[0]
     return {"cases": cases, "reports": reports, "told": told, "unsent": unsent, "unsuggested": unsuggested}
 
