@@ -311,7 +311,7 @@ def test_the_worker_stores_the_department_suggestion_after_intake(cw, django_cap
         case = report(cw, description="小区旁边的工厂晚上偷排废水,河水发黑发臭,希望环保部门查处")
     case.refresh_from_db()
     assert case.suggested_class == "环境保护" and case.suggested_confidence > 0.3
-    assert case.suggested_by == "department-v1"
+    assert case.suggested_by == "department-v2"
 
 
 def test_the_sweep_suggests_what_the_queue_missed(cw, settings, tmp_path):
@@ -328,7 +328,7 @@ def test_the_sweep_suggests_what_the_queue_missed(cw, settings, tmp_path):
     with time_machine.travel(now() + dt.timedelta(seconds=settings.TRIAGE_SWEEP_GRACE_SECONDS + 1)):
         assert sweep()["suggested"] == 1 and sweep()["suggested"] == 0
     filled = Case.objects.get(pk=case.pk)
-    assert filled.suggested_by == "department-v1" and filled.suggested_class and filled.suggested_confidence
+    assert filled.suggested_by == "department-v2" and filled.suggested_class and filled.suggested_confidence
     settings.TRIAGE_MODEL = str(tmp_path / "gone.joblib")  # a broken model: marked, not tried every minute
     other = report(cw, description="又一件")
     with time_machine.travel(now() + dt.timedelta(seconds=settings.TRIAGE_SWEEP_GRACE_SECONDS + 1)):

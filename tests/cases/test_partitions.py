@@ -4,16 +4,16 @@ month is made, an existing table keeps its rows, indexes, foreign keys and seque
 idempotency holds without a unique constraint on the case table."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.core.partitions import ensure_months, is_partitioned, months, partition_by_month, unpartition
 from gridgov.core.timeutil import now
 from tests.cases.conftest import report
+from tests.concurrency import at_once
 
 
 @pytest.fixture(autouse=True)
@@ -136,24 +136,11 @@ def test_the_same_key_at_once_from_two_callers_makes_one_case(cw):
     one report racing each other get the same case, and one timeline."""
     from gridgov.cases.services import case_report
 
-    barrier, results, errors = threading.Barrier(2), [], []
-
     def submit():
-        try:
-            barrier.wait()
-            results.append(case_report(actor=cw.w.resident_user, channel="resident_app", category="1101",
-                                       description="楼道灯坏了一个星期", lon=120.005, lat=30.01,
-                                       idempotency_key="same-submission"))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        return case_report(actor=cw.w.resident_user, channel="resident_app", category="1101",
+                           description="楼道灯坏了一个星期", lon=120.005, lat=30.01, idempotency_key="same-submission")
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results, errors = at_once(submit, submit)
     assert not errors, errors
     assert sorted(created for _, created in results) == [False, True]
     assert len({case.pk for case, _ in results}) == 1

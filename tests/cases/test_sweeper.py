@@ -1,11 +1,10 @@
 """The sweep: yellow at 80 % of the allowed time, red when overdue, escalation after the grace — each once."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 
 from gridgov.cases import services as s
 from gridgov.cases.models import Case, CaseEvent
@@ -13,6 +12,7 @@ from gridgov.cases.sweeper import sweep
 from gridgov.core.timeutil import LOCAL_TZ
 from gridgov.notify.models import Message
 from tests.cases.conftest import report
+from tests.concurrency import at_once
 
 MONDAY_9 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=LOCAL_TZ)
 
@@ -81,24 +81,12 @@ def test_two_sweepers_at_once_escalate_exactly_once(cw):
         pytest.skip("concurrent workers need PostgreSQL row locks (SQLite serialises writers anyway)")
     cases = [dispatch_at(cw, MONDAY_9, lon=120.001 + i * 0.00001) for i in range(60)]
     late = max(Case.objects.get(pk=c.pk).handle_due_at for c in cases) + dt.timedelta(minutes=500)
-    results, errors = [], []
-    barrier = threading.Barrier(2)
 
     def worker():
-        try:
-            with time_machine.travel(late, tick=False):
-                barrier.wait()
-                results.append(sweep())
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with time_machine.travel(late, tick=False):
+            return sweep()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results, errors = at_once(worker, worker)
     assert not errors, errors
     assert sum(r["red"] for r in results) == 60
     assert sum(r["escalated"] for r in results) == 60

@@ -288,30 +288,14 @@ def test_buildings_narrow_the_electorate_until_the_vote_opens(dw):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_votes_of_one_household_at_once_exactly_one_counts(dw):
-    import threading
+    from django.db import connection
 
-    from django.db import connection, connections
+    from tests.concurrency import at_once
 
     if connection.vendor != "postgresql":
         pytest.skip("concurrent ballots need PostgreSQL (SQLite serialises writers anyway)")
     topic = _voting(dw)
-    results, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def cast(user, choice):
-        try:
-            barrier.wait()
-            results.append(services.vote(actor=user, topic=topic, choice=choice).pk)
-        except ApplicationError as exc:
-            errors.append(exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=cast, args=(dw.users[0], "yes")),
-               threading.Thread(target=cast, args=(dw.spouse.user, "no"))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert len(results) == 1 and errors == ["already_voted"]
+    results, errors = at_once(lambda: services.vote(actor=dw.users[0], topic=topic, choice="yes"),
+                              lambda: services.vote(actor=dw.spouse.user, topic=topic, choice="no"))
+    assert len(results) == 1 and [e.code for e in errors] == ["already_voted"]
     assert services.tally(Topic.objects.get(pk=topic.pk))["cast"] == 1

@@ -4,13 +4,13 @@ redemption (atomic: points, lots, stock), claims with approval, and the check th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
-import threading
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from gridgov.core.errors import ApplicationError, PermissionDenied
 from gridgov.core.timeutil import local_today, now
@@ -36,6 +36,7 @@ from gridgov.points.services import (
     redemption_act,
 )
 from tests.cases.conftest import photo
+from tests.concurrency import at_once
 from tests.conftest import make_user
 from tests.points.conftest import grant, make_volunteer
 
@@ -235,24 +236,8 @@ def test_two_people_after_the_last_item_exactly_one_gets_it(pw):
     users = [pw.volunteer, make_volunteer(pw.cw, "rider_f")]
     for u in users:
         _give(pw, "flood_duty", user=u, n=3)  # 45 each
-    results, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def worker(user):
-        try:
-            barrier.wait()
-            results.append(redeem(actor=user, reward_id=pw.mug.pk).pk)
-        except ApplicationError as exc:
-            errors.append(exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(u,)) for u in users]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert len(results) == 1 and errors == ["out_of_stock"]
+    results, errors = at_once(*(functools.partial(redeem, actor=u, reward_id=pw.mug.pk) for u in users))
+    assert len(results) == 1 and [e.code for e in errors] == ["out_of_stock"]
     assert Reward.objects.get(pk=pw.mug.pk).stock == 0
     assert sorted(Account.objects.filter(user__in=users).values_list("balance", flat=True)) == [15, 45]
     assert ledger.problems() == []

@@ -180,29 +180,15 @@ def test_a_home_visit_needs_an_address_and_reminders_go_once(dw):  # noqa: F811
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_residents_after_the_last_place_exactly_one_gets_it(dw):  # noqa: F811
-    import threading
+    import functools
 
-    from django.db import connection, connections
+    from django.db import connection
+
+    from tests.concurrency import at_once
 
     if connection.vendor != "postgresql":
         pytest.skip("concurrent bookings need PostgreSQL (SQLite serialises writers anyway)")
     slot = _slot(dw, capacity=1)
-    results, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def take(user):
-        try:
-            barrier.wait()
-            results.append(services.book(actor=user, slot=slot).pk)
-        except ApplicationError as exc:
-            errors.append(exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=take, args=(u,)) for u in dw.users[:2]]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert len(results) == 1 and errors == ["slot_full"]
+    results, errors = at_once(*(functools.partial(services.book, actor=u, slot=slot) for u in dw.users[:2]))
+    assert len(results) == 1 and [e.code for e in errors] == ["slot_full"]
     assert Slot.objects.get(pk=slot.pk).booked == 1 and Appointment.objects.count() == 1

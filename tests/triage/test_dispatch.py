@@ -16,7 +16,7 @@ from tests.cases.conftest import cw, report  # noqa: F401
 def _uncategorised(cw, text, label):  # noqa: F811
     case = report(cw, category=None, description=text, photos=[])
     Case.objects.filter(pk=case.pk).update(suggested_class=label, suggested_confidence=0.8,
-                                           suggested_by="department-v1")
+                                           suggested_by="department-v2")
     # 政策咨询 belongs to 民政, and no 民政 unit serves this place in the test world
     return s.case_accept(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, category="2403")
 
@@ -48,7 +48,7 @@ def test_above_its_class_threshold_an_accepted_case_is_dispatched_at_once(cw):  
     assert unsure.state == "accepted"
     case = report(cw, category=None, description="小区楼顶违章加盖两层", photos=[])
     Case.objects.filter(pk=case.pk).update(suggested_class="城乡建设", suggested_confidence=0.95,
-                                           suggested_by="department-v1")
+                                           suggested_by="department-v2")
     case = s.case_accept(case=Case.objects.get(pk=case.pk), actor=cw.dispatcher, category="2403")
     assert case.state == "dispatched" and case.assignments.get().unit == cw.zj
     note = case.events.filter(action="dispatch").values_list("note", flat=True).get()
