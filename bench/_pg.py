@@ -11,12 +11,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 BASE_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
-def fresh_database(name: str) -> str:
+def fresh_database(name: str, *, keep: bool = False) -> str:
+    """The URL of database `name`, made anew (or, with `keep`, the one an earlier run left, made when there is none)."""
     import psycopg
 
     with psycopg.connect(BASE_URL.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not (keep and exists):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     return f"{BASE_URL}/{name}"
 
 

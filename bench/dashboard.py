@@ -192,9 +192,7 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--check", action="store_true", help="also recount every case and compare (minutes on 5 M)")
     args = ap.parse_args()
-    from _pg import BASE_URL
-
-    url = f"{BASE_URL}/{DB}" if args.keep else fresh_database(DB)
+    url = fresh_database(DB, keep=args.keep)
     setup_django(url)
     from django.db import connection
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _pg import BASE_URL, fresh_database, setup_django  # noqa: E402
+from _pg import fresh_database, setup_django  # noqa: E402
 
 DB = "gridgov_bench_province"
 DISTRICTS, TOWNS, COMMUNITIES = 122, 13, 10  # 粤: 122 counties; 1,586 towns; 15,860 communities
@@ -356,7 +356,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--keep", action="store_true", help="reuse the database an earlier run left")
     args = ap.parse_args()
-    url = f"{BASE_URL}/{DB}" if args.keep else fresh_database(DB)
+    url = fresh_database(DB, keep=args.keep)
     setup_django(url)
     from django.db import connection
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from gridgov.cases.models import Case, State
 from gridgov.core.timeutil import now
@@ -15,6 +16,8 @@ from gridgov.triage.similar import cluster
 
 THRESHOLD = 0.3  # how alike a report must be to a cluster's words to join it
 MAX_CASES = 5000  # the most recent reports looked at
+HOT_FIELDS = ("id", "title", "description", "region_path", "category", "created_at", "reporter_id",
+              "reporter_phone_hash", "state", "category__code", "category__name")
 
 
 @dataclass
@@ -44,10 +47,14 @@ def hot_issues(cases: QuerySet[Case], *, days: int = 7, top: int = 10, at: dt.da
                threshold: float = THRESHOLD) -> list[HotIssue]:
     """The `top` hottest clusters of at least two reports among `cases` (already scoped) of the last `days`."""
     at = at or now()
+    # The columns clustering and the pages read (a district's week: 1,600 cases; whole rows cost twice the time),
+    # the merged reports counted in an aggregate subquery (no GROUP BY over every column of every case).
+    merged_in = (Case.objects.filter(merged_into=OuterRef("pk")).order_by().values("merged_into")
+                 .annotate(n=Count("id")).values("n"))
     recent = (cases.filter(created_at__gte=at - dt.timedelta(days=days), created_at__lte=at)
               .exclude(state__in=[State.MERGED, State.WITHDRAWN])
-              .annotate(n_merged=Count("merged_cases", distinct=True))
-              .select_related("category").order_by("created_at")[:MAX_CASES])
+              .annotate(n_merged=Coalesce(Subquery(merged_in), 0))
+              .select_related(None).select_related("category").only(*HOT_FIELDS).order_by("created_at")[:MAX_CASES])
     clusters = cluster(recent, key=lambda c: (_community(c.region_path), c.category_id),
                        text=lambda c: f"{c.title} {c.description}", at=lambda c: c.created_at, threshold=threshold)
     hot = []

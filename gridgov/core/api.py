@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from gridgov.core.errors import ApplicationError
+from gridgov.core.paging import Paginator
 
 _DRF_CODES = {
     drf_exceptions.NotAuthenticated: ("not_authenticated", "请先登录或提供有效的 API 令牌"),
@@ -99,6 +100,7 @@ def _twin(field):
 
 
 class Pagination(PageNumberPagination):
+    django_paginator_class = Paginator  # few rows: sorted by the database, not walked in index order (core.paging)
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 200

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from gridgov.cases.selectors import (
 from gridgov.cases.sla import clock_summary
 from gridgov.cases.workflow import action_label
 from gridgov.core.errors import ApplicationError, NotFound
+from gridgov.core.paging import Paginator
 from gridgov.core.routing import reads_from_replica, replica_reads
 from gridgov.core.timeutil import now
 from gridgov.web.action_panel import action_panel

@@ -8,7 +8,6 @@ import math
 from django import forms
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -20,6 +19,7 @@ from gridgov.cases.triage import suggest_category
 from gridgov.cases.workflow import REPORTER_ACTIONS, action_label
 from gridgov.core.errors import ApplicationError
 from gridgov.core.net import client_ip
+from gridgov.core.paging import Paginator
 from gridgov.web.pages import done_redirect, place_errors
 
 LOGIN = "/m/login/"

@@ -8,10 +8,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from gridgov.core.errors import ApplicationError
+from gridgov.core.paging import Paginator
 from gridgov.core.timeutil import local_today, now
 from gridgov.points import credit, selectors, services
 from gridgov.points.models import Trigger, VolunteerKind

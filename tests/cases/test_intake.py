@@ -371,6 +371,23 @@ def test_hot_issues_cluster_what_many_report_at_once(cw):
     assert hot_issues(case_list(actor=cw.dispatcher), days=1, at=cw.dispatcher.date_joined) == []
 
 
+def test_hot_issues_count_the_reports_merged_into_them(cw):
+    """Each report merged into one of a cluster's cases is a "me too": it adds to the heat (the merged reports
+    are counted, not listed)."""
+    from gridgov.cases import services as s
+    from gridgov.cases.hot import hot_issues
+    from gridgov.cases.selectors import case_list
+    from tests.conftest import make_user
+
+    first = report(cw, actor=make_user("n0"), description="小区门口垃圾堆了好几天没人清理")
+    report(cw, actor=make_user("n1"), description="小区门口的垃圾好几天没人清理", lon=120.0054)
+    for i in range(2):
+        late = report(cw, actor=make_user(f"m{i}"), description="门口垃圾没人清理", lon=120.0058)
+        s.case_merge(case=late, actor=cw.dispatcher, target=first)
+    [hot] = hot_issues(case_list(actor=cw.dispatcher), days=1)
+    assert len(hot.cases) == 2 and hot.merged == 2 and hot.heat == 2 + 2 + 2
+
+
 def test_the_nearest_emergency_units_within_a_radius_are_read_from_a_box(cw):
     """A province has thousands of units: within EMERGENCY_RADIUS_M only those in a box around the point are read."""
     from django.db import connection
