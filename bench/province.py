@@ -236,10 +236,11 @@ def write_timelines(cur) -> int:
         written += cur.rowcount
         print(f"  {written:,} timeline rows ({written / (time.perf_counter() - t0):,.0f}/s)", flush=True)
     cur.execute("""
-        INSERT INTO cases_assignment (role, status, note, created_at, acknowledged_at, done_at, unit_id, case_id)
+        INSERT INTO cases_assignment (role, status, note, created_at, acknowledged_at, done_at, unit_id, case_id,
+                                      case_created_at)
         SELECT 'lead', CASE state WHEN 'dispatched' THEN 'dispatched' WHEN 'handling' THEN 'acknowledged'
                                   ELSE 'done' END, '', dispatched_at, acknowledged_at, done_reported_at,
-               handling_unit_id, id
+               handling_unit_id, id, created_at
         FROM cases_case WHERE handling_unit_id IS NOT NULL""")
     print(f"  {cur.rowcount:,} assignments (主办)", flush=True)
     return written

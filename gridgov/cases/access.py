@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 
 from gridgov.accounts.scoping import jurisdiction_of
 from gridgov.cases import workflow as wf
@@ -59,11 +59,25 @@ def visible_cases(actor) -> QuerySet[Case]:
     units = handler_units(actor)
     mine = Q(reporter_id=actor.pk) if getattr(actor, "pk", None) else Q(pk__in=[])
     if units:
-        # The unit's cases and the actor's own reports as one id list (IN a UNION): no join with DISTINCT over
-        # every column, and no OR of a subquery with a column, which PostgreSQL can only answer by reading every
-        # case (a province's million: 250 ms for a handler's list, 10 ms this way).
-        ids = Assignment.objects.filter(unit_id__in=units).order_by().values("case_id")
+        # The unit's cases and the actor's own reports as one list (IN a UNION): no join with DISTINCT over every
+        # column, and no OR of a subquery with a column, which PostgreSQL can only answer by reading every case (a
+        # province's million: 250 ms for a handler's list, 10 ms this way). A list of (id, created_at) pairs, not
+        # of ids: each pair is looked up in its own month's index (the cases are partitioned by month); by id
+        # alone every month's index is searched for every case, and on 10 M cases PostgreSQL preferred to read
+        # them all (a department's 8,000 cases counted in 1.9 s; by pairs 66 ms).
+        pairs = Assignment.objects.filter(unit_id__in=units).order_by().values("case_id", "case_created_at")
         if getattr(actor, "pk", None):
-            ids = ids.union(Case.objects.filter(reporter_id=actor.pk).order_by().values("id"))
-        mine = Q(pk__in=ids)
+            pairs = pairs.union(Case.objects.filter(reporter_id=actor.pk).order_by().values("id", "created_at"))
+        mine = Q(InPairs(F("id"), F("created_at"), pairs))
     return qs.filter(q | mine)
+
+
+class InPairs(Func):
+    """(a, b) IN (a query of two columns): SQL's row-value comparison (PostgreSQL; SQLite since 3.15)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " IN "
+    conditional = True
+
+    def __init__(self, a, b, pairs: QuerySet):
+        super().__init__(Func(a, b, template="(%(expressions)s)"), Subquery(pairs), output_field=BooleanField())

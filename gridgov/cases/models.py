@@ -380,6 +380,9 @@ class Assignment(models.Model):
         CANCELLED = "cancelled", _("已撤销")
 
     case = models.ForeignKey(Case, db_constraint=False, on_delete=models.CASCADE, related_name="assignments")
+    # The case's created_at, its month: a unit's cases are found by (id, created_at), each in its own month's
+    # index (cases.access), not by id in every month's.
+    case_created_at = models.DateTimeField(editable=False)
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT,
                              related_name="assignments")
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)

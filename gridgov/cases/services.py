@@ -562,8 +562,8 @@ def _dispatch(case: Case, actor, units: list[OrgUnit], *, lead: OrgUnit, note: s
     case.assignments.filter(status__in=[Assignment.Status.DISPATCHED, Assignment.Status.ACKNOWLEDGED]).update(
         status=Assignment.Status.CANCELLED)
     for u in dict.fromkeys(units):
-        Assignment.objects.create(case=case, unit=u, role=Assignment.Role.LEAD if u == lead else
-                                  Assignment.Role.COOPERATE, created_at=t)
+        Assignment.objects.create(case=case, case_created_at=case.created_at, unit=u, created_at=t,
+                                  role=Assignment.Role.LEAD if u == lead else Assignment.Role.COOPERATE)
         _tell_unit(u, f"{'【主办】' if u == lead else '【协办】'}新派事件:{case.title}", case)
     _record_correction(case, lead, actor, t)
     return case
