@@ -50,7 +50,7 @@ def _page_sql(qs, number=1, per_page=3) -> tuple[list[int], str]:
     with CaptureQueriesContext(connection) as q:
         page = Paginator(qs, per_page).page(number)
         pks = [c.pk for c in page]
-    return pks, q.captured_queries[-1]["sql"]
+    return pks, "\n".join(x["sql"] for x in q.captured_queries)
 
 
 def test_few_rows_are_sorted_by_the_database_many_walk_the_index(cases, monkeypatch):
@@ -58,6 +58,13 @@ def test_few_rows_are_sorted_by_the_database_many_walk_the_index(cases, monkeypa
     expected = list(qs.values_list("pk", flat=True))
     pks, sql = _page_sql(qs, number=2)
     assert pks == expected[3:6] and "COALESCE" in sql  # 7 ≤ FEW
+    assert [_page_sql(qs, number=n)[0] for n in (1, 3)] == [expected[:3], expected[6:]]  # the last page: one
+    paginator = Paginator(qs, 3, orphans=1)  # 7 rows, 3 a page, an orphan joins the page before: 3 + 4
+    assert paginator.num_pages == 2 and [c.pk for c in paginator.page(2)] == expected[3:]
+    with CaptureQueriesContext(connection) as q:  # the rows come with what the list selects with them
+        cases = list(Paginator(qs.select_related("category"), 3).page(1))
+        assert [c.category.code for c in cases]
+    assert len(q.captured_queries) == 3  # count, keys, rows
     monkeypatch.setattr(paging, "FEW", 6)
     pks, sql = _page_sql(qs, number=2)
     assert pks == expected[3:6] and "COALESCE" not in sql
@@ -72,6 +79,8 @@ def test_the_api_and_the_console_lists_page_with_it(cw, cases, client):
         r = api.get("/api/v1/cases/", {"page_size": 3})
     assert r.status_code == 200 and r.json()["count"] == 7
     assert any("COALESCE" in x["sql"] and "LIMIT 3" in x["sql"] for x in q.captured_queries)
+    assert [c["id"] for c in r.json()["results"]] == list(Case.objects.order_by("-created_at", "-id")
+                                                          .values_list("pk", flat=True)[:3])
     client.force_login(cw.dispatcher)
     with CaptureQueriesContext(connection) as q:
         r = client.get("/console/cases/")
