@@ -13,6 +13,7 @@ their joins after. Over `FEW`, the index walk it is."""
 
 from __future__ import annotations
 
+from django.core.paginator import Page
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import F, OrderBy, QuerySet
 from django.db.models.functions import Coalesce
@@ -58,4 +59,4 @@ class Paginator(DjangoPaginator):
         ids = [pk for pk, _ in keys]
         page = qs.filter(pk__in=ids, **({f"{month}__in": {m for _, m in keys}} if month else {}))
         rows = {row.pk: row for row in page} if ids else {}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
