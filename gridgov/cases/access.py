@@ -49,15 +49,23 @@ def handler_units(actor) -> list[int]:
 
 def visible_cases(actor) -> QuerySet[Case]:
     """Cases in the actor's jurisdiction, cases assigned to their unit, and cases they reported."""
-    qs = Case.objects.all()
+    q = visible_q(actor)
+    return Case.objects.all() if q is None else Case.objects.filter(q)
+
+
+def visible_q(actor, via: str = "") -> Q | None:
+    """The condition of `visible_cases` on a case reached through `via` ("case__" from its timeline: the rows of
+    another table are then filtered by a join to their case, which PostgreSQL can drive from the actor's cases,
+    not by `case IN (the actor's cases)`, which it answered by reading the whole province's rows of a period).
+    None: every case."""
     j = jurisdiction_of(actor)
     if j.is_global:
-        return qs
-    q = Q(pk__in=[])
+        return None
+    q = Q(**{f"{via}pk__in": []})
     for p in j.paths_for("case:case:list"):
-        q |= Q(region_path__startswith=p)
+        q |= Q(**{f"{via}region_path__startswith": p})
     units = handler_units(actor)
-    mine = Q(reporter_id=actor.pk) if getattr(actor, "pk", None) else Q(pk__in=[])
+    mine = Q(**{f"{via}reporter_id": actor.pk}) if getattr(actor, "pk", None) else Q(**{f"{via}pk__in": []})
     if units:
         # The unit's cases and the actor's own reports as one list (IN a UNION): no join with DISTINCT over every
         # column, and no OR of a subquery with a column, which PostgreSQL can only answer by reading every case (a
@@ -68,8 +76,8 @@ def visible_cases(actor) -> QuerySet[Case]:
         pairs = Assignment.objects.filter(unit_id__in=units).order_by().values("case_id", "case_created_at")
         if getattr(actor, "pk", None):
             pairs = pairs.union(Case.objects.filter(reporter_id=actor.pk).order_by().values("id", "created_at"))
-        mine = Q(InPairs(F("id"), F("created_at"), pairs))
-    return qs.filter(q | mine)
+        mine = Q(InPairs(F(f"{via}id"), F(f"{via}created_at"), pairs))
+    return q | mine
 
 
 class InPairs(Func):

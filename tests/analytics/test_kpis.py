@@ -85,3 +85,16 @@ def test_high_incidence_categories(month, api, client):
     assert "高发问题" in page and "1101 暴露垃圾" in page and "75%" in page
     with pytest.raises(PermissionDenied):
         top_categories(actor=month.handler_cg, start=at(1, 0), end=end)
+
+
+def test_the_timeline_is_read_through_a_join_to_the_actor_cases(month):
+    """The period's timeline rows are filtered by their case's own columns (a join PostgreSQL can drive from the
+    actor's cases), not by `case_id IN (the actor's cases)`, which it answered by reading the whole province's rows
+    of the period (10 M cases: 1.7 s of 统计考核's 2.1 s)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        kpis(actor=month.dispatcher, start=at(1, 0), end=dt.datetime(2026, 12, 1, tzinfo=LOCAL_TZ))
+    [timeline] = [x["sql"] for x in q.captured_queries if 'FROM "cases_caseevent"' in x["sql"]]
+    assert '"case_id" IN (SELECT' not in timeline and "region_path" in timeline.split("WHERE", 1)[1]
