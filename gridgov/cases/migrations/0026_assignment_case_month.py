@@ -1,6 +1,6 @@
 """Each assignment keeps its case's created_at (the case's month partition): a unit's cases are then looked up by
 (id, created_at) — one month's index each — instead of by id in every month's (cases.access). Existing rows get
-it from their case (one UPDATE; on 10 M assignments a few minutes), then it is required."""
+it from their case (one UPDATE; 12 minutes for 9.9 M assignments on the bench machine), then it is required."""
 
 from django.db import migrations, models
 

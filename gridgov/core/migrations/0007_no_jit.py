@@ -7,7 +7,7 @@ and KPIs pass it once the cases run into millions, and then pay 200–250 ms of 
 (docs/performance.md). JIT pays off for long analytical scans, which gridgov leaves to its rollups.
 
 Changing a database's settings needs its owner (or a superuser); without that privilege the migration says so
-and goes on (the DBA can run the statement, as the deployment guide shows)."""
+and goes on (the DBA runs the statement; the README's upgrade notes say so)."""
 
 from django.db import migrations
 
