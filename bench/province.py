@@ -9,7 +9,9 @@ BENCH_POSTGRES_URL as the other benchmarks): 122 districts × 13 towns × 10 com
 departments per district; `--staff` staff accounts (a grid worker for every other grid, a dispatcher at each
 community, two at each town, three at each district, a leader per district, a handler per department); `--cases`
 cases over the last 365 days in every state of their life with their timelines (report, accept, dispatch,
-acknowledge, report_done, verify_pass), counted into the rollups by the product's own `rollups.rebuild()`.
+acknowledge, report_done, verify_pass, the follow-up of the rated ones; an acknowledgement and a report of done
+say whether it was on time, as the product writes them), counted into the rollups by the product's own
+`rollups.rebuild()`.
 `--keep` reuses the database an earlier run left.
 
 Each request is made in-process through Django's test client (all middleware, the session, the templates: the
@@ -223,16 +225,21 @@ def write_timelines(cur) -> int:
     for start in range(lo, hi + 1, step):
         cur.execute("""
         INSERT INTO cases_caseevent (case_id, at, action, from_state, to_state, note, data, actor_id, actor_unit_id)
-        SELECT c.id, v.at, v.action, v.from_state, v.to_state, '', '{}', NULL, v.unit
+        SELECT c.id, v.at, v.action, v.from_state, v.to_state, '', v.data, NULL, v.unit
         FROM cases_case c CROSS JOIN LATERAL (VALUES
-          (c.created_at, 'report', '', 'reported', NULL::bigint),
-          (c.accepted_at, 'accept', 'reported', 'accepted', c.owner_center_id),
-          (c.dispatched_at, 'dispatch', 'accepted', 'dispatched', c.owner_center_id),
-          (c.acknowledged_at, 'acknowledge', 'dispatched', 'handling', c.handling_unit_id),
-          (c.done_reported_at, 'report_done', 'handling', 'done_reported', c.handling_unit_id),
-          (c.closed_at, 'verify_pass', 'done_reported', 'closed', c.owner_center_id)
-        ) AS v(at, action, from_state, to_state, unit)
-        WHERE c.id >= %s AND c.id < %s AND v.at IS NOT NULL""", [start, start + step])
+          (c.created_at, 'report', '', 'reported', NULL::bigint, '{}'::jsonb),
+          (c.accepted_at, 'accept', 'reported', 'accepted', c.owner_center_id, '{}'),
+          (c.dispatched_at, 'dispatch', 'accepted', 'dispatched', c.owner_center_id, '{}'),
+          (c.acknowledged_at, 'acknowledge', 'dispatched', 'handling', c.handling_unit_id,
+           jsonb_build_object('unit', c.handling_unit_id, 'on_time', c.acknowledged_at <= c.dispatched_at + interval '2 hours')),
+          (c.done_reported_at, 'report_done', 'handling', 'done_reported', c.handling_unit_id,
+           jsonb_build_object('unit', c.handling_unit_id, 'on_time', c.done_reported_at <= c.handle_due_at)),
+          (c.closed_at, 'verify_pass', 'done_reported', 'closed', c.owner_center_id, '{}'),
+          (c.closed_at + interval '1 hour', 'follow_up', 'closed', 'closed', NULL,
+           jsonb_build_object('satisfaction', c.satisfaction, 'reopened', false))
+        ) AS v(at, action, from_state, to_state, unit, data)
+        WHERE c.id >= %s AND c.id < %s AND v.at IS NOT NULL
+          AND (v.action <> 'follow_up' OR c.satisfaction IS NOT NULL)""", [start, start + step])
         written += cur.rowcount
         print(f"  {written:,} timeline rows ({written / (time.perf_counter() - t0):,.0f}/s)", flush=True)
     cur.execute("""

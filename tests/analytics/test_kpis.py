@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 
 from gridgov.analytics.selectors import kpis
+from gridgov.cases import services as s
 from gridgov.core.errors import PermissionDenied
 from gridgov.core.timeutil import LOCAL_TZ
-from tests.analytics.conftest import at, new
+from tests.analytics.conftest import at, new, step
+from tests.cases.conftest import photo
 
 
 def test_hand_worked_month(month):
@@ -98,3 +100,92 @@ def test_the_timeline_is_read_through_a_join_to_the_actor_cases(month):
         kpis(actor=month.dispatcher, start=at(1, 0), end=dt.datetime(2026, 12, 1, tzinfo=LOCAL_TZ))
     [timeline] = [x["sql"] for x in q.captured_queries if 'FROM "cases_caseevent"' in x["sql"]]
     assert '"case_id" IN (SELECT' not in timeline and "region_path" in timeline.split("WHERE", 1)[1]
+
+
+def _by_rows(actor, start, end, group_by):
+    """The KPIs' definitions worked case by case and row by row in Python (the module docstring's words), the
+    reference the database's counting is held to."""
+    from collections import defaultdict
+
+    from gridgov.analytics.selectors import EXCLUDED, _key
+    from gridgov.cases.access import visible_cases
+    from gridgov.cases.models import CaseEvent, State
+    from gridgov.orgs.models import OrgUnit
+
+    names = {("unit", u.pk): u.name for u in OrgUnit.objects.all()}
+    column = {"month": "created_at", "department": "handling_unit_id", "category": "category__code",
+              "channel": "channel"}.get(group_by, "region_path")
+    acc = defaultdict(lambda: defaultdict(float))
+    mine = visible_cases(actor)
+    for c in mine.values(column, "created_at", "accepted_at", "state", "handle_due_at", "closed_at",
+                         "done_reported_at", "dispatched_at"):
+        a = acc[_key(group_by, c[column], names)]
+        a["received"] += start <= c["created_at"] < end
+        a["accepted"] += c["accepted_at"] is not None and start <= c["accepted_at"] < end
+        if c["accepted_at"] is None or c["state"] in EXCLUDED or not any(
+                c[f] is not None and start <= c[f] < end for f in ("handle_due_at", "closed_at")):
+            continue
+        a["due"] += 1
+        if c["state"] == State.CLOSED and c["closed_at"] < end:
+            a["closed"] += 1
+            done_at = c["done_reported_at"] or c["closed_at"]
+            if c["handle_due_at"] is None or done_at <= c["handle_due_at"]:
+                a["closed_on_time"] += 1
+            elif c["dispatched_at"] and c["handle_due_at"] > c["dispatched_at"]:
+                a["overtime_n"] += 1
+                a["overtime_sum"] += (done_at - c["dispatched_at"]) / (c["handle_due_at"] - c["dispatched_at"])
+    for e in CaseEvent.objects.filter(case__in=mine, at__gte=start, at__lt=end).values(
+            "action", "data", f"case__{column}"):
+        a, data = acc[_key(group_by, e[f"case__{column}"], names)], e["data"]
+        lead = data.get("role", "lead") == "lead"
+        if e["action"] == "acknowledge" and lead and "on_time" in data:
+            a["acks"] += 1
+            a["acks_on_time"] += bool(data["on_time"])
+        a["done_reports"] += e["action"] == "report_done" and lead
+        a["reworks"] += e["action"] == "verify_fail"
+        a["extensions"] += e["action"] == "approve_extension"
+        a["returns"] += e["action"] == "return"
+        if e["action"] == "follow_up":
+            a["rated"] += 1
+            a["satisfied"] += data["satisfaction"] >= 3
+    out = {}
+    for key, a in acc.items():
+        if not any(a.values()):
+            continue
+        def r(x, y, a=a):
+            return round(a[x] / a[y], 4) if a[y] else None
+
+        out[key] = {"received": a["received"], "accepted": a["accepted"], "due": a["due"], "closed": a["closed"],
+                    "closed_on_time": a["closed_on_time"], "closure_rate": r("closed", "due"),
+                    "on_time_closure_rate": r("closed_on_time", "due"), "timely_ack_rate": r("acks_on_time", "acks"),
+                    "rework_rate": r("reworks", "done_reports"), "extensions": a["extensions"],
+                    "returns": a["returns"], "satisfaction_rate": r("satisfied", "rated"),
+                    "overtime_ratio": round(a["overtime_sum"] / a["overtime_n"], 2) if a["overtime_n"] else None}
+    return out
+
+
+@pytest.mark.parametrize("group_by", ["none", "town", "community", "grid", "department", "category", "channel",
+                                      "month"])
+def test_the_database_counts_as_the_definitions_say(month, group_by):
+    """The counting done by the database (conditional counts per value of one column, no row to Python) gives, for
+    every grouping and for periods that cut through the cases' lives, what the definitions give row by row: a
+    cooperating unit's acknowledgement and report left out, a dissatisfied follow-up that reopened a closed case,
+    a case closed before the period whose deadline falls in it."""
+    from gridgov.cases.models import Case
+
+    c7 = new(month, at(23), category="1501", channel="hotline")
+    step(at(23), s.case_accept, case=c7, actor=month.dispatcher)
+    step(at(23), s.case_summon, case=c7, actor=month.dispatcher, lead=month.cg, cooperating=[month.zj])
+    step(at(23, 9, 30), s.case_acknowledge, case=c7, actor=month.handler_zj)
+    step(at(23, 10), s.case_acknowledge, case=c7, actor=month.handler_cg)
+    step(at(23, 11), s.case_report_done, case=c7, actor=month.handler_zj, note="配合完成", photos=[photo()])
+    c4 = Case.objects.order_by("id")[3]  # closed on 11-18, not rated yet
+    step(at(24), s.case_follow_up, case=c4, actor=month.w.resident_user, satisfaction=1)  # reopened
+    december = dt.datetime(2026, 12, 1, tzinfo=LOCAL_TZ)
+    for start, end in ((at(1, 0), december), (at(3, 0), at(17, 0)), (at(9, 12), december),
+                       (at(17, 10, 30), dt.datetime(2027, 1, 1, tzinfo=LOCAL_TZ))):
+        want = _by_rows(month.dispatcher, start, end, group_by)
+        got = {r["group"]: {k: r[k] for k in next(iter(want.values()), {})}
+               for r in kpis(actor=month.dispatcher, start=start, end=end, group_by=group_by)}
+        assert got == want, (start, end)
+        assert want  # every period has something to count
