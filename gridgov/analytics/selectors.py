@@ -46,7 +46,7 @@ EXCLUDED = (State.MERGED, State.REJECTED, State.WITHDRAWN)
 
 
 def _key(group_by: str, value, names: dict) -> str:
-    """The group of a value of the grouping column (`_COLUMN`)."""
+    """The group of a value of the grouping column (`_column`)."""
     if group_by == "none":
         return "全部"
     if group_by in ("town", "community", "grid"):
