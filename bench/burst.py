@@ -113,40 +113,37 @@ def alarm_body(alarms: range, devices: int, run: str) -> bytes:
     return json.dumps({"events": events}).encode()
 
 
-def send_burst(secret: str, *, alarms: int, seconds: float, devices: int, clients: int, run: str,
-               batch: int = 1) -> dict:
-    """Send the alarms on schedule from `clients` senders, `batch` to a request (as a vendor's platform may
-    forward them); each request is sent until it is answered 200."""
-    from gridgov.integrations.devices import signature
-
+def on_schedule(count: int, seconds: float, clients: int, request, answered=None, *, port: int = PORT) -> dict:
+    """Send request k (k < count) at second k × seconds/count from `clients` connections (open loop: a slow server
+    makes the senders fall behind, it does not slow the schedule down). `request(k)` gives (path, body, headers),
+    asked again for each attempt; a request that gets no answer, a cut connection or a 5xx is sent again (as a
+    vendor platform does). `answered(k, status, payload)` is called under a lock for the final answer. Returns the
+    latencies from each request's due time to its answer, the retries, the refusals (non-2xx) and the seconds."""
     todo: queue.Queue = queue.Queue()
     start = time.monotonic() + 0.5
-    for i in range(0, alarms, batch):
-        todo.put((range(i, min(i + batch, alarms)), start + i * seconds / alarms))
+    for k in range(count):
+        todo.put((k, start + k * seconds / count))
     lock = threading.Lock()
-    stats = {"latency": [], "retries": 0, "refused": [], "results": {}}
+    stats = {"latency": [], "retries": 0, "refused": []}
 
     def sender():
-        conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
         while True:
             try:
-                i, due = todo.get_nowait()
+                k, due = todo.get_nowait()
             except queue.Empty:
                 conn.close()
                 return
             time.sleep(max(0.0, due - time.monotonic()))
-            body = alarm_body(i, devices, run)
             while True:
-                ts = str(int(time.time()))
+                path, body, headers = request(k)
                 try:
-                    conn.request("POST", f"/api/v1/ingest/devices/{VENDOR}/", body=body, headers={
-                        "Content-Type": "application/json", "X-Gridgov-Timestamp": ts,
-                        "X-Gridgov-Signature": signature(secret, ts, body)})
+                    conn.request("POST", path, body=body, headers=headers)
                     resp = conn.getresponse()
                     payload = resp.read()
                 except (OSError, http.client.HTTPException):
                     conn.close()
-                    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+                    conn = http.client.HTTPConnection(HOST, port, timeout=30)
                     with lock:
                         stats["retries"] += 1
                     continue
@@ -156,12 +153,12 @@ def send_burst(secret: str, *, alarms: int, seconds: float, devices: int, client
                     time.sleep(0.5)
                     continue
                 with lock:
-                    if resp.status != 200:
-                        stats["refused"].append((i.start, resp.status, payload[:200]))
+                    if resp.status >= 300:
+                        stats["refused"].append((k, resp.status, payload[:200]))
                     else:
-                        for answer in json.loads(payload)["results"]:
-                            stats["results"][answer["result"]] = stats["results"].get(answer["result"], 0) + 1
                         stats["latency"].append(time.monotonic() - due)
+                    if answered:
+                        answered(k, resp.status, payload)
                 break
 
     threads = [threading.Thread(target=sender, daemon=True) for _ in range(clients)]
@@ -171,6 +168,30 @@ def send_burst(secret: str, *, alarms: int, seconds: float, devices: int, client
         t.join()
     stats["seconds"] = time.monotonic() - start
     return stats
+
+
+def send_burst(secret: str, *, alarms: int, seconds: float, devices: int, clients: int, run: str,
+               batch: int = 1) -> dict:
+    """Send the alarms on schedule from `clients` senders, `batch` to a request (as a vendor's platform may
+    forward them); each request is sent until it is answered."""
+    from gridgov.integrations.devices import signature
+
+    batches = [range(i, min(i + batch, alarms)) for i in range(0, alarms, batch)]
+    results: dict[str, int] = {}
+
+    def request(k):
+        body, ts = alarm_body(batches[k], devices, run), str(int(time.time()))
+        return f"/api/v1/ingest/devices/{VENDOR}/", body, {
+            "Content-Type": "application/json", "X-Gridgov-Timestamp": ts,
+            "X-Gridgov-Signature": signature(secret, ts, body)}
+
+    def answered(k, status, payload):
+        if status == 200:
+            for answer in json.loads(payload)["results"]:
+                results[answer["result"]] = results.get(answer["result"], 0) + 1
+
+    stats = on_schedule(len(batches), seconds * len(batches) * batch / alarms, clients, request, answered)
+    return {**stats, "results": results}
 
 
 def console_session(username: str, password: str):

@@ -312,6 +312,18 @@ def test_a_burst_of_sensor_alarms_loses_none_and_the_console_answers(topology):
     assert console.times and not console.failures, console.failures[:3]
 
 
+def test_reports_at_a_held_rate_all_make_their_cases_and_the_workers_keep_up(topology, world):
+    """bench/sustained.py --rate, reduced: 20 reports a second for 20 s through nginx on a fixed schedule (open
+    loop). Every report makes its case, none is refused or answered late, and the workers then empty what the
+    reports gave them (messages to deliver, suggestions to make)."""
+    sustained = _bench("sustained")
+    run = sustained.held_run(20, 20, 8, world["auth"]["Authorization"].split()[1], drain=180)
+    assert run["sent"] == 400 and run["cases"] == 400
+    assert not run["refused"] and run["answered_after"] <= 25, run["refused"][:3]
+    assert len(run["latency"]) == 400
+    assert run["drained"] is not None, run["left"]
+
+
 def test_reports_survive_a_killed_worker_and_restarts_of_postgresql_and_redis(topology, world):
     """While four phones send 120 reports (`FAULT_REPORTS`), a Huey worker is killed (SIGKILL), PostgreSQL restarts (fast: open
     transactions are cut) and Redis restarts (its queue is lost). Every report is accepted once — retries with
