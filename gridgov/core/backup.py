@@ -84,11 +84,11 @@ def _run(cmd: list[str], env: dict | None = None) -> None:
 
 def _media_root() -> Path | None:
     """Uploaded files kept on the filesystem (the default), or None when they are in another store."""
-    from django.core.files.storage import FileSystemStorage, default_storage
+    from django.core.files.storage import default_storage
 
-    if isinstance(getattr(default_storage, "_wrapped", default_storage), FileSystemStorage):
-        return Path(settings.MEDIA_ROOT)
-    return None
+    from gridgov.core.files import on_filesystem
+
+    return Path(settings.MEDIA_ROOT) if on_filesystem(default_storage) else None
 
 
 def backup(out: Path, *, media_root: Path | None = None) -> dict:

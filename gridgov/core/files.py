@@ -1,6 +1,6 @@
 """Serving stored files that are not public: the view checks who asks, then either streams the file itself
-(development, or no proxy configured) or hands it to nginx with X-Accel-Redirect (production), so that nothing
-under the media directory has a public URL."""
+(development, no proxy configured, or files in an S3-compatible store) or hands it to nginx with
+X-Accel-Redirect (production, files on the filesystem), so that no stored file has a public URL."""
 
 from __future__ import annotations
 
@@ -10,11 +10,18 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse
 
 
+def on_filesystem(storage) -> bool:
+    """Whether files of `storage` lie under MEDIA_ROOT (nginx can send them), not in an object store."""
+    from django.core.files.storage import FileSystemStorage
+
+    return isinstance(getattr(storage, "_wrapped", storage), FileSystemStorage)
+
+
 def serve_file(fieldfile, *, content_type: str = "", filename: str = "",
                cache_seconds: int = 3600) -> HttpResponse | FileResponse:
     content_type = content_type or mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
     prefix = getattr(settings, "PRIVATE_MEDIA_ACCEL_PREFIX", "")
-    if prefix:  # nginx: `location <prefix> { internal; alias <MEDIA_ROOT>/; }`
+    if prefix and on_filesystem(fieldfile.storage):  # nginx: `location <prefix> { internal; alias <MEDIA_ROOT>/; }`
         response: HttpResponse | FileResponse = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + fieldfile.name.lstrip("/")
     else:

@@ -200,10 +200,34 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"  # never served: every uploaded file goes through a view that checks who asks
 MEDIA_ROOT = DATA_DIR / "media"
 # Behind nginx: the view answers with X-Accel-Redirect to this internal location (e.g. /protected-media/) and
-# nginx sends the file; empty = the view streams the file itself.
+# nginx sends the file; empty = the view streams the file itself (always, for files in an S3 store).
 PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
+
+
+def s3_storage(env) -> dict | None:
+    """Uploaded files in an S3-compatible store (MinIO, a government cloud's 对象存储) when GRIDGOV_S3_BUCKET is set:
+    django-storages' S3Storage, path-style addresses (MinIO's), files never overwritten, the bucket private —
+    gridgov streams each file through the view that checks who asks, so no object needs a public URL."""
+    bucket = env.get("GRIDGOV_S3_BUCKET", "")
+    if not bucket:
+        return None
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket,
+        "endpoint_url": env.get("GRIDGOV_S3_ENDPOINT_URL") or None,
+        "region_name": env.get("GRIDGOV_S3_REGION") or None,
+        "access_key": env.get("GRIDGOV_S3_ACCESS_KEY") or None,
+        "secret_key": env.get("GRIDGOV_S3_SECRET_KEY") or None,
+        "location": env.get("GRIDGOV_S3_PREFIX", ""),
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+    }}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage(os.environ) or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -81,9 +81,12 @@ def test_originals_for_staff_of_the_case_and_the_uploader(cw, client, private_ca
     assert client.get(att.url).status_code == 404
 
 
-def test_behind_nginx_the_file_is_handed_over_with_x_accel_redirect(cw, client, private_case, settings):
+def test_behind_nginx_the_file_is_handed_over_with_x_accel_redirect(cw, client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     settings.PRIVATE_MEDIA_ACCEL_PREFIX = "/protected-media/"
-    att = Attachment.objects.get(case=private_case)
+    att = Attachment.objects.get(case=report(cw, is_public=False))
+    assert (tmp_path / att.file.name).is_file()
     r = _login(client, cw.dispatcher).get(att.original_url)
     assert r.status_code == 200 and r["X-Accel-Redirect"] == f"/protected-media/{att.file.name}"
     assert r.content == b""
