@@ -113,18 +113,21 @@ def alarm_body(alarms: range, devices: int, run: str) -> bytes:
     return json.dumps({"events": events}).encode()
 
 
-def on_schedule(count: int, seconds: float, clients: int, request, answered=None, *, port: int = PORT) -> dict:
+def on_schedule(count: int, seconds: float, clients: int, request, answered=None, *, port: int = PORT,
+                give_up: float = 60) -> dict:
     """Send request k (k < count) at second k × seconds/count from `clients` connections (open loop: a slow server
     makes the senders fall behind, it does not slow the schedule down). `request(k)` gives (path, body, headers),
     asked again for each attempt; a request that gets no answer, a cut connection or a 5xx is sent again (as a
-    vendor platform does). `answered(k, status, payload)` is called under a lock for the final answer. Returns the
-    latencies from each request's due time to its answer, the retries, the refusals (non-2xx) and the seconds."""
+    vendor platform does), for at most `give_up` seconds (then it is counted in `failed`: a wrong port or a server
+    that is gone ends the run instead of spinning). `answered(k, status, payload)` is called under a lock for the
+    final answer. Returns the latencies from each request's due time to its answer, the retries, the refusals
+    (non-2xx), the requests given up and the seconds."""
     todo: queue.Queue = queue.Queue()
     start = time.monotonic() + 0.5
     for k in range(count):
         todo.put((k, start + k * seconds / count))
     lock = threading.Lock()
-    stats = {"latency": [], "retries": 0, "refused": []}
+    stats = {"latency": [], "retries": 0, "refused": [], "failed": []}
 
     def sender():
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
@@ -136,6 +139,10 @@ def on_schedule(count: int, seconds: float, clients: int, request, answered=None
                 return
             time.sleep(max(0.0, due - time.monotonic()))
             while True:
+                if time.monotonic() - due > give_up:
+                    with lock:
+                        stats["failed"].append(k)
+                    break
                 path, body, headers = request(k)
                 try:
                     conn.request("POST", path, body=body, headers=headers)
@@ -146,6 +153,7 @@ def on_schedule(count: int, seconds: float, clients: int, request, answered=None
                     conn = http.client.HTTPConnection(HOST, port, timeout=30)
                     with lock:
                         stats["retries"] += 1
+                    time.sleep(0.1)
                     continue
                 if resp.status >= 500:
                     with lock:
@@ -310,7 +318,7 @@ def main() -> None:
     during = [s for _, s in p.times]
     print(f"sent {args.alarms:,} alarms: all answered after {sent['seconds']:.1f} s "
           f"({args.alarms / sent['seconds']:,.0f}/s; schedule {args.alarms / args.seconds:,.0f}/s), "
-          f"{sent['retries']} resent, {len(sent['refused'])} refused")
+          f"{sent['retries']} resent, {len(sent['refused'])} refused, {len(sent['failed'])} given up")
     print(f"  from a request's due time to its answer: p50 {pct(sent['latency'], 50):.0f} ms, "
           f"p95 {pct(sent['latency'], 95):.0f} ms, p99 {pct(sent['latency'], 99):.0f} ms")
     print(f"  answers: {sent['results']}")

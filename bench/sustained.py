@@ -149,9 +149,10 @@ def held_run(rate: float, seconds: float, clients: int, token: str, *, drain: fl
         time.sleep(2)
     drained = None if left["undelivered"] or left["untriaged"] else time.monotonic() - t
     cases = made(tag)
-    ok = sent["seconds"] <= seconds + 5 and not sent["refused"] and cases == count and slope <= 0.02 * rate
+    ok = (sent["seconds"] <= seconds + 5 and not sent["refused"] and not sent["failed"] and cases == count
+          and slope <= 0.02 * rate)
     return {"rate": rate, "seconds": seconds, "sent": count, "cases": cases, "answered_after": sent["seconds"],
-            "retries": sent["retries"], "refused": sent["refused"], "latency": sent["latency"], "growth": slope,
+            "retries": sent["retries"], "refused": sent["refused"], "failed": sent["failed"], "latency": sent["latency"], "growth": slope,
             "top": top, "drained": drained, "left": left, "held": ok}
 
 
@@ -160,7 +161,7 @@ def print_held(run: dict) -> None:
     left = run["left"]
     print(f"{run['rate']:g} reports/s for {run['seconds']:g} s through nginx: {run['cases']:,} cases made of "
           f"{run['sent']:,} sent, all answered after {run['answered_after']:.0f} s, {run['retries']} resent, "
-          f"{len(run['refused'])} refused; from due time to answer p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+          f"{len(run['refused'])} refused, {len(run['failed'])} given up; from due time to answer p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
           f"p99 {p99:.0f} ms")
     print(f"  backlog (messages waiting + cases untriaged): at most {run['top']:,}, its minute's top growing "
           f"{run['growth']:+.2f}/s after the first minute; " +

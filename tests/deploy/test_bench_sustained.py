@@ -17,6 +17,8 @@ def _sustained():
         return module
     finally:
         sys.path.remove(str(BENCH))
+        for sibling in ("burst", "intake", "_pg"):  # loaded with the ports of the moment: not for later tests
+            sys.modules.pop(sibling, None)
 
 
 def _rows(backlog):

@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -278,6 +279,8 @@ def _bench(name: str):
     """A module of bench/ (its functions drive the reduced runs here)."""
     import importlib.util
 
+    for sibling in ("burst", "intake", "_pg"):  # read again: an earlier test may have loaded them at other ports
+        sys.modules.pop(sibling, None)
     spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -319,7 +322,7 @@ def test_reports_at_a_held_rate_all_make_their_cases_and_the_workers_keep_up(top
     sustained = _bench("sustained")
     run = sustained.held_run(20, 20, 8, world["auth"]["Authorization"].split()[1], drain=180)
     assert run["sent"] == 400 and run["cases"] == 400
-    assert not run["refused"] and run["answered_after"] <= 25, run["refused"][:3]
+    assert not run["refused"] and not run["failed"] and run["answered_after"] <= 25, run["refused"][:3]
     assert len(run["latency"]) == 400
     assert run["drained"] is not None, run["left"]
 
