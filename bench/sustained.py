@@ -70,6 +70,15 @@ def state() -> dict:
                 "untriaged": one("SELECT count(*) FROM cases_case WHERE suggested_by = ''")}
 
 
+def drained(limit: float = 300) -> tuple[dict, float | None]:
+    """Wait up to `limit` seconds for the workers to deliver every message and triage every case. Returns the last
+    state and the seconds it took (None: not within the limit)."""
+    t = time.monotonic()
+    while ((left := state())["undelivered"] or left["untriaged"]) and time.monotonic() - t < limit:
+        time.sleep(2)
+    return left, None if left["undelivered"] or left["untriaged"] else time.monotonic() - t
+
+
 class Sampler(threading.Thread):
     """Reads the state every `every` seconds while the load runs; prints every `quiet`-th reading."""
 
@@ -144,16 +153,13 @@ def held_run(rate: float, seconds: float, clients: int, token: str, *, drain: fl
     sampler.halt.set()
     rows = sampler.rows
     slope, top = growth(rows), max((s["undelivered"] + s["untriaged"] for _, s in rows), default=0)
-    t = time.monotonic()
-    while ((left := state())["undelivered"] or left["untriaged"]) and time.monotonic() - t < drain:
-        time.sleep(2)
-    drained = None if left["undelivered"] or left["untriaged"] else time.monotonic() - t
+    left, emptied = drained(drain)
     cases = made(tag)
     ok = (sent["seconds"] <= seconds + 5 and not sent["refused"] and not sent["failed"] and cases == count
           and slope <= 0.02 * rate)
     return {"rate": rate, "seconds": seconds, "sent": count, "cases": cases, "answered_after": sent["seconds"],
-            "retries": sent["retries"], "refused": sent["refused"], "failed": sent["failed"], "latency": sent["latency"], "growth": slope,
-            "top": top, "drained": drained, "left": left, "held": ok}
+            "retries": sent["retries"], "refused": sent["refused"], "failed": sent["failed"],
+            "latency": sent["latency"], "growth": slope, "top": top, "drained": emptied, "left": left, "held": ok}
 
 
 def print_held(run: dict) -> None:
@@ -161,8 +167,8 @@ def print_held(run: dict) -> None:
     left = run["left"]
     print(f"{run['rate']:g} reports/s for {run['seconds']:g} s through nginx: {run['cases']:,} cases made of "
           f"{run['sent']:,} sent, all answered after {run['answered_after']:.0f} s, {run['retries']} resent, "
-          f"{len(run['refused'])} refused, {len(run['failed'])} given up; from due time to answer p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-          f"p99 {p99:.0f} ms")
+          f"{len(run['refused'])} refused, {len(run['failed'])} given up; from due time to answer p50 {p50:.0f} ms, "
+          f"p95 {p95:.0f} ms, p99 {p99:.0f} ms")
     print(f"  backlog (messages waiting + cases untriaged): at most {run['top']:,}, its minute's top growing "
           f"{run['growth']:+.2f}/s after the first minute; " +
           (f"empty {run['drained']:.0f} s after the last report" if run["drained"] is not None else
@@ -190,21 +196,13 @@ def main() -> None:
         token = make_world(app_env(env))
         run_wrk(wrk, PORTS["WEB"], token, args.clients, 5, f"warm{int(time.time())}")  # every process loads its code
         if args.rate:
-            while (s := state())["undelivered"] or s["untriaged"]:  # the warm-up's work done first
-                time.sleep(2)
+            drained()  # the warm-up's work done first
             print(f"== {args.rate:g} reports/s for {seconds} s through nginx, on schedule", flush=True)
             return print_held(held_run(args.rate, seconds, args.clients, token))
         print(f"== {seconds} s of reports through nginx (two app processes), {args.clients} connections; the "
               f"workers sweep and deliver every minute", flush=True)
         spread = load(wrk, PORTS["WEB"], token, args.clients, seconds, f"n{int(time.time())}")
-        t = time.monotonic()
-        while (s := state())["undelivered"] or s["untriaged"]:
-            if time.monotonic() - t > 300:
-                break
-            time.sleep(5)
-        left = state()
-        behind = bool(left["undelivered"] or left["untriaged"])
-        caught_up = None if behind else time.monotonic() - t
+        left, caught_up = drained()
         print(f"== {single_seconds} s of the same load on one app process (:{PORTS['APP1']}, two workers)", flush=True)
         single = load(wrk, PORTS["APP1"], token, args.clients, single_seconds, f"s{int(time.time())}")
     finally:
